@@ -1,0 +1,44 @@
+// swift-tools-version:6.0
+import PackageDescription
+
+/// Numeric code is compiled with optimisation even in debug builds so the test suite stays fast.
+/// On x86-64 it targets Haswell-class CPUs (AVX2, FMA, F16C), which every cluster node of the
+/// last decade has; without it Swift's SIMD types fall back to SSE2, lane by lane.
+#if arch(x86_64)
+let optimized: [SwiftSetting] = [.unsafeFlags(["-O", "-target-cpu", "haswell"])]
+#else
+let optimized: [SwiftSetting] = [.unsafeFlags(["-O"])]
+#endif
+
+let package = Package(
+    name: "DiffusionSweep",
+    platforms: [.macOS(.v14)],
+    products: [
+        .executable(name: "sweep", targets: ["SweepCLI"]),
+        .library(name: "Tensors", targets: ["Tensors"]),
+        .library(name: "StableDiffusion", targets: ["StableDiffusion"]),
+    ],
+    dependencies: [
+        .package(url: "https://github.com/apple/swift-argument-parser", from: "1.5.0"),
+    ],
+    targets: [
+        .systemLibrary(name: "CMPI", path: "Sources/CMPI", pkgConfig: "ompi",
+                       providers: [.apt(["libopenmpi-dev", "openmpi-bin"])]),
+        .systemLibrary(name: "COpenBLAS", path: "Sources/COpenBLAS", pkgConfig: "openblas",
+                       providers: [.apt(["libopenblas-dev"])]),
+        .systemLibrary(name: "CPNG", path: "Sources/CPNG", pkgConfig: "libpng",
+                       providers: [.apt(["libpng-dev"])]),
+        .target(name: "Tensors", dependencies: ["COpenBLAS"], swiftSettings: optimized),
+        .target(name: "StableDiffusion", dependencies: ["Tensors"], swiftSettings: optimized),
+        .target(name: "Sweep", dependencies: ["CPNG"]),
+        .target(name: "Cluster", dependencies: ["CMPI"]),
+        .executableTarget(name: "SweepCLI", dependencies: [
+            "Tensors", "StableDiffusion", "Sweep", "Cluster", "COpenBLAS",
+            .product(name: "ArgumentParser", package: "swift-argument-parser"),
+        ], swiftSettings: optimized),
+        .testTarget(name: "TensorsTests", dependencies: ["Tensors", "StableDiffusion"],
+                    swiftSettings: optimized),
+        .testTarget(name: "StableDiffusionTests", dependencies: ["StableDiffusion", "Tensors"]),
+        .testTarget(name: "SystemLibraryTests", dependencies: ["COpenBLAS", "Sweep", "Cluster", "SweepCLI"]),
+    ]
+)

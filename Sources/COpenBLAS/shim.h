@@ -1,0 +1,4 @@
+#ifndef DIFFUSIONSWEEP_COPENBLAS_SHIM_H
+#define DIFFUSIONSWEEP_COPENBLAS_SHIM_H
+#include <cblas.h>
+#endif

@@ -1,0 +1,140 @@
+import Foundation
+import Tensors
+
+/// One `.safetensors` file: an 8-byte little-endian header length, a JSON header naming each
+/// tensor's dtype, shape and byte range, then the raw data. The file is memory-mapped; float32
+/// tensors are used in place, F16/BF16 are widened to float32 when asked for.
+public final class SafeTensorsFile: @unchecked Sendable {
+    public struct Entry: Equatable, Sendable {
+        public let dtype: SafeTensorsDType
+        public let shape: [Int]
+        /// Byte range inside the data section (after the header).
+        public let range: Range<Int>
+    }
+
+    public let path: String
+    public let entries: [String: Entry]
+    public let metadata: [String: String]
+    private let file: MappedFile
+    private let dataStart: Int
+
+    public init(path: String) throws(WeightsError) {
+        self.path = path
+        file = try MappedFile(path: path)
+        let bytes = file.bytes
+        guard bytes.count >= 8 else { throw .truncated(file: path, bytes: bytes.count) }
+        let headerLength = bytes.loadUnaligned(as: UInt64.self).littleEndian
+        guard headerLength <= UInt64(bytes.count - 8) else {
+            throw .headerBeyondFile(file: path, headerBytes: headerLength, fileBytes: bytes.count)
+        }
+        dataStart = 8 + Int(headerLength)
+        let header = try Self.parseHeader(Data(bytes[8..<dataStart]), path: path)
+        (entries, metadata) = try Self.validate(header, path: path, dataBytes: bytes.count - dataStart)
+    }
+
+    public var names: [String] { entries.keys.sorted() }
+
+    /// The tensor as float32. With `shape`, a tensor stored with any other shape is an error
+    /// naming both, so a model config and its weights can never silently disagree.
+    public func tensor(_ name: String, shape expected: [Int]? = nil) throws(WeightsError) -> Tensor {
+        guard let entry = entries[name] else { throw .missingTensor(file: path, tensor: name) }
+        if let expected, expected != entry.shape {
+            throw .shapeMismatch(file: path, tensor: name, stored: entry.shape, expected: expected)
+        }
+        let start = file.bytes.baseAddress! + dataStart + entry.range.lowerBound
+        let count = entry.shape.reduce(1, *)
+        switch entry.dtype {
+        case .f32 where Int(bitPattern: start) % 4 == 0:
+            return Tensor(shape: entry.shape, borrowing: start.assumingMemoryBound(to: Float.self), owner: file)
+        case .f32:
+            return Tensor(shape: entry.shape) { out in
+                for i in 0..<count { out[i] = Float(bitPattern: start.loadUnaligned(fromByteOffset: 4 * i, as: UInt32.self)) }
+            }
+        case .f16:
+            return Tensor(shape: entry.shape) { out in
+                for i in 0..<count {
+                    out[i] = Float(Float16(bitPattern: start.loadUnaligned(fromByteOffset: 2 * i, as: UInt16.self)))
+                }
+            }
+        case .bf16:
+            return Tensor(shape: entry.shape) { out in
+                for i in 0..<count {
+                    let bits = UInt32(start.loadUnaligned(fromByteOffset: 2 * i, as: UInt16.self)) << 16
+                    out[i] = Float(bitPattern: bits)
+                }
+            }
+        default:
+            throw .notFloatingPoint(file: path, tensor: name, dtype: entry.dtype.rawValue)
+        }
+    }
+
+    private static func parseHeader(_ data: Data, path: String) throws(WeightsError) -> [String: Any] {
+        let object: Any
+        do {
+            object = try JSONSerialization.jsonObject(with: data)
+        } catch {
+            throw .headerNotJSON(file: path, reason: "invalid JSON in the \(data.count)-byte header")
+        }
+        guard let header = object as? [String: Any] else {
+            throw .headerNotJSON(file: path, reason: "top level is not an object")
+        }
+        return header
+    }
+
+    private static func validate(_ header: [String: Any], path: String, dataBytes: Int) throws(WeightsError)
+        -> ([String: Entry], [String: String])
+    {
+        var entries: [String: Entry] = [:]
+        var metadata: [String: String] = [:]
+        for (name, value) in header {
+            if name == "__metadata__" {
+                metadata = (value as? [String: String]) ?? [:]
+                continue
+            }
+            guard let fields = value as? [String: Any] else {
+                throw .malformedEntry(file: path, tensor: name, reason: "expected an object with dtype, shape and data_offsets")
+            }
+            guard let dtypeName = fields["dtype"] as? String else {
+                throw .malformedEntry(file: path, tensor: name, reason: "missing string field 'dtype'")
+            }
+            guard let dtype = SafeTensorsDType(rawValue: dtypeName) else {
+                throw .unknownDType(file: path, tensor: name, dtype: dtypeName)
+            }
+            guard let shape = integers(fields["shape"]) else {
+                throw .malformedEntry(file: path, tensor: name, reason: "'shape' is not a list of non-negative integers")
+            }
+            guard let offsets = integers(fields["data_offsets"]), offsets.count == 2 else {
+                throw .malformedEntry(file: path, tensor: name, reason: "'data_offsets' is not a pair of non-negative integers")
+            }
+            let (begin, end) = (offsets[0], offsets[1])
+            guard begin <= end, end <= dataBytes else {
+                throw .offsetsOutOfRange(file: path, tensor: name, begin: begin, end: end, dataBytes: dataBytes)
+            }
+            let (elements, overflow) = shape.reduce((1, false)) { acc, d in
+                let (p, o) = acc.0.multipliedReportingOverflow(by: d)
+                return (p, acc.1 || o)
+            }
+            let needed = elements.multipliedReportingOverflow(by: dtype.byteSize)
+            guard !overflow, !needed.overflow, needed.partialValue == end - begin else {
+                throw .byteCountMismatch(file: path, tensor: name, shape: shape, dtype: dtypeName,
+                                         expected: overflow ? Int.max : needed.partialValue, actual: end - begin)
+            }
+            entries[name] = Entry(dtype: dtype, shape: shape, range: begin..<end)
+        }
+        let ordered = entries.filter { !$0.value.range.isEmpty }.sorted { $0.value.range.lowerBound < $1.value.range.lowerBound }
+        for (previous, next) in zip(ordered, ordered.dropFirst()) where next.value.range.lowerBound < previous.value.range.upperBound {
+            throw .overlapping(file: path, tensor: next.key, other: previous.key)
+        }
+        return (entries, metadata)
+    }
+
+    private static func integers(_ value: Any?) -> [Int]? {
+        guard let list = value as? [Any] else { return nil }
+        var result: [Int] = []
+        for item in list {
+            guard let int = item as? Int, int >= 0 else { return nil }
+            result.append(int)
+        }
+        return result
+    }
+}

@@ -1,0 +1,26 @@
+import Foundation
+import ArgumentParser
+
+@main
+struct SweepCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "sweep",
+        abstract: "Stable Diffusion sweeps on CPU clusters: one full pipeline per MPI rank.",
+        discussion: """
+            Renders prompt × seed × guidance × … sweeps with Stable Diffusion 1.x/2.x models in \
+            diffusers layout, spread over MPI ranks (mpirun or srun), gathering PNGs, labeled \
+            comparison grids and a CSV manifest on rank 0.
+            """,
+        subcommands: [MPICheckCommand.self, BenchCommand.self]
+    )
+
+    static func main() {
+        OpenBLASCoreSelection.restartWithAVX512KernelsIfMisdetected()
+        do {
+            var command = try parseAsRoot()
+            try command.run()
+        } catch {
+            exit(withError: error)
+        }
+    }
+}

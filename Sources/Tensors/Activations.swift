@@ -1,0 +1,61 @@
+import Foundation
+
+extension Tensor {
+    /// `x·σ(x)`, as `torch.nn.functional.silu`.
+    public func silu() -> Tensor {
+        mapElements(vector: { $0 / (1 + vectorExp(-$0)) }, scalar: { $0 / (1 + scalarExp(-$0)) })
+    }
+
+    /// `x·σ(1.702x)`, the `quick_gelu` of OpenAI's CLIP (transformers' `QuickGELUActivation`).
+    public func quickGELU() -> Tensor {
+        mapElements(vector: { $0 / (1 + vectorExp(-1.702 * $0)) }, scalar: { $0 / (1 + scalarExp(-1.702 * $0)) })
+    }
+
+    /// Exact GELU `x·Φ(x)` with the error function, as `torch.nn.functional.gelu(approximate="none")`.
+    public func gelu() -> Tensor {
+        mapElements(vector: { v in
+            var out = v
+            for lane in 0..<16 { out[lane] = exactGELU(v[lane]) }
+            return out
+        }, scalar: exactGELU)
+    }
+
+    /// GELU's tanh approximation, as `torch.nn.functional.gelu(approximate="tanh")`.
+    public func tanhGELU() -> Tensor {
+        // tanh(u) = 1 − 2/(e^{2u}+1), so the whole expression stays in the SIMD exp.
+        let c: Float = 0.797_884_56  // √(2/π)
+        return mapElements(vector: { x in
+            let u = c * (x + 0.044715 * x * x * x)
+            return 0.5 * x * (2 - 2 / (vectorExp(2 * u) + 1))
+        }, scalar: { x in 0.5 * x * (1 + tanhf(c * (x + 0.044715 * x * x * x))) })
+    }
+
+    /// diffusers' `GEGLU` after its projection: the last dimension splits into halves `(h, gate)`
+    /// and the result is `h · gelu(gate)`.
+    public func geglu() -> Tensor {
+        let width = shape[rank - 1]
+        precondition(width % 2 == 0, "geglu: last dimension \(width) is odd")
+        let half = width / 2, rows = count / max(width, 1)
+        let (out, y) = Tensor.empty(Array(shape.dropLast()) + [half])
+        let x = pointer
+        parallelRanges(rows, grain: max(1, 4096 / max(half, 1))) { range in
+            for r in range {
+                let src = x + r * width, dst = y + r * half
+                for i in 0..<half { dst[i] = src[i] * exactGELU(src[half + i]) }
+            }
+        }
+        return out
+    }
+
+    func mapElements(vector: (Vector) -> Vector, scalar: (Float) -> Float) -> Tensor {
+        let (out, y) = Tensor.empty(shape)
+        let x = pointer
+        parallelRanges(count, grain: 16384) { range in
+            mapBlocks(x + range.lowerBound, y + range.lowerBound, count: range.count, vector: vector, scalar: scalar)
+        }
+        return out
+    }
+}
+
+@inline(__always)
+func exactGELU(_ x: Float) -> Float { 0.5 * x * (1 + erff(x * 0.707_106_77)) }

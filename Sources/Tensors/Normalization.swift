@@ -1,0 +1,90 @@
+extension Tensor {
+    /// Group normalisation over `[N, C, …]`, as `torch.nn.GroupNorm(groups, C, eps)`: each group of
+    /// `C/groups` channels is normalised with its own (biased) mean and variance, then scaled by
+    /// `weight[c]` and shifted by `bias[c]` when given.
+    public func groupNorm(groups: Int, eps: Float, weight: Tensor? = nil, bias: Tensor? = nil) -> Tensor {
+        precondition(rank >= 2, "groupNorm: input \(shape) has no channel dimension")
+        let batch = shape[0], channels = shape[1]
+        precondition(groups > 0 && channels % groups == 0, "groupNorm: \(channels) channels into \(groups) groups")
+        if let weight { precondition(weight.shape == [channels], "groupNorm: weight \(weight.shape) for \(channels) channels") }
+        if let bias { precondition(bias.shape == [channels], "groupNorm: bias \(bias.shape) for \(channels) channels") }
+        let spatial = count / max(batch * channels, 1)
+        let perGroup = channels / groups
+        let (out, y) = Tensor.empty(shape)
+        let x = pointer, w = weight?.pointer, b = bias?.pointer
+        parallelRanges(batch * groups, grain: 1) { range in
+            for item in range {
+                let start = item * perGroup * spatial
+                let (mean, inverseStd) = moments(x + start, count: perGroup * spatial, eps: eps)
+                for local in 0..<perGroup {
+                    let c = (item % groups) * perGroup + local
+                    let scale = inverseStd * (w?[c] ?? 1)
+                    let shift = (b?[c] ?? 0) - mean * scale
+                    let offset = start + local * spatial
+                    for i in 0..<spatial { y[offset + i] = x[offset + i] * scale + shift }
+                }
+            }
+        }
+        return out
+    }
+
+    /// Layer normalisation over the last dimension, as `torch.nn.LayerNorm(D, eps)`.
+    public func layerNorm(eps: Float, weight: Tensor? = nil, bias: Tensor? = nil) -> Tensor {
+        let width = shape[rank - 1], rows = count / max(width, 1)
+        if let weight { precondition(weight.shape == [width], "layerNorm: weight \(weight.shape) for width \(width)") }
+        if let bias { precondition(bias.shape == [width], "layerNorm: bias \(bias.shape) for width \(width)") }
+        let (out, y) = Tensor.empty(shape)
+        let x = pointer, w = weight?.pointer, b = bias?.pointer
+        parallelRanges(rows, grain: max(1, 4096 / max(width, 1))) { range in
+            for r in range {
+                let (mean, inverseStd) = moments(x + r * width, count: width, eps: eps)
+                let src = x + r * width, dst = y + r * width
+                for i in 0..<width {
+                    dst[i] = (src[i] - mean) * inverseStd * (w?[i] ?? 1) + (b?[i] ?? 0)
+                }
+            }
+        }
+        return out
+    }
+}
+
+/// Mean and `1/√(variance + eps)` of `count` floats. Short runs are summed in SIMD floats and
+/// folded into doubles, so the large groups of a 512×512 feature map keep float32-level accuracy.
+func moments(_ x: UnsafePointer<Float>, count: Int, eps: Float) -> (mean: Float, inverseStd: Float) {
+    let n = Double(max(count, 1))
+    let mean = blockSum(x, count: count) { $0 } / n
+    let center = Float(mean)
+    // Deviations from the float mean; the tiny offset `mean − center` is corrected exactly below.
+    let centered = blockSum(x, count: count) { ($0 - center) * ($0 - center) } / n
+    let shift = mean - Double(center)
+    let variance = max(0, centered - shift * shift)
+    return (center, Float(1 / (variance + Double(eps)).squareRoot()))
+}
+
+@inline(__always)
+private func blockSum(_ x: UnsafePointer<Float>, count: Int, _ term: (Vector) -> Vector) -> Double {
+    let raw = UnsafeRawPointer(x)
+    var total = 0.0
+    var i = 0
+    while i < count {
+        let end = min(count, i + 256)
+        var partial = Vector.zero
+        while i + 16 <= end {
+            partial += term(raw.loadUnaligned(fromByteOffset: i * 4, as: Vector.self))
+            i += 16
+        }
+        var tail = Vector.zero
+        var lane = 0
+        while i < end {
+            tail[lane] = x[i]
+            lane += 1
+            i += 1
+        }
+        if lane > 0 {
+            let masked = term(tail)
+            for l in 0..<lane { partial[l] += masked[l] }
+        }
+        total += Double(partial.sum())
+    }
+    return total
+}
