@@ -1,0 +1,36 @@
+import Foundation
+import Testing
+@testable import Tensors
+
+@Suite struct ActivationTests {
+    @Test func activationsMatchPyTorch() throws {
+        let x = try PyTorchReference.tensor("input")
+        expectClose(x.silu(), try PyTorchReference.tensor("silu"), tolerance: 2e-6, "silu")
+        expectClose(x.gelu(), try PyTorchReference.tensor("gelu"), tolerance: 2e-6, "gelu")
+        expectClose(x.tanhGELU(), try PyTorchReference.tensor("gelu_tanh"), tolerance: 2e-6, "tanh gelu")
+        expectClose(x.quickGELU(), try PyTorchReference.tensor("quick_gelu"), tolerance: 2e-6, "quick gelu")
+        let gate = try PyTorchReference.tensor("geglu.input")
+        expectClose(gate.geglu(), try PyTorchReference.tensor("geglu"), tolerance: 2e-6, "geglu")
+    }
+
+    /// Covers the vector exp's whole range, both SIMD blocks and the scalar tail, and saturation.
+    @Test func siluAgainstDoubleFormulaOverWideRange() {
+        let values = stride(from: Float(-120), through: 120, by: 0.37).map { $0 }
+        let got = Tensor(shape: [values.count], scalars: values).silu().scalars
+        for (x, y) in zip(values, got) {
+            let expected = Double(x) / (1 + Foundation.exp(-Double(x)))
+            #expect(abs(Double(y) - expected) <= 1e-6 * max(1, abs(expected)), "silu(\(x)) = \(y), expected \(expected)")
+        }
+    }
+
+    @Test func softmaxMatchesPyTorchAndMasksInfinity() throws {
+        let x = try PyTorchReference.tensor("input")
+        expectClose(x.scaled(by: 4).softmax(), try PyTorchReference.tensor("softmax"), tolerance: 1e-6, "softmax")
+        let masked = Tensor(shape: [2, 19], scalars: (0..<38).map { $0 % 3 == 0 ? -.infinity : Float($0) / 10 }).softmax()
+        for row in 0..<2 {
+            let values = Array(masked.scalars[(row * 19)..<((row + 1) * 19)])
+            #expect(abs(values.reduce(0, +) - 1) < 1e-6)
+            for (i, v) in values.enumerated() where (row * 19 + i) % 3 == 0 { #expect(v == 0) }
+        }
+    }
+}

@@ -1,0 +1,46 @@
+import Testing
+@testable import Tensors
+
+@Suite struct NormalizationTests {
+    @Test func groupNormMatchesPyTorch() throws {
+        let x = try PyTorchReference.tensor("input")
+        let got = x.groupNorm(groups: 4, eps: 1e-6, weight: try PyTorchReference.tensor("group_norm.weight"),
+                              bias: try PyTorchReference.tensor("group_norm.bias"))
+        expectClose(got, try PyTorchReference.tensor("group_norm"), tolerance: 1e-5, "group norm")
+    }
+
+    @Test func layerNormMatchesPyTorch() throws {
+        let x = try PyTorchReference.tensor("input")
+        let got = x.layerNorm(eps: 1e-5, weight: try PyTorchReference.tensor("layer_norm.weight"),
+                              bias: try PyTorchReference.tensor("layer_norm.bias"))
+        expectClose(got, try PyTorchReference.tensor("layer_norm"), tolerance: 1e-5, "layer norm")
+    }
+
+    /// A big group far from zero mean: float accumulation would lose the variance.
+    @Test func groupNormLargeGroupWithOffsetMatchesDoubleReference() {
+        let (channels, spatial) = (4, 256 * 256)
+        let x = randomTensor([1, channels, 256, 256], seed: 21, scale: 0.5, offset: 300)
+        let got = x.groupNorm(groups: 2, eps: 1e-6)
+        let values = x.scalars
+        var expected = [Float](repeating: 0, count: values.count)
+        for g in 0..<2 {
+            let range = (g * 2 * spatial)..<((g + 1) * 2 * spatial)
+            let mean = range.reduce(0.0) { $0 + Double(values[$1]) } / Double(range.count)
+            let variance = range.reduce(0.0) { $0 + (Double(values[$1]) - mean) * (Double(values[$1]) - mean) } / Double(range.count)
+            for i in range { expected[i] = Float((Double(values[i]) - mean) / (variance + 1e-6).squareRoot()) }
+        }
+        expectClose(got, Tensor(shape: x.shape, scalars: expected), tolerance: 2e-3, "offset group norm")
+    }
+
+    @Test func normsDoNotDependOnThreadCount() {
+        let x = randomTensor([2, 32, 20, 20], seed: 22)
+        let before = Threads.count
+        defer { Threads.set(before) }
+        Threads.set(1)
+        #expect(Threads.count == 1)
+        let single = x.groupNorm(groups: 8, eps: 1e-5).layerNorm(eps: 1e-5)
+        Threads.set(2)
+        let double = x.groupNorm(groups: 8, eps: 1e-5).layerNorm(eps: 1e-5)
+        #expect(single.scalars == double.scalars)
+    }
+}
