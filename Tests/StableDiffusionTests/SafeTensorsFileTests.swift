@@ -1,0 +1,171 @@
+import Foundation
+import StableDiffusion
+import Testing
+import Tensors
+
+/// Builds safetensors files byte by byte so each kind of damage can be made on purpose.
+struct SafeTensorsBuilder {
+    var header: String
+    var data: [UInt8]
+    var declaredHeaderLength: UInt64?
+
+    init(_ header: String, data: [UInt8] = [], declaredHeaderLength: UInt64? = nil) {
+        (self.header, self.data, self.declaredHeaderLength) = (header, data, declaredHeaderLength)
+    }
+
+    var bytes: [UInt8] {
+        let headerBytes = Array(header.utf8)
+        let length = declaredHeaderLength ?? UInt64(headerBytes.count)
+        return withUnsafeBytes(of: length.littleEndian, Array.init) + headerBytes + data
+    }
+
+    func write(named name: String = "model.safetensors") throws -> String {
+        try Self.write(bytes, named: name)
+    }
+
+    static func write(_ bytes: [UInt8], named name: String = "model.safetensors") throws -> String {
+        let directory = FileManager.default.temporaryDirectory.appendingPathComponent("safetensors-\(UUID().uuidString)")
+        try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
+        let url = directory.appendingPathComponent(name)
+        try Data(bytes).write(to: url)
+        return url.path
+    }
+}
+
+func floatBytes(_ values: [Float]) -> [UInt8] { values.flatMap { withUnsafeBytes(of: $0.bitPattern.littleEndian, Array.init) } }
+
+func expectError(_ expected: (String) -> WeightsError, header: String, data: [UInt8] = [], declared: UInt64? = nil) throws {
+    let path = try SafeTensorsBuilder(header, data: data, declaredHeaderLength: declared).write()
+    #expect(throws: expected(path)) { try SafeTensorsFile(path: path) }
+    expectOneLineNaming(path) { try SafeTensorsFile(path: path) }
+}
+
+/// Every weights error is one line that names the file.
+func expectOneLineNaming(_ path: String, _ body: () throws -> Void) {
+    do {
+        try body()
+        Issue.record("expected an error for \(path)")
+    } catch {
+        let text = "\(error)"
+        #expect(text.contains(path) && !text.contains("\n"), "not one line naming the file: \(text)")
+    }
+}
+
+@Suite struct SafeTensorsFileTests {
+    static let fixtures = URL(fileURLWithPath: #filePath).deletingLastPathComponent().appendingPathComponent("../Fixtures/weights")
+        .standardized
+
+    @Test func readsFloat32Float16AndBFloat16WrittenByTheSafetensorsLibrary() throws {
+        let file = try SafeTensorsFile(path: Self.fixtures.appendingPathComponent("dtypes.safetensors").path)
+        let f32 = try file.tensor("values.f32", shape: [3, 10])
+        #expect(f32.scalars[0..<5] == [0, -0, 1, -2.5, 3.14159])
+        #expect(try file.tensor("values.f16").scalars == file.tensor("values.f16.expected").scalars)
+        #expect(try file.tensor("values.bf16").scalars == file.tensor("values.bf16.expected").scalars)
+        #expect(file.entries["values.f16"]?.dtype == .f16 && file.entries["values.bf16"]?.dtype == .bf16)
+        #expect(file.metadata["format"] == "pt")
+    }
+
+    @Test func integerTensorsAreListedButNotReadAsFloat() throws {
+        let path = Self.fixtures.appendingPathComponent("dtypes.safetensors").path
+        let file = try SafeTensorsFile(path: path)
+        #expect(file.entries["text_model.embeddings.position_ids"]?.shape == [1, 77])
+        #expect(throws: WeightsError.notFloatingPoint(file: path, tensor: "text_model.embeddings.position_ids", dtype: "I64")) {
+            try file.tensor("text_model.embeddings.position_ids")
+        }
+    }
+
+    @Test func mappedTensorOutlivesTheFileObject() throws {
+        // Padded so the data starts 4-byte aligned and the tensor borrows the mapping.
+        let header = #"{"w":{"dtype":"F32","shape":[2,2],"data_offsets":[0,16]}}"#
+        let padded = header + String(repeating: " ", count: (4 - (8 + header.utf8.count) % 4) % 4)
+        let path = try SafeTensorsBuilder(padded, data: floatBytes([1, 2, 3, 4])).write()
+        var tensor: Tensor?
+        do { tensor = try SafeTensorsFile(path: path).tensor("w") }
+        #expect(tensor?.scalars == [1, 2, 3, 4])
+    }
+
+    @Test func unalignedFloat32DataIsCopied() throws {
+        // A 3-byte header puts the data at offset 11, not a multiple of 4.
+        let header = #"{"w":{"dtype":"F32","shape":[3],"data_offsets":[0,12]}}"#
+        let padded = header + String(repeating: " ", count: (4 - (8 + header.utf8.count) % 4) % 4 + 3)
+        let path = try SafeTensorsBuilder(padded, data: floatBytes([1.5, -2, 7])).write()
+        #expect(try SafeTensorsFile(path: path).tensor("w").scalars == [1.5, -2, 7])
+    }
+
+    @Test func missingFile() {
+        let path = "/nonexistent/\(UUID().uuidString).safetensors"
+        #expect(throws: WeightsError.unreadable(file: path, reason: "No such file or directory")) { try SafeTensorsFile(path: path) }
+    }
+
+    @Test func truncatedBeforeTheHeaderLength() throws {
+        for bytes in [[], [1, 2, 3, 4, 5]] as [[UInt8]] {
+            let path = try SafeTensorsBuilder.write(bytes)
+            #expect(throws: WeightsError.truncated(file: path, bytes: bytes.count)) { try SafeTensorsFile(path: path) }
+            expectOneLineNaming(path) { try SafeTensorsFile(path: path) }
+        }
+    }
+
+    @Test func headerLengthBeyondTheFile() throws {
+        try expectError({ .headerBeyondFile(file: $0, headerBytes: 1 << 40, fileBytes: 10) }, header: "{}", declared: 1 << 40)
+    }
+
+    @Test func headerThatIsNotJSON() throws {
+        try expectError({ .headerNotJSON(file: $0, reason: "invalid JSON in the 9-byte header") }, header: "not json!")
+        try expectError({ .headerNotJSON(file: $0, reason: "top level is not an object") }, header: "[1, 2]")
+    }
+
+    @Test func dataOffsetsOutOfRange() throws {
+        try expectError({ .offsetsOutOfRange(file: $0, tensor: "w", begin: 0, end: 16, dataBytes: 8) },
+                        header: #"{"w":{"dtype":"F32","shape":[4],"data_offsets":[0,16]}}"#, data: floatBytes([1, 2]))
+        try expectError({ .offsetsOutOfRange(file: $0, tensor: "w", begin: 8, end: 4, dataBytes: 8) },
+                        header: #"{"w":{"dtype":"F32","shape":[1],"data_offsets":[8,4]}}"#, data: floatBytes([1, 2]))
+    }
+
+    @Test func fileCutShortAfterTheHeader() throws {
+        let full = SafeTensorsBuilder(#"{"a":{"dtype":"F32","shape":[2],"data_offsets":[0,8]},"b":{"dtype":"F32","shape":[2],"data_offsets":[8,16]}}"#,
+                                      data: floatBytes([1, 2, 3, 4])).bytes
+        let path = try SafeTensorsBuilder.write(Array(full.dropLast(3)))
+        #expect(throws: WeightsError.offsetsOutOfRange(file: path, tensor: "b", begin: 8, end: 16, dataBytes: 13)) {
+            try SafeTensorsFile(path: path)
+        }
+    }
+
+    @Test func overlappingTensors() throws {
+        try expectError({ .overlapping(file: $0, tensor: "b", other: "a") },
+                        header: #"{"a":{"dtype":"F32","shape":[2],"data_offsets":[0,8]},"b":{"dtype":"F32","shape":[2],"data_offsets":[4,12]}}"#,
+                        data: floatBytes([1, 2, 3]))
+    }
+
+    @Test func unknownDType() throws {
+        try expectError({ .unknownDType(file: $0, tensor: "w", dtype: "Q4_K") },
+                        header: #"{"w":{"dtype":"Q4_K","shape":[2],"data_offsets":[0,8]}}"#, data: floatBytes([1, 2]))
+    }
+
+    @Test func shapeTimesDTypeSizeDisagreesWithByteRange() throws {
+        try expectError({ .byteCountMismatch(file: $0, tensor: "w", shape: [3], dtype: "F16", expected: 6, actual: 8) },
+                        header: #"{"w":{"dtype":"F16","shape":[3],"data_offsets":[0,8]}}"#, data: floatBytes([1, 2]))
+    }
+
+    @Test func malformedEntries() throws {
+        try expectError({ .malformedEntry(file: $0, tensor: "w", reason: "'shape' is not a list of non-negative integers") },
+                        header: #"{"w":{"dtype":"F32","shape":[-1],"data_offsets":[0,4]}}"#, data: floatBytes([1]))
+        try expectError({ .malformedEntry(file: $0, tensor: "w", reason: "missing string field 'dtype'") },
+                        header: #"{"w":{"shape":[1],"data_offsets":[0,4]}}"#, data: floatBytes([1]))
+    }
+
+    @Test func tensorTheModelAsksForIsMissing() throws {
+        let path = try SafeTensorsBuilder(#"{"w":{"dtype":"F32","shape":[1],"data_offsets":[0,4]}}"#, data: floatBytes([1])).write()
+        let file = try SafeTensorsFile(path: path)
+        #expect(throws: WeightsError.missingTensor(file: path, tensor: "conv_in.weight")) { try file.tensor("conv_in.weight") }
+        expectOneLineNaming(path) { _ = try file.tensor("conv_in.weight") }
+    }
+
+    @Test func shapeThatDisagreesWithTheModelConfig() throws {
+        let path = try SafeTensorsBuilder(#"{"w":{"dtype":"F32","shape":[2,2],"data_offsets":[0,16]}}"#, data: floatBytes([1, 2, 3, 4])).write()
+        let file = try SafeTensorsFile(path: path)
+        #expect(throws: WeightsError.shapeMismatch(file: path, tensor: "w", stored: [2, 2], expected: [4])) {
+            try file.tensor("w", shape: [4])
+        }
+        #expect(try file.tensor("w", shape: [2, 2]).scalars == [1, 2, 3, 4])
+    }
+}
