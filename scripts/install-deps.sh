@@ -1,0 +1,27 @@
+#!/usr/bin/env bash
+# Installs what DiffusionSweep needs on Debian/Ubuntu when it is missing: Open MPI, OpenBLAS,
+# libpng and pkg-config from apt. The Swift 6 toolchain cannot come from apt on Debian 12, so
+# it is looked for (on PATH or in /opt/swift) and reported clearly when absent.
+set -euo pipefail
+
+packages=(pkg-config libopenmpi-dev openmpi-bin libopenblas-dev libpng-dev)
+missing=()
+for package in "${packages[@]}"; do
+    dpkg-query -W -f='${Status}' "$package" 2>/dev/null | grep -q "install ok installed" || missing+=("$package")
+done
+if ((${#missing[@]})); then
+    echo "installing: ${missing[*]}" >&2
+    sudo=""
+    [[ $(id -u) -ne 0 ]] && sudo="sudo"
+    $sudo apt-get update -qq
+    DEBIAN_FRONTEND=noninteractive $sudo apt-get install -y -qq "${missing[@]}" >/dev/null
+fi
+
+if ! command -v swift >/dev/null 2>&1; then
+    if [[ -x /opt/swift/usr/bin/swift ]]; then
+        export PATH="/opt/swift/usr/bin:$PATH"
+    else
+        echo "error: the Swift 6 toolchain was not found on PATH or in /opt/swift; install it from swift.org" >&2
+        exit 1
+    fi
+fi
