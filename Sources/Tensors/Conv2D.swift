@@ -30,7 +30,7 @@ extension Tensor {
         let plane = outH * outW
         let pointwise = kh == 1 && kw == 1 && stride == 1 && padding == .all(0)
         let depth = cin * kh * kw
-        let bandRows = pointwise ? outH : Swift.max(1, Swift.min(outH, Conv2DPlan.columnBudget / Swift.max(depth * outW, 1)))
+        let bandRows = pointwise ? outH : Conv2DPlan.bandRows(depth: depth, outH: outH, outW: outW)
         let columns = pointwise ? nil : UnsafeMutablePointer<Float>.allocate(capacity: depth * bandRows * outW)
         defer { columns?.deallocate() }
 
@@ -64,6 +64,15 @@ extension Tensor {
 struct Conv2DPlan {
     /// Floats in the column buffer; about 4 MB, small enough to stay in cache for the GEMM.
     static let columnBudget = 1 << 20
+    /// GEMMs narrower than this many output pixels run well below sgemm speed (deep layers on
+    /// small maps would otherwise get bands of a few rows), so a band never has fewer.
+    static let minimumColumns = 2048
+
+    static func bandRows(depth: Int, outH: Int, outW: Int) -> Int {
+        let byBudget = columnBudget / Swift.max(depth * outW, 1)
+        let byWidth = (minimumColumns + outW - 1) / outW
+        return Swift.max(1, Swift.min(outH, Swift.max(byBudget, byWidth)))
+    }
 
     let channels, height, width, kh, kw, stride: Int
     let padding: Padding
