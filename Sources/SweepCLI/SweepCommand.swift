@@ -1,4 +1,3 @@
-import Foundation
 import ArgumentParser
 
 @main
@@ -14,13 +13,4 @@ struct SweepCommand: ParsableCommand {
         subcommands: [MPICheckCommand.self, BenchCommand.self]
     )
 
-    static func main() {
-        OpenBLASCoreSelection.restartWithAVX512KernelsIfMisdetected()
-        do {
-            var command = try parseAsRoot()
-            try command.run()
-        } catch {
-            exit(withError: error)
-        }
-    }
 }

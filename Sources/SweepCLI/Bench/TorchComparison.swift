@@ -5,7 +5,7 @@ import Foundation
 struct TorchComparison {
     let python: String
 
-    enum Failure: Error, CustomStringConvertible {
+    enum TorchComparisonError: Error, CustomStringConvertible {
         case scriptMissing(String)
         case failed(python: String, status: Int32, output: String)
         case badOutput(String)
@@ -21,7 +21,7 @@ struct TorchComparison {
 
     func seconds(for cases: [BenchCase], threads: Int, repeats: Int) throws -> [String: Double] {
         let script = "bench/torch_kernels.py"
-        guard FileManager.default.fileExists(atPath: script) else { throw Failure.scriptMissing(script) }
+        guard FileManager.default.fileExists(atPath: script) else { throw TorchComparisonError.scriptMissing(script) }
         let request = try JSONSerialization.data(withJSONObject: [
             "threads": threads, "repeats": repeats, "cases": cases.map(\.json),
         ])
@@ -38,10 +38,10 @@ struct TorchComparison {
         process.waitUntilExit()
         let text = String(decoding: data, as: UTF8.self)
         guard process.terminationStatus == 0 else {
-            throw Failure.failed(python: python, status: process.terminationStatus, output: text)
+            throw TorchComparisonError.failed(python: python, status: process.terminationStatus, output: text)
         }
         guard let result = try? JSONSerialization.jsonObject(with: data) as? [String: Double] else {
-            throw Failure.badOutput(text)
+            throw TorchComparisonError.badOutput(text)
         }
         return result
     }
