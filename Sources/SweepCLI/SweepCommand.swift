@@ -12,5 +12,4 @@ struct SweepCommand: ParsableCommand {
             """,
         subcommands: [MPICheckCommand.self, BenchCommand.self]
     )
-
 }
