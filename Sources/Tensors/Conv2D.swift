@@ -33,6 +33,8 @@ extension Tensor {
         let bandRows = pointwise ? outH : Conv2DPlan.bandRows(depth: depth, outH: outH, outW: outW)
         let columns = pointwise ? nil : UnsafeMutablePointer<Float>.allocate(capacity: depth * bandRows * outW)
         defer { columns?.deallocate() }
+        let plan = Conv2DPlan(channels: cin, height: height, width: width, kh: kh, kw: kw,
+                              stride: stride, padding: padding, outW: outW)
 
         for n in 0..<batch {
             let x = pointer + n * cin * height * width
@@ -47,9 +49,7 @@ extension Tensor {
             var row0 = 0
             while row0 < outH {
                 let rows = Swift.min(bandRows, outH - row0)
-                let geometry = Conv2DPlan(channels: cin, height: height, width: width, kh: kh, kw: kw,
-                                          stride: stride, padding: padding, outW: outW)
-                geometry.unfold(x, outputRows: row0..<(row0 + rows), into: columns)
+                plan.unfold(x, outputRows: row0..<(row0 + rows), into: columns)
                 gemm(m: cout, n: rows * outW, k: depth, a: weight.pointer, lda: depth,
                      b: columns, ldb: rows * outW, beta: beta, c: yn + row0 * outW, ldc: plane)
                 row0 += rows

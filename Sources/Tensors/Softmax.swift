@@ -3,7 +3,7 @@ extension Tensor {
     public func softmax() -> Tensor {
         let width = shape[rank - 1], rows = count / max(width, 1)
         let (out, y) = Tensor.empty(shape)
-        (y).update(from: pointer, count: count)
+        y.update(from: pointer, count: count)
         parallelRanges(rows, grain: max(1, 4096 / max(width, 1))) { range in
             for r in range { softmaxRow(y + r * width, count: width) }
         }
