@@ -41,9 +41,10 @@ struct BenchCommand: ParsableCommand {
         if let torchPython {
             torchSeconds = try TorchComparison(python: torchPython).seconds(for: cases, threads: Threads.count, repeats: `repeat`)
         }
-        let sgemm = KernelBenchmark.sgemmGFLOPS(size: quick ? 1024 : 2048, repeats: `repeat`)
+        let sgemmSize = quick ? 1024 : 2048
+        let sgemm = KernelBenchmark.sgemmGFLOPS(size: sgemmSize, repeats: `repeat`)
         let core = openblas_get_corename().map { String(cString: $0) } ?? "unknown"
-        print("OpenBLAS core: \(core)   threads: \(Threads.count)   sgemm \(quick ? 1024 : 2048)³: \(String(format: "%.1f", sgemm)) GFLOP/s")
+        print("OpenBLAS core: \(core)   threads: \(Threads.count)   sgemm \(sgemmSize)³: \(String(format: "%.1f", sgemm)) GFLOP/s")
         print(KernelBenchmark.header(withTorch: torchPython != nil))
         for benchCase in cases {
             let seconds = KernelBenchmark.time(benchCase, repeats: `repeat`)

@@ -16,7 +16,7 @@ extension Tensor {
     public static func * (lhs: Tensor, rhs: Tensor) -> Tensor { lhs.multiplying(rhs) }
     public static func * (lhs: Tensor, rhs: Float) -> Tensor { lhs.scaled(by: rhs) }
 
-    private func combine(_ other: Tensor, _ op: @escaping (Float, Float) -> Float) -> Tensor {
+    private func combine(_ other: Tensor, _ op: (Float, Float) -> Float) -> Tensor {
         let (out, y) = Tensor.empty(shape)
         let x = pointer, z = other.pointer
         if other.shape == shape {

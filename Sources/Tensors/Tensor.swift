@@ -86,9 +86,4 @@ public struct Tensor: @unchecked Sendable {
         precondition(dims.reduce(1, *) == count, "cannot reshape \(shape) to \(newShape)")
         return Tensor(shape: dims, storage: storage)
     }
-
-    public subscript(flat index: Int) -> Float {
-        precondition(index >= 0 && index < count, "index \(index) out of range for \(shape)")
-        return storage.pointer[index]
-    }
 }

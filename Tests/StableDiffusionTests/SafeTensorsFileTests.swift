@@ -13,6 +13,11 @@ struct SafeTensorsBuilder {
         (self.header, self.data, self.declaredHeaderLength) = (header, data, declaredHeaderLength)
     }
 
+    /// `header` padded with spaces so the data section starts `offset` bytes past a multiple of 4.
+    static func header(_ header: String, dataStartingAt offset: Int) -> String {
+        header + String(repeating: " ", count: (4 - (8 + header.utf8.count) % 4) % 4 + offset)
+    }
+
     var bytes: [UInt8] {
         let headerBytes = Array(header.utf8)
         let length = declaredHeaderLength ?? UInt64(headerBytes.count)
@@ -76,8 +81,7 @@ func expectOneLineNaming(_ path: String, _ body: () throws -> Void) {
 
     @Test func mappedTensorOutlivesTheFileObject() throws {
         // Padded so the data starts 4-byte aligned and the tensor borrows the mapping.
-        let header = #"{"w":{"dtype":"F32","shape":[2,2],"data_offsets":[0,16]}}"#
-        let padded = header + String(repeating: " ", count: (4 - (8 + header.utf8.count) % 4) % 4)
+        let padded = SafeTensorsBuilder.header(#"{"w":{"dtype":"F32","shape":[2,2],"data_offsets":[0,16]}}"#, dataStartingAt: 0)
         let path = try SafeTensorsBuilder(padded, data: floatBytes([1, 2, 3, 4])).write()
         var tensor: Tensor?
         do { tensor = try SafeTensorsFile(path: path).tensor("w") }
@@ -85,9 +89,7 @@ func expectOneLineNaming(_ path: String, _ body: () throws -> Void) {
     }
 
     @Test func unalignedFloat32DataIsCopied() throws {
-        // A 3-byte header puts the data at offset 11, not a multiple of 4.
-        let header = #"{"w":{"dtype":"F32","shape":[3],"data_offsets":[0,12]}}"#
-        let padded = header + String(repeating: " ", count: (4 - (8 + header.utf8.count) % 4) % 4 + 3)
+        let padded = SafeTensorsBuilder.header(#"{"w":{"dtype":"F32","shape":[3],"data_offsets":[0,12]}}"#, dataStartingAt: 3)
         let path = try SafeTensorsBuilder(padded, data: floatBytes([1.5, -2, 7])).write()
         #expect(try SafeTensorsFile(path: path).tensor("w").scalars == [1.5, -2, 7])
     }
