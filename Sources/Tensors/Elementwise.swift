@@ -12,6 +12,12 @@ extension Tensor {
         mapElements(vector: { $0 * factor }, scalar: { $0 * factor })
     }
 
+    /// Each element limited to `lower...upper`, as `torch.clamp`.
+    public func clamped(to lower: Float, _ upper: Float) -> Tensor {
+        mapElements(vector: { pointwiseMin(pointwiseMax($0, Vector(repeating: lower)), Vector(repeating: upper)) },
+                    scalar: { Swift.min(Swift.max($0, lower), upper) })
+    }
+
     public static func + (lhs: Tensor, rhs: Tensor) -> Tensor { lhs.adding(rhs) }
     public static func * (lhs: Tensor, rhs: Tensor) -> Tensor { lhs.multiplying(rhs) }
     public static func * (lhs: Tensor, rhs: Float) -> Tensor { lhs.scaled(by: rhs) }

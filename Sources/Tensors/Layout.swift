@@ -74,3 +74,34 @@ extension Tensor {
         return out
     }
 }
+
+extension Tensor {
+    /// Elements `range` of dimension `axis` (`x.narrow(axis, start, length)` in torch), copied.
+    public func slice(axis: Int, _ range: Range<Int>) -> Tensor {
+        precondition(axis < rank && range.lowerBound >= 0 && range.upperBound <= shape[axis],
+                     "slice: \(range) of axis \(axis) in \(shape)")
+        var newShape = shape
+        newShape[axis] = range.count
+        let outer = shape[..<axis].reduce(1, *), inner = shape[(axis + 1)...].reduce(1, *)
+        let (out, y) = Tensor.empty(newShape)
+        let x = pointer
+        for o in 0..<outer {
+            (y + o * range.count * inner).update(from: x + (o * shape[axis] + range.lowerBound) * inner,
+                                                 count: range.count * inner)
+        }
+        return out
+    }
+
+    /// Rows of a `[vocabulary, width]` table picked by `ids`, as `torch.nn.Embedding`;
+    /// the result is `[ids.count, width]`.
+    public func gatherRows(_ ids: [Int]) -> Tensor {
+        precondition(rank == 2, "gatherRows: table \(shape) is not a matrix")
+        let width = shape[1]
+        let (out, y) = Tensor.empty([ids.count, width])
+        for (row, id) in ids.enumerated() {
+            precondition(id >= 0 && id < shape[0], "gatherRows: id \(id) outside 0..<\(shape[0])")
+            (y + row * width).update(from: pointer + id * width, count: width)
+        }
+        return out
+    }
+}

@@ -12,6 +12,8 @@ public enum WeightsError: Error, CustomStringConvertible, Equatable {
     case missingTensor(file: String, tensor: String)
     case shapeMismatch(file: String, tensor: String, stored: [Int], expected: [Int])
     case notFloatingPoint(file: String, tensor: String, dtype: String)
+    case noWeights(directory: String, expected: String)
+    case badIndex(file: String, reason: String)
 
     public var description: String {
         switch self {
@@ -39,6 +41,10 @@ public enum WeightsError: Error, CustomStringConvertible, Equatable {
             return "\(file): tensor '\(tensor)' has shape \(stored) but the model config expects \(expected)"
         case let .notFloatingPoint(file, tensor, dtype):
             return "\(file): tensor '\(tensor)' has dtype \(dtype); expected F32, F16 or BF16"
+        case let .noWeights(directory, expected):
+            return "\(directory): no safetensors weights found (expected \(expected))"
+        case let .badIndex(file, reason):
+            return "\(file): \(reason)"
         }
     }
 }

@@ -1,0 +1,50 @@
+/// The settings of transformers' `CLIPTextConfig` that shape a `CLIPTextModel`.
+public struct CLIPTextConfig: Equatable, Sendable {
+    /// transformers' `hidden_act` values for the text encoder's MLP.
+    public enum Activation: String, Sendable {
+        case quickGELU = "quick_gelu", gelu = "gelu", tanhGELU = "gelu_new", pytorchTanhGELU = "gelu_pytorch_tanh"
+    }
+
+    public var vocabularySize: Int
+    public var hiddenSize: Int
+    public var intermediateSize: Int
+    public var layers: Int
+    public var heads: Int
+    public var maxPositions: Int
+    public var activation: Activation
+    public var layerNormEps: Float
+
+    public init(vocabularySize: Int, hiddenSize: Int, intermediateSize: Int, layers: Int, heads: Int,
+                maxPositions: Int, activation: Activation, layerNormEps: Float = 1e-5) {
+        self.vocabularySize = vocabularySize
+        self.hiddenSize = hiddenSize
+        self.intermediateSize = intermediateSize
+        self.layers = layers
+        self.heads = heads
+        self.maxPositions = maxPositions
+        self.activation = activation
+        self.layerNormEps = layerNormEps
+    }
+
+    /// Reads `text_encoder/config.json`; defaults are transformers' `CLIPTextConfig` defaults.
+    public init(path: String) throws(ConfigError) {
+        let json = try JSONConfig(path: path)
+        let name = try json.string("hidden_act", default: "quick_gelu")
+        guard let activation = Activation(rawValue: name) else {
+            throw .unsupported(path: path, key: "hidden_act", value: name,
+                               supported: "quick_gelu, gelu, gelu_new, gelu_pytorch_tanh")
+        }
+        self.init(vocabularySize: try json.positive("vocab_size", default: 49408),
+                  hiddenSize: try json.positive("hidden_size", default: 512),
+                  intermediateSize: try json.positive("intermediate_size", default: 2048),
+                  layers: try json.positive("num_hidden_layers", default: 12),
+                  heads: try json.positive("num_attention_heads", default: 8),
+                  maxPositions: try json.positive("max_position_embeddings", default: 77),
+                  activation: activation,
+                  layerNormEps: Float(try json.double("layer_norm_eps", default: 1e-5)))
+        guard hiddenSize % heads == 0 else {
+            throw .invalid(path: path, key: "num_attention_heads",
+                           reason: "(\(heads)) must divide hidden_size (\(hiddenSize))")
+        }
+    }
+}

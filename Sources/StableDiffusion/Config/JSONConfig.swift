@@ -1,0 +1,118 @@
+import Foundation
+
+/// Typed reads from one config file. Unknown keys are ignored, as diffusers' `from_config` does;
+/// a key that is present but has the wrong type is an error naming the file and key.
+struct JSONConfig {
+    let path: String
+    private let values: [String: Any]
+
+    init(path: String) throws(ConfigError) {
+        let data: Data
+        do { data = try Data(contentsOf: URL(fileURLWithPath: path)) } catch {
+            throw .unreadable(path: path, reason: FileManager.default.fileExists(atPath: path) ? error.localizedDescription : "no such file")
+        }
+        guard let object = try? JSONSerialization.jsonObject(with: data), let values = object as? [String: Any] else {
+            throw .notJSONObject(path: path)
+        }
+        self.path = path
+        self.values = values
+    }
+
+    /// Whether `key` is present with a non-null value.
+    func has(_ key: String) -> Bool { values[key].map { !($0 is NSNull) } ?? false }
+
+    /// Whether `key` is present and explicitly `null` (diffusers' way of switching a part off).
+    func isNull(_ key: String) -> Bool { values[key] is NSNull }
+
+    func raw(_ key: String) -> Any? { has(key) ? values[key] : nil }
+
+    func int(_ key: String, default fallback: Int? = nil) throws(ConfigError) -> Int {
+        guard let value = raw(key) else { return try required(fallback, key) }
+        guard let int = Self.integer(value) else { throw .wrongType(path: path, key: key, expected: "an integer") }
+        return int
+    }
+
+    func double(_ key: String, default fallback: Double? = nil) throws(ConfigError) -> Double {
+        guard let value = raw(key) else { return try required(fallback, key) }
+        guard let number = value as? NSNumber, !Self.isBool(number) else {
+            throw .wrongType(path: path, key: key, expected: "a number")
+        }
+        return number.doubleValue
+    }
+
+    func bool(_ key: String, default fallback: Bool? = nil) throws(ConfigError) -> Bool {
+        guard let value = raw(key) else { return try required(fallback, key) }
+        guard let number = value as? NSNumber, Self.isBool(number) else {
+            throw .wrongType(path: path, key: key, expected: "true or false")
+        }
+        return number.boolValue
+    }
+
+    func string(_ key: String, default fallback: String? = nil) throws(ConfigError) -> String {
+        guard let value = raw(key) else { return try required(fallback, key) }
+        guard let string = value as? String else { throw .wrongType(path: path, key: key, expected: "a string") }
+        return string
+    }
+
+    func strings(_ key: String, default fallback: [String]? = nil) throws(ConfigError) -> [String] {
+        guard let value = raw(key) else { return try required(fallback, key) }
+        guard let list = value as? [Any], let strings = list as? [String] else {
+            throw .wrongType(path: path, key: key, expected: "a list of strings")
+        }
+        return strings
+    }
+
+    func ints(_ key: String, default fallback: [Int]? = nil) throws(ConfigError) -> [Int] {
+        guard let value = raw(key) else { return try required(fallback, key) }
+        guard let list = value as? [Any] else { throw .wrongType(path: path, key: key, expected: "a list of integers") }
+        var ints: [Int] = []
+        for item in list {
+            guard let int = Self.integer(item) else { throw .wrongType(path: path, key: key, expected: "a list of integers") }
+            ints.append(int)
+        }
+        return ints
+    }
+
+    /// A value diffusers lets be one integer for every block or a list with one per block.
+    func perBlock(_ key: String, blocks: Int, default fallback: Int? = nil) throws(ConfigError) -> [Int] {
+        guard let value = raw(key) else { return Array(repeating: try required(fallback, key), count: blocks) }
+        if let int = Self.integer(value) { return Array(repeating: int, count: blocks) }
+        let list = try ints(key)
+        guard list.count == blocks else {
+            throw .invalid(path: path, key: key, reason: "lists \(list.count) values for \(blocks) blocks")
+        }
+        return list
+    }
+
+    func positive(_ key: String, default fallback: Int? = nil) throws(ConfigError) -> Int {
+        let value = try int(key, default: fallback)
+        guard value > 0 else { throw .invalid(path: path, key: key, reason: "must be positive, got \(value)") }
+        return value
+    }
+
+    /// Fails unless `key` is absent or holds one of `allowed`, for options we do not implement.
+    func expect(_ key: String, in allowed: [String?]) throws(ConfigError) {
+        let value = raw(key).map { "\($0)" }
+        guard allowed.contains(value) else {
+            throw .unsupported(path: path, key: key, value: value ?? "null",
+                               supported: allowed.map { $0 ?? "null" }.joined(separator: ", "))
+        }
+    }
+
+    private func required<T>(_ fallback: T?, _ key: String) throws(ConfigError) -> T {
+        guard let fallback else { throw .missingKey(path: path, key: key) }
+        return fallback
+    }
+
+    private static func isBool(_ number: NSNumber) -> Bool {
+        // JSONSerialization hands booleans back as NSNumbers of C type "c" (char).
+        String(cString: number.objCType) == "c"
+    }
+
+    private static func integer(_ value: Any) -> Int? {
+        guard let number = value as? NSNumber, !isBool(number) else { return nil }
+        let double = number.doubleValue
+        guard double.rounded() == double, abs(double) < 1e15 else { return nil }
+        return Int(double)
+    }
+}

@@ -1,0 +1,30 @@
+import Tensors
+
+/// diffusers' `ResnetBlock2D` (default time-embedding shift, SiLU): two norm–SiLU–conv stages,
+/// the time embedding added between them when the block has one, and a 1×1 shortcut when the
+/// channel count changes.
+struct ResnetBlock2D: Sendable {
+    let norm1, norm2: GroupNorm
+    let conv1, conv2: Conv2d
+    let timeProjection: Linear?
+    let shortcut: Conv2d?
+
+    init(_ p: Parameters, in inputs: Int, out outputs: Int, timeEmbedding: Int?, groups: Int, eps: Float) throws(WeightsError) {
+        norm1 = try GroupNorm(p["norm1"], channels: inputs, groups: groups, eps: eps)
+        conv1 = try Conv2d(p["conv1"], in: inputs, out: outputs, kernel: 3)
+        timeProjection = try timeEmbedding.map { dim throws(WeightsError) in try Linear(p["time_emb_proj"], in: dim, out: outputs) }
+        norm2 = try GroupNorm(p["norm2"], channels: outputs, groups: groups, eps: eps)
+        conv2 = try Conv2d(p["conv2"], in: outputs, out: outputs, kernel: 3)
+        shortcut = inputs == outputs ? nil : try Conv2d(p["conv_shortcut"], in: inputs, out: outputs, kernel: 1)
+    }
+
+    /// `x` is `[B, C, H, W]`; `timeEmbedding` is `[B, dim]` before its SiLU.
+    func callAsFunction(_ x: Tensor, timeEmbedding: Tensor? = nil) -> Tensor {
+        var h = conv1(norm1(x).silu())
+        if let timeProjection, let timeEmbedding {
+            h = h + timeProjection(timeEmbedding.silu())
+        }
+        h = conv2(norm2(h).silu())
+        return (shortcut?(x) ?? x) + h
+    }
+}

@@ -1,0 +1,57 @@
+import Tensors
+
+/// transformers' `CLIPTextModel`: token and position embeddings, causal pre-norm transformer
+/// layers, final layer norm. Stable Diffusion conditions the UNet on its last hidden state.
+public struct CLIPTextModel: Sendable {
+    /// The last hidden state (after the final layer norm) and every layer's hidden states,
+    /// `hiddenStates[0]` being the embeddings, as transformers' `output_hidden_states=True`.
+    public struct Output: Sendable {
+        public let lastHiddenState: Tensor
+        public let hiddenStates: [Tensor]
+    }
+
+    public let config: CLIPTextConfig
+    let tokenEmbedding, positionEmbedding: Tensor
+    let layers: [CLIPEncoderLayer]
+    let finalNorm: LayerNorm
+
+    /// `parameters` is the text encoder's state dict root: the `text_model.` prefix that older
+    /// transformers versions write is found through `legacyNames`.
+    public init(config: CLIPTextConfig, parameters p: Parameters) throws(WeightsError) {
+        self.config = config
+        tokenEmbedding = try p["embeddings"]["token_embedding"].tensor("weight", [config.vocabularySize, config.hiddenSize])
+        positionEmbedding = try p["embeddings"]["position_embedding"].tensor("weight", [config.maxPositions, config.hiddenSize])
+        layers = try (0..<config.layers).map { i throws(WeightsError) in
+            try CLIPEncoderLayer(p["encoder"]["layers"][i], config: config)
+        }
+        finalNorm = try LayerNorm(p["final_layer_norm"], width: config.hiddenSize, eps: config.layerNormEps)
+    }
+
+    /// transformers ≥ 5 saves `CLIPTextModel` without the `text_model.` prefix; older files have it.
+    public static func legacyNames(_ name: String) -> [String] { ["text_model." + name] }
+
+    /// Thrown for token ids the embedding table does not cover.
+    public struct TokenOutOfRange: Error, CustomStringConvertible {
+        public let id: Int, vocabularySize: Int
+        public var description: String { "token id \(id) is outside the text encoder's vocabulary of \(vocabularySize)" }
+    }
+
+    /// Encodes `batch` sequences of token ids (all the same length, at most `maxPositions`).
+    public func callAsFunction(_ batch: [[Int]]) throws(TokenOutOfRange) -> Output {
+        let length = batch.first?.count ?? 0
+        precondition(batch.allSatisfy { $0.count == length } && length <= config.maxPositions,
+                     "CLIPTextModel: sequences must share one length ≤ \(config.maxPositions)")
+        if let bad = batch.joined().first(where: { $0 < 0 || $0 >= config.vocabularySize }) {
+            throw TokenOutOfRange(id: bad, vocabularySize: config.vocabularySize)
+        }
+        let width = config.hiddenSize
+        let tokens = tokenEmbedding.gatherRows(Array(batch.joined())).reshaped([batch.count, length, width])
+        var h = tokens + positionEmbedding.slice(axis: 0, 0..<length)
+        var hiddenStates = [h]
+        for layer in layers {
+            h = layer(h)
+            hiddenStates.append(h)
+        }
+        return Output(lastHiddenState: finalNorm(h), hiddenStates: hiddenStates)
+    }
+}

@@ -1,0 +1,84 @@
+import Foundation
+import Tensors
+
+/// The safetensors weights of one component folder (`unet/`, `vae/`, `text_encoder/`), picked
+/// the way diffusers' `from_pretrained` picks them: a single file or a sharded index, float32
+/// files before `fp16`/`bf16` variants. Tensors stay memory-mapped where the file allows.
+public struct ComponentWeights: ParameterSource {
+    public let directory: String
+    public let files: [SafeTensorsFile]
+    private let fileOfTensor: [String: Int]
+    /// Older spellings of a parameter name, for checkpoints saved by earlier library versions.
+    private let legacyNames: @Sendable (String) -> [String]
+
+    static let baseNames = ["diffusion_pytorch_model", "model"]
+    static let variants = ["fp16", "bf16"]
+
+    public init(directory: String, legacyNames: @escaping @Sendable (String) -> [String] = { _ in [] }) throws(WeightsError) {
+        let paths = try Self.weightFiles(in: directory)
+        var files: [SafeTensorsFile] = []
+        var fileOfTensor: [String: Int] = [:]
+        for path in paths {
+            let file = try SafeTensorsFile(path: path)
+            for name in file.entries.keys { fileOfTensor[name] = files.count }
+            files.append(file)
+        }
+        self.directory = directory
+        self.files = files
+        self.fileOfTensor = fileOfTensor
+        self.legacyNames = legacyNames
+    }
+
+    public func tensor(_ name: String, shape: [Int]) throws(WeightsError) -> Tensor {
+        guard let (stored, index) = ([name] + legacyNames(name)).lazy
+            .compactMap({ candidate in fileOfTensor[candidate].map { (candidate, $0) } }).first else {
+            throw .missingTensor(file: files.count == 1 ? files[0].path : directory, tensor: name)
+        }
+        let file = files[index]
+        let storedShape = file.entries[stored]?.shape ?? []
+        // Older VAEs keep attention projections as 1×1 convolutions, `[out, in, 1, 1]`.
+        guard storedShape == shape || storedShape == shape + [1, 1] else {
+            throw .shapeMismatch(file: file.path, tensor: stored, stored: storedShape, expected: shape)
+        }
+        return try file.tensor(stored).reshaped(shape)
+    }
+
+    /// The files holding this folder's weights, in diffusers' order of preference.
+    static func weightFiles(in directory: String) throws(WeightsError) -> [String] {
+        let url = URL(fileURLWithPath: directory)
+        let exists = { (name: String) in FileManager.default.fileExists(atPath: url.appendingPathComponent(name).path) }
+        for suffix in [""] + variants.map({ "." + $0 }) {
+            for base in baseNames {
+                let single = "\(base)\(suffix).safetensors"
+                if exists(single) { return [url.appendingPathComponent(single).path] }
+                let index = suffix.isEmpty ? "\(base).safetensors.index.json" : "\(base).safetensors.index\(suffix).json"
+                if exists(index) { return try shards(listedIn: url.appendingPathComponent(index)) }
+            }
+        }
+        let all = (try? FileManager.default.contentsOfDirectory(atPath: directory))?
+            .filter { $0.hasSuffix(".safetensors") }.sorted() ?? []
+        guard all.count == 1 else {
+            throw .noWeights(directory: directory, expected: "\(baseNames.map { $0 + ".safetensors" }.joined(separator: " or ")), a sharded index, or an fp16/bf16 variant")
+        }
+        return [url.appendingPathComponent(all[0]).path]
+    }
+
+    private static func shards(listedIn index: URL) throws(WeightsError) -> [String] {
+        guard let data = try? Data(contentsOf: index) else {
+            throw .unreadable(file: index.path, reason: "cannot read the shard index")
+        }
+        guard let object = try? JSONSerialization.jsonObject(with: data) as? [String: Any],
+              let map = object["weight_map"] as? [String: String] else {
+            throw .badIndex(file: index.path, reason: "expected a JSON object with a \"weight_map\" of tensor name → shard file")
+        }
+        let folder = index.deletingLastPathComponent()
+        var shards: [String] = []
+        for name in Set(map.values).sorted() {
+            guard !name.contains("/"), !name.hasPrefix(".") else {
+                throw .badIndex(file: index.path, reason: "shard \"\(name)\" must be a file in the same folder")
+            }
+            shards.append(folder.appendingPathComponent(name).path)
+        }
+        return shards
+    }
+}

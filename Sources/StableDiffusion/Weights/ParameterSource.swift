@@ -1,0 +1,30 @@
+import Tensors
+
+/// Where a model's parameters come from: a folder of safetensors files, or random values for
+/// building full-size architectures without downloading weights.
+public protocol ParameterSource: Sendable {
+    /// The float32 tensor called `name`, which must have `shape`.
+    func tensor(_ name: String, shape: [Int]) throws(WeightsError) -> Tensor
+}
+
+/// The parameters under one module's name prefix, as PyTorch's `state_dict` nests them:
+/// `parameters["down_blocks"][0]["resnets"]` reads `down_blocks.0.resnets.*`.
+public struct Parameters: Sendable {
+    public let source: any ParameterSource
+    public let prefix: String
+
+    public init(_ source: any ParameterSource, prefix: String = "") {
+        self.source = source
+        self.prefix = prefix
+    }
+
+    public subscript(_ child: String) -> Parameters {
+        Parameters(source, prefix: prefix + child + ".")
+    }
+
+    public subscript(_ index: Int) -> Parameters { self[String(index)] }
+
+    public func tensor(_ name: String, _ shape: [Int]) throws(WeightsError) -> Tensor {
+        try source.tensor(prefix + name, shape: shape)
+    }
+}
