@@ -1,6 +1,7 @@
 import ArgumentParser
 import Foundation
 import COpenBLAS
+import StableDiffusion
 import Tensors
 
 /// `sweep bench kernels`: GFLOP/s of our conv2d and attention at Stable Diffusion 1.5 shapes,
@@ -29,13 +30,24 @@ struct BenchCommand: ParsableCommand {
     @Option(help: "A Python with torch installed, to time PyTorch on the same shapes in this run.")
     var torchPython: String?
 
+    @Option(help: "Instead of kernels, run each full-size component once with random weights: sd1 (SD 1.5) or sd2 (SD 2.1).")
+    var modelConfig: PublishedArchitecture?
+
+    @Option(help: "Image side in pixels for --model-config.")
+    var size = 512
+
+    @Option(help: "With --model-config: fail if peak memory exceeds the weights by more than this many GiB.")
+    var maxOverheadGib: Double?
+
     func validate() throws {
         guard `repeat` >= 1 else { throw ValidationError("--repeat must be at least 1, got \(`repeat`)") }
+        guard size > 0, size % 64 == 0 else { throw ValidationError("--size must be a positive multiple of 64, got \(size)") }
         if let threads, threads < 1 { throw ValidationError("--threads must be at least 1, got \(threads)") }
     }
 
     func run() throws {
         if let threads { Threads.set(threads) }
+        if let modelConfig { return try runModel(modelConfig) }
         let cases = KernelBenchmark.cases(quick: quick)
         var torchSeconds: [String: Double] = [:]
         if let torchPython {
@@ -49,6 +61,17 @@ struct BenchCommand: ParsableCommand {
         for benchCase in cases {
             let seconds = KernelBenchmark.time(benchCase, repeats: `repeat`)
             print(KernelBenchmark.row(benchCase, seconds: seconds, sgemm: sgemm, torch: torchSeconds[benchCase.name]))
+        }
+    }
+
+    private func runModel(_ architecture: PublishedArchitecture) throws {
+        print("threads: \(Threads.count)")
+        let result = try ModelBenchmark(architecture: architecture, size: size).run { print($0) }
+        let gib = { (bytes: Int) in String(format: "%.2f GiB", Double(bytes) / Double(1 << 30)) }
+        print("weights: \(gib(result.weightBytes))   peak resident: \(gib(result.peakBytes))   "
+              + "overhead: \(gib(result.peakBytes - result.weightBytes))")
+        if let maxOverheadGib, Double(result.peakBytes - result.weightBytes) > maxOverheadGib * Double(1 << 30) {
+            throw ValidationError("peak memory exceeds the weights by more than \(maxOverheadGib) GiB")
         }
     }
 }

@@ -1,0 +1,70 @@
+import Foundation
+import StableDiffusion
+import Tensors
+
+/// One forward pass of each full-size component with random weights: output shapes, seconds and
+/// memory, so the real architectures are exercised without downloading a model.
+struct ModelBenchmark {
+    let architecture: PublishedArchitecture
+    let size: Int
+
+    struct Row {
+        let component: String
+        let output: [Int]
+        let seconds: Double
+    }
+
+    func run(report: (String) -> Void) throws -> (rows: [Row], weightBytes: Int, peakBytes: Int) {
+        let source = CountingSource(RandomWeights(seed: 42))
+        let p = Parameters(source)
+        let textEncoder = try CLIPTextModel(config: architecture.textEncoder, parameters: p)
+        let unet = try UNet2DConditionModel(config: architecture.unet, parameters: p)
+        let vae = try AutoencoderKL(config: architecture.vae, parameters: p)
+        report("\(architecture.name): \(source.parameterCount / 1_000_000)M parameters, \(size)×\(size) image")
+
+        let latentSize = size / vae.config.scaleFactor
+        let ids = [[49406] + Array(repeating: 320, count: 10) + Array(repeating: 49407, count: 66)]
+        var rows: [Row] = []
+        func timed(_ name: String, _ body: () throws -> Tensor) rethrows -> Tensor {
+            let start = Date()
+            let output = try body()
+            let seconds = Date().timeIntervalSince(start)
+            rows.append(Row(component: name, output: output.shape, seconds: seconds))
+            report("  " + name.padding(toLength: 16, withPad: " ", startingAt: 0)
+                   + "output \(output.shape)".padding(toLength: 26, withPad: " ", startingAt: 0)
+                   + String(format: "%8.2f s", seconds))
+            return output
+        }
+        let context = try timed("text encoder") { try textEncoder(ids).lastHiddenState }
+        let latents = Tensor(shape: [1, unet.config.inChannels, latentSize, latentSize], repeating: 0.1)
+        _ = timed("UNet (1 pass)") { unet(latents, timestep: 500, context: context) }
+        _ = timed("VAE decode") { vae.decode(latents) }
+        let image = Tensor(shape: [1, vae.config.inChannels, size, size], repeating: 0.1)
+        _ = timed("VAE encode") { vae.encode(image).mean }
+        return (rows, source.parameterCount * 4, Self.peakResidentBytes())
+    }
+
+    /// The process's peak resident set size so far.
+    static func peakResidentBytes() -> Int {
+        var usage = rusage()
+        getrusage(RUSAGE_SELF.rawValue, &usage)
+        return usage.ru_maxrss * 1024  // kilobytes on Linux
+    }
+}
+
+/// Counts the parameters a model reads, to report its weight memory.
+final class CountingSource: ParameterSource, @unchecked Sendable {
+    private let source: any ParameterSource
+    private let lock = NSLock()
+    private var count = 0
+
+    init(_ source: any ParameterSource) { self.source = source }
+
+    var parameterCount: Int { lock.withLock { count } }
+
+    func tensor(_ name: String, shape: [Int]) throws(WeightsError) -> Tensor {
+        let tensor = try source.tensor(name, shape: shape)
+        lock.withLock { count += tensor.count }
+        return tensor
+    }
+}

@@ -1,0 +1,4 @@
+import ArgumentParser
+import StableDiffusion
+
+extension PublishedArchitecture: ExpressibleByArgument {}
