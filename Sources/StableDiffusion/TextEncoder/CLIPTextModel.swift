@@ -30,19 +30,14 @@ public struct CLIPTextModel: Sendable {
     /// transformers ≥ 5 saves `CLIPTextModel` without the `text_model.` prefix; older files have it.
     public static func legacyNames(_ name: String) -> [String] { ["text_model." + name] }
 
-    /// Thrown for token ids the embedding table does not cover.
-    public struct TokenOutOfRange: Error, CustomStringConvertible {
-        public let id: Int, vocabularySize: Int
-        public var description: String { "token id \(id) is outside the text encoder's vocabulary of \(vocabularySize)" }
-    }
-
     /// Encodes `batch` sequences of token ids (all the same length, at most `maxPositions`).
-    public func callAsFunction(_ batch: [[Int]]) throws(TokenOutOfRange) -> Output {
+    public func callAsFunction(_ batch: [[Int]]) throws(TextEncoderError) -> Output {
         let length = batch.first?.count ?? 0
-        precondition(batch.allSatisfy { $0.count == length } && length <= config.maxPositions,
-                     "CLIPTextModel: sequences must share one length ≤ \(config.maxPositions)")
+        guard batch.allSatisfy({ $0.count == length }), length > 0, length <= config.maxPositions else {
+            throw .badSequenceLengths(batch.map(\.count), maxPositions: config.maxPositions)
+        }
         if let bad = batch.joined().first(where: { $0 < 0 || $0 >= config.vocabularySize }) {
-            throw TokenOutOfRange(id: bad, vocabularySize: config.vocabularySize)
+            throw .tokenOutOfRange(id: bad, vocabularySize: config.vocabularySize)
         }
         let width = config.hiddenSize
         let tokens = tokenEmbedding.gatherRows(Array(batch.joined())).reshaped([batch.count, length, width])

@@ -1,0 +1,13 @@
+/// Token sequences the text encoder cannot embed.
+public enum TextEncoderError: Error, CustomStringConvertible, Equatable {
+    case tokenOutOfRange(id: Int, vocabularySize: Int)
+    case badSequenceLengths([Int], maxPositions: Int)
+
+    public var description: String {
+        switch self {
+        case let .tokenOutOfRange(id, size): "token id \(id) is outside the text encoder's vocabulary of \(size)"
+        case let .badSequenceLengths(lengths, maxPositions):
+            "text encoder needs sequences of one length from 1 to \(maxPositions), got lengths \(lengths)"
+        }
+    }
+}
