@@ -1,0 +1,182 @@
+import Foundation
+
+/// A diffusers `tokenizer/` folder read the way transformers 5's `CLIPTokenizer.from_pretrained`
+/// reads it: vocab.json, merges.txt, and the special tokens from tokenizer_config.json and
+/// special_tokens_map.json. tokenizer.json is not read; Stable Diffusion repositories ship none.
+struct TokenizerFolder {
+    /// A special or added token as transformers hands it to the backend.
+    struct Token {
+        var content: String
+        /// Nil for a bare string, which transformers turns into a special token matched on the raw text.
+        var flags: Flags?
+        /// Where it came from, for error messages.
+        var file: String
+        var role: String
+
+        struct Flags: Equatable {
+            var normalized = false, singleWord = false, lstrip = false, rstrip = false, special = false
+        }
+
+        /// The equality transformers uses to drop repeats: strings with strings, AddedTokens field by field.
+        func repeats(_ other: Token) -> Bool { content == other.content && flags == other.flags }
+    }
+
+    static let roles = ["bos_token", "eos_token", "unk_token", "sep_token", "pad_token", "cls_token", "mask_token"]
+
+    let vocabularyFile: String
+    let mergesFile: String
+    let vocabulary: [String: Int]
+    let merges: [ByteLevelBPE.Merge]
+    /// With `CLIPTokenizer`'s defaults where the folder names none.
+    let bos: Token, eos: Token, unk: Token, pad: Token
+    /// Every token to split out of the text before BPE, with the flags that end up in force.
+    let addedTokens: [Token]
+    /// `model_max_length`; 77 when absent (transformers would fall back to 10^30).
+    let maxLength: Int
+
+    init(directory: String) throws(TokenizerError) {
+        let folder = URL(fileURLWithPath: directory)
+        func path(_ name: String) -> String { folder.appendingPathComponent(name).path }
+        vocabularyFile = path("vocab.json")
+        mergesFile = path("merges.txt")
+        vocabulary = try Self.readVocabulary(vocabularyFile)
+        merges = try Self.readMerges(mergesFile)
+
+        let configFile = path("tokenizer_config.json")
+        let config = try Self.readObject(configFile, required: false) ?? [:]
+        var special: [String: Token] = [:]
+        for role in Self.roles {
+            special[role] = try Self.token(config[role], role: role, file: configFile, forcedSpecial: false)
+        }
+        // With added_tokens_decoder present, transformers ignores special_tokens_map.json; without
+        // it, special_tokens_map.json overrides tokenizer_config.json.
+        var decoder: [(id: Int, token: Token)] = []
+        if let entries = config["added_tokens_decoder"] {
+            guard let entries = entries as? [String: Any] else {
+                throw .malformedJSON(file: configFile, reason: "added_tokens_decoder must be an object")
+            }
+            for (key, value) in entries {
+                let role = "added_tokens_decoder[\(key)]"
+                guard let id = Int(key), let token = try Self.token(value, role: role, file: configFile, forcedSpecial: false) else {
+                    throw .malformedJSON(file: configFile, reason: "\(role) must have an integer key and an object value")
+                }
+                decoder.append((id, token))
+            }
+            decoder.sort { $0.id < $1.id }
+        } else {
+            let mapFile = path("special_tokens_map.json")
+            let map = try Self.readObject(mapFile, required: false) ?? [:]
+            for role in Self.roles {
+                special[role] = try Self.token(map[role], role: role, file: mapFile, forcedSpecial: true) ?? special[role]
+            }
+        }
+        let vocabularyFile = vocabularyFile
+        func withDefault(_ role: String, _ content: String) -> Token {
+            let token = special[role] ?? Token(content: content, flags: nil, file: vocabularyFile, role: "\(role) (default)")
+            special[role] = token
+            return token
+        }
+        bos = withDefault("bos_token", "<|startoftext|>")
+        eos = withDefault("eos_token", "<|endoftext|>")
+        unk = withDefault("unk_token", "<|endoftext|>")
+        pad = withDefault("pad_token", "<|endoftext|>")
+
+        // transformers passes added_tokens_decoder, then each special token not already given, in
+        // one call to the backend, where the last entry with a given content sets its flags.
+        var sequence = decoder.map(\.token)
+        let decoded = Set(sequence.map(\.content))
+        for role in Self.roles {
+            guard let token = special[role], !decoded.contains(token.content), !sequence.contains(where: token.repeats) else { continue }
+            sequence.append(token)
+        }
+        var added: [Token] = []
+        for token in sequence {
+            if let i = added.firstIndex(where: { $0.content == token.content }) { added[i] = token } else { added.append(token) }
+        }
+        addedTokens = added
+
+        switch config["model_max_length"] {
+        case nil: maxLength = 77
+        case let value as Int where value >= 2: maxLength = value
+        case let value?: throw .badModelMaxLength(file: configFile, value: "\(value)")
+        }
+    }
+
+    /// A string, or an AddedToken object (`{"content": ..., "normalized": ..., ...}`); nil when absent.
+    /// special_tokens_map.json's objects are always special, which makes them unnormalised by default.
+    private static func token(_ value: Any?, role: String, file: String, forcedSpecial: Bool) throws(TokenizerError) -> Token? {
+        switch value {
+        case nil, is NSNull:
+            return nil
+        case let content as String:
+            return Token(content: content, flags: nil, file: file, role: role)
+        case let object as [String: Any]:
+            guard let content = object["content"] as? String else {
+                throw .malformedJSON(file: file, reason: "\(role) has no string \"content\"")
+            }
+            let special = forcedSpecial || object["special"] as? Bool ?? false
+            func flag(_ name: String, _ absent: Bool) -> Bool { object[name] as? Bool ?? absent }
+            let flags = Token.Flags(normalized: flag("normalized", !special), singleWord: flag("single_word", false),
+                                    lstrip: flag("lstrip", false), rstrip: flag("rstrip", false), special: special)
+            return Token(content: content, flags: flags, file: file, role: role)
+        default:
+            throw .malformedJSON(file: file, reason: "\(role) must be a string or an object with a \"content\" string")
+        }
+    }
+
+    private static func readVocabulary(_ file: String) throws(TokenizerError) -> [String: Int] {
+        guard let object = try readObject(file, required: true) else { return [:] }
+        var vocabulary: [String: Int] = [:]
+        vocabulary.reserveCapacity(object.count)
+        for (token, value) in object {
+            guard let id = value as? Int, (0...Int(Int32.max)).contains(id) else {
+                throw .malformedJSON(file: file, reason: "token \"\(token)\" must map to a non-negative integer id, found \(value)")
+            }
+            vocabulary[token] = id
+        }
+        return vocabulary
+    }
+
+    /// merges.txt: one `left right` pair per line in rank order. Lines starting with `#version`
+    /// and blank lines are skipped; a trailing `\r` is dropped like Rust's `lines()` does.
+    private static func readMerges(_ file: String) throws(TokenizerError) -> [ByteLevelBPE.Merge] {
+        guard let text = String(validating: try read(file), as: UTF8.self) else {
+            throw .unreadable(file: file, reason: "not valid UTF-8")
+        }
+        var merges: [ByteLevelBPE.Merge] = []
+        for (index, rawLine) in text.utf8.split(separator: UInt8(ascii: "\n"), omittingEmptySubsequences: false).enumerated() {
+            let line = rawLine.last == UInt8(ascii: "\r") ? rawLine.dropLast() : rawLine
+            guard !line.isEmpty, !line.starts(with: "#version".utf8) else { continue }
+            let parts = line.split(separator: UInt8(ascii: " "), omittingEmptySubsequences: false)
+            guard parts.count == 2, !parts[0].isEmpty, !parts[1].isEmpty else {
+                throw .malformedMerge(file: file, line: index + 1, text: String(decoding: line, as: UTF8.self))
+            }
+            merges.append(.init(left: String(decoding: parts[0], as: UTF8.self), right: String(decoding: parts[1], as: UTF8.self), line: index + 1))
+        }
+        return merges
+    }
+
+    private static func readObject(_ file: String, required: Bool) throws(TokenizerError) -> [String: Any]? {
+        guard required || FileManager.default.fileExists(atPath: file) else { return nil }
+        let data = try read(file)
+        let object: Any
+        do {
+            object = try JSONSerialization.jsonObject(with: data)
+        } catch {
+            throw .malformedJSON(file: file, reason: "not valid JSON")
+        }
+        guard let dictionary = object as? [String: Any] else {
+            throw .malformedJSON(file: file, reason: "expected a JSON object at the top level")
+        }
+        return dictionary
+    }
+
+    private static func read(_ file: String) throws(TokenizerError) -> Data {
+        guard FileManager.default.fileExists(atPath: file) else { throw .unreadable(file: file, reason: "no such file") }
+        do {
+            return try Data(contentsOf: URL(fileURLWithPath: file))
+        } catch {
+            throw .unreadable(file: file, reason: error.localizedDescription)
+        }
+    }
+}
