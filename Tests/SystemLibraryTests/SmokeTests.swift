@@ -13,24 +13,10 @@ import Testing
         #expect(c == [58, 64, 139, 154])
     }
 
-    @Test func mpiRunsTwoRanksThatTalk() throws {
-        let sweep = try #require(Self.sweepExecutable, "sweep executable not built next to the tests")
-        let mpirun = try #require(["/usr/bin/mpirun", "/usr/local/bin/mpirun"].first { FileManager.default.isExecutableFile(atPath: $0) },
-                                  "mpirun not found: install openmpi-bin")
-        let process = Process()
-        process.executableURL = URL(fileURLWithPath: mpirun)
-        process.arguments = ["--oversubscribe", "-np", "2", sweep, "mpi-check"]
-        var environment = ProcessInfo.processInfo.environment
-        environment["OMPI_ALLOW_RUN_AS_ROOT"] = "1"
-        environment["OMPI_ALLOW_RUN_AS_ROOT_CONFIRM"] = "1"
-        process.environment = environment
-        let output = Pipe()
-        process.standardOutput = output
-        process.standardError = output
-        try process.run()
-        let text = String(decoding: output.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
-        process.waitUntilExit()
-        #expect(process.terminationStatus == 0, "mpirun failed: \(text)")
+    @Test func mpiRunsTwoRanksThatTalk() async throws {
+        let run = try await SweepProcess.run(["mpi-check"], mpiRanks: 2)
+        let text = run.output + run.errors
+        #expect(run.status == 0, "mpirun failed: \(text)")
         for rank in 0..<2 {
             #expect(text.contains("rank \(rank) of 2 on"), "rank \(rank) did not report: \(text)")
         }
@@ -52,13 +38,5 @@ import Testing
     @Test func pngRejectsBadInput() {
         #expect(throws: PNGError.badDimensions(width: 2, height: 2, bytes: 5)) { try PNGImage(width: 2, height: 2, pixels: [1, 2, 3, 4, 5]) }
         #expect(throws: PNGError.self) { try PNGImage(decoding: Data("not a png".utf8)) }
-    }
-
-    /// The `sweep` binary SwiftPM builds beside the test bundle.
-    static var sweepExecutable: String? {
-        let bundle = Bundle.main.bundleURL
-        return [bundle, bundle.deletingLastPathComponent()]
-            .map { $0.appendingPathComponent("sweep").path }
-            .first { FileManager.default.isExecutableFile(atPath: $0) }
     }
 }

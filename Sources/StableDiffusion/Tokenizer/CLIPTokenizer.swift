@@ -10,6 +10,8 @@ public struct CLIPTokenizer: Sendable {
     public let bosID: Int
     public let eosID: Int
     public let padID: Int
+    /// One more than the largest id, the smallest embedding table that covers every token.
+    public let vocabularySize: Int
     private let preTokenizer: CLIPPreTokenizer
     private let bpe: ByteLevelBPE
 
@@ -54,6 +56,7 @@ public struct CLIPTokenizer: Sendable {
         eosID = try id(eos)
         padID = try id(pad)
         self.maxLength = maxLength
+        vocabularySize = (vocabulary.values.max() ?? -1) + 1
         bpe = try ByteLevelBPE(vocabulary: vocabulary, merges: merges, unknownID: try id(unk), mergesFile: mergesFile)
         var added: [CLIPPreTokenizer.AddedToken] = []
         for token in addedTokens {

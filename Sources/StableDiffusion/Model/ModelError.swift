@@ -1,0 +1,19 @@
+/// Why a diffusers model folder cannot be loaded; each case names the file at fault.
+public enum ModelError: Error, CustomStringConvertible {
+    case notAFolder(path: String)
+    case config(ConfigError)
+    case weights(WeightsError)
+    case tokenizer(TokenizerError)
+    case tokenizerMismatch(tokenizer: String, encoderConfig: String, reason: String)
+
+    public var description: String {
+        switch self {
+        case let .notAFolder(path): "\(path): not a diffusers model folder (no model_index.json)"
+        case let .config(error): error.description
+        case let .weights(error): error.description
+        case let .tokenizer(error): error.description
+        case let .tokenizerMismatch(tokenizer, encoderConfig, reason):
+            "\(tokenizer) does not fit \(encoderConfig): \(reason)"
+        }
+    }
+}

@@ -1,0 +1,44 @@
+import Foundation
+import Testing
+
+/// Runs the `sweep` binary SwiftPM builds beside the tests, optionally under `mpirun`.
+struct SweepProcess {
+    let status: Int32
+    let output: String
+    let errors: String
+
+    /// The `sweep` executable next to the test bundle.
+    static var executable: String? {
+        let bundle = Bundle.main.bundleURL
+        return [bundle, bundle.deletingLastPathComponent()]
+            .map { $0.appendingPathComponent("sweep").path }
+            .first { FileManager.default.isExecutableFile(atPath: $0) }
+    }
+
+    static func run(_ arguments: [String], mpiRanks: Int? = nil) async throws -> SweepProcess {
+        let sweep = try #require(executable, "sweep executable not built next to the tests")
+        let process = Process()
+        var environment = ProcessInfo.processInfo.environment
+        if let mpiRanks {
+            let mpirun = try #require(["/usr/bin/mpirun", "/usr/local/bin/mpirun"].first { FileManager.default.isExecutableFile(atPath: $0) },
+                                      "mpirun not found: install openmpi-bin")
+            process.executableURL = URL(fileURLWithPath: mpirun)
+            process.arguments = ["--oversubscribe", "-np", String(mpiRanks), sweep] + arguments
+            environment["OMPI_ALLOW_RUN_AS_ROOT"] = "1"
+            environment["OMPI_ALLOW_RUN_AS_ROOT_CONFIRM"] = "1"
+        } else {
+            process.executableURL = URL(fileURLWithPath: sweep)
+            process.arguments = arguments
+        }
+        process.environment = environment
+        let output = Pipe(), errors = Pipe()
+        process.standardOutput = output
+        process.standardError = errors
+        try process.run()
+        // Drain stderr concurrently so a chatty child cannot fill its pipe and stall.
+        let errorText = Task.detached { String(decoding: errors.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self) }
+        let text = String(decoding: output.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
+        process.waitUntilExit()
+        return SweepProcess(status: process.terminationStatus, output: text, errors: await errorText.value)
+    }
+}

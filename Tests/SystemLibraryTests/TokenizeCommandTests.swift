@@ -1,0 +1,31 @@
+import Foundation
+import Testing
+
+@Suite struct TokenizeCommandTests {
+    static let models = URL(fileURLWithPath: #filePath).deletingLastPathComponent()
+        .appendingPathComponent("../Fixtures/models").standardized
+
+    @Test func printsTheReferenceIDsAsOneJSONLine() async throws {
+        let fixture = try JSONSerialization.jsonObject(with: Data(contentsOf: Self.models.appendingPathComponent("tokens.json"))) as? [String: Any]
+        let prompts = try #require(fixture?["prompts"] as? [String])
+        for name in ["sd1-tiny", "sd2-tiny"] {
+            let expected = try #require(fixture?[name] as? [[Int]])
+            // A prompt with punctuation and one past 77 tokens.
+            for index in [prompts.firstIndex { $0.contains("!") } ?? 0, prompts.indices.max { prompts[$0].count < prompts[$1].count } ?? 0] {
+                let run = try await SweepProcess.run(["tokenize", "--model", Self.models.appendingPathComponent(name).path, prompts[index]])
+                #expect(run.status == 0, "\(run.errors)")
+                let lines = run.output.split(separator: "\n")
+                #expect(lines.count == 1)
+                let ids = try JSONSerialization.jsonObject(with: Data(run.output.utf8)) as? [Int]
+                #expect(ids == expected[index], "\(name): \(prompts[index])")
+            }
+        }
+    }
+
+    @Test func aBadModelFolderIsAOneLineError() async throws {
+        let run = try await SweepProcess.run(["tokenize", "--model", "/nonexistent/model", "a cat"])
+        #expect(run.status != 0)
+        #expect(run.output.isEmpty)
+        #expect(run.errors.trimmingCharacters(in: .whitespacesAndNewlines) == "Error: /nonexistent/model: not a diffusers model folder (no model_index.json)")
+    }
+}
