@@ -90,15 +90,6 @@ struct JSONConfig {
         return value
     }
 
-    /// Fails unless `key` is absent or holds one of `allowed`, for options we do not implement.
-    func expect(_ key: String, in allowed: [String?]) throws(ConfigError) {
-        let value = raw(key).map { "\($0)" }
-        guard allowed.contains(value) else {
-            throw .unsupported(path: path, key: key, value: value ?? "null",
-                               supported: allowed.map { $0 ?? "null" }.joined(separator: ", "))
-        }
-    }
-
     private func required<T>(_ fallback: T?, _ key: String) throws(ConfigError) -> T {
         guard let fallback else { throw .missingKey(path: path, key: key) }
         return fallback
