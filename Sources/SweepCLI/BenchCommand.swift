@@ -42,6 +42,12 @@ struct BenchCommand: ParsableCommand {
     func validate() throws {
         guard `repeat` >= 1 else { throw ValidationError("--repeat must be at least 1, got \(`repeat`)") }
         guard size > 0, size % 64 == 0 else { throw ValidationError("--size must be a positive multiple of 64, got \(size)") }
+        if modelConfig != nil, quick || torchPython != nil {
+            throw ValidationError("--quick and --torch-python time the kernels; they do not combine with --model-config")
+        }
+        if let maxOverheadGib, modelConfig == nil || maxOverheadGib < 0 {
+            throw ValidationError("--max-overhead-gib needs --model-config and a value of 0 or more")
+        }
         if let threads, threads < 1 { throw ValidationError("--threads must be at least 1, got \(threads)") }
     }
 
@@ -71,7 +77,8 @@ struct BenchCommand: ParsableCommand {
         print("weights: \(gib(result.weightBytes))   peak resident: \(gib(result.peakBytes))   "
               + "overhead: \(gib(result.peakBytes - result.weightBytes))")
         if let maxOverheadGib, Double(result.peakBytes - result.weightBytes) > maxOverheadGib * Double(1 << 30) {
-            throw ValidationError("peak memory exceeds the weights by more than \(maxOverheadGib) GiB")
+            throw BenchError.memoryOverBudget(overheadGiB: Double(result.peakBytes - result.weightBytes) / Double(1 << 30),
+                                              limitGiB: maxOverheadGib)
         }
     }
 }

@@ -59,8 +59,11 @@ func temporaryFolder() throws -> URL {
         let folder = try temporaryFolder()
         let error = try #require(throws: WeightsError.self) { try ComponentWeights(directory: folder.path) }
         #expect(error.description.hasPrefix(folder.path) && error.description.contains("no safetensors weights"))
-        try Data("{}".utf8).write(to: folder.appendingPathComponent("model.safetensors.index.json"))
-        #expect(throws: WeightsError.self) { try ComponentWeights(directory: folder.path) }
+        let index = folder.appendingPathComponent("model.safetensors.index.json")
+        try Data("{}".utf8).write(to: index)
+        #expect(throws: WeightsError.badIndex(file: index.path, reason: "expected a JSON object with a \"weight_map\" of tensor name → shard file")) {
+            try ComponentWeights(directory: folder.path)
+        }
     }
 
     @Test func anUnusedIntegerTensorIsSkipped() throws {

@@ -4,9 +4,7 @@ import Testing
 
 /// Writes `json` to `name` in a fresh temporary folder and returns its path.
 func writeTemporary(_ json: String, named name: String = "config.json") throws -> String {
-    let directory = FileManager.default.temporaryDirectory.appendingPathComponent("config-\(UUID().uuidString)")
-    try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
-    let url = directory.appendingPathComponent(name)
+    let url = try temporaryFolder().appendingPathComponent(name)
     try Data(json.utf8).write(to: url)
     return url.path
 }
@@ -47,6 +45,12 @@ func writeTemporary(_ json: String, named name: String = "config.json") throws -
              "\"down_block_types\" is SimpleDownBlock2D"),
             (#"{"use_linear_projection": "yes"}"#, "\"use_linear_projection\" must be true or false"),
             (#"{"transformer_layers_per_block": [[1, 2], 1, 1, 1]}"#, "nested lists"),
+            (#"{"num_attention_heads": 8}"#, "\"num_attention_heads\" is 8; supported: null"),
+            (#"{"attention_head_dim": 0}"#, "\"attention_head_dim\" must be at least 1, got 0"),
+            (#"{"layers_per_block": [2, 2, -1, 2]}"#, "\"layers_per_block\" must be at least 1, got -1"),
+            (#"{"attention_head_dim": [8, 8, 8, 12]}"#, "(12) must divide block 3's 1280 channels"),
+            (#"{"mid_block_scale_factor": 2}"#, "\"mid_block_scale_factor\" is 2.0; supported: 1"),
+            (#"{"cross_attention_dim": "big"}"#, "\"cross_attention_dim\" must be an integer or a list of one integer per block"),
         ]
         for (json, message) in cases {
             let path = try writeTemporary(json)
@@ -70,7 +74,9 @@ func writeTemporary(_ json: String, named name: String = "config.json") throws -
             try CLIPTextConfig(path: gelu)
         }
         let heads = try writeTemporary(#"{"hidden_size": 30, "num_attention_heads": 4}"#)
-        #expect(throws: ConfigError.self) { try CLIPTextConfig(path: heads) }
+        #expect(throws: ConfigError.invalid(path: heads, key: "num_attention_heads", reason: "(4) must divide hidden_size (30)")) {
+            try CLIPTextConfig(path: heads)
+        }
         let groups = try writeTemporary(#"{"block_out_channels": [48], "norm_num_groups": 32}"#)
         #expect(throws: ConfigError.invalid(path: groups, key: "norm_num_groups", reason: "(32) must divide every block's channels, not 48")) {
             try VAEConfig(path: groups)

@@ -7,6 +7,8 @@ import Testing
 /// Tests/Fixtures/models/make_model_fixtures.py.
 enum ModelFixtures {
     static let names = ["sd1-tiny", "sd2-tiny"]
+    /// A UNet and VAE only, with per-block depths, no mid block, no VAE attention or quant convs.
+    static let options = "options-tiny"
 
     static let directory = URL(fileURLWithPath: #filePath).deletingLastPathComponent()
         .appendingPathComponent("../Fixtures/models").standardized.path

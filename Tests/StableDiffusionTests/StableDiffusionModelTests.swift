@@ -9,7 +9,19 @@ import Testing
         #expect(model.defaultImageSize == 32)  // sample_size 16 × VAE scale factor 2
         #expect(model.tokenizer.maxLength == 77 && model.tokenizer.vocabularySize == 49408)
         #expect(model.tokenizer.padID == (name == "sd1-tiny" ? 49407 : 0))
-        #expect(model.unet.config.crossAttentionDim.allSatisfy { $0 == model.textEncoder.config.hiddenSize })
+    }
+
+    @Test func componentsThatDoNotFitTogetherAreRejected() throws {
+        // sd1-tiny's UNet works on 4 latent channels; options-tiny's VAE makes 3.
+        let folder = try temporaryFolder()
+        try FileManager.default.removeItem(at: folder)
+        try FileManager.default.copyItem(atPath: ModelFixtures.model("sd1-tiny"), toPath: folder.path)
+        try FileManager.default.removeItem(at: folder.appendingPathComponent("vae"))
+        try FileManager.default.copyItem(atPath: ModelFixtures.model(ModelFixtures.options) + "/vae",
+                                         toPath: folder.appendingPathComponent("vae").path)
+        let error = try #require(throws: ModelError.self) { try StableDiffusionModel(directory: folder.path) }
+        #expect(error.description == folder.appendingPathComponent("unet/config.json").path
+                + ": in_channels 4 and out_channels 4 must equal the VAE's latent_channels 3")
     }
 
     @Test func aFolderWithoutModelIndexIsNamed() throws {

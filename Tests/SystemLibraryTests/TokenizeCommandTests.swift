@@ -10,8 +10,11 @@ import Testing
         let prompts = try #require(fixture?["prompts"] as? [String])
         for name in ["sd1-tiny", "sd2-tiny"] {
             let expected = try #require(fixture?[name] as? [[Int]])
-            // A prompt with punctuation and one past 77 tokens.
-            for index in [prompts.firstIndex { $0.contains("!") } ?? 0, prompts.indices.max { prompts[$0].count < prompts[$1].count } ?? 0] {
+            let punctuation = try #require(prompts.firstIndex { $0.contains("!!!") })
+            let long = try #require(prompts.firstIndex { $0.hasPrefix("a breathtaking matte painting") })
+            // Past 77 tokens: truncated, so the last id is <|endoftext|> with no padding before it.
+            #expect(expected[long][75] != expected[long][76])
+            for index in [punctuation, long] {
                 let run = try await SweepProcess.run(["tokenize", "--model", Self.models.appendingPathComponent(name).path, prompts[index]])
                 #expect(run.status == 0, "\(run.errors)")
                 let lines = run.output.split(separator: "\n")

@@ -74,14 +74,57 @@ struct JSONConfig {
     }
 
     /// A value diffusers lets be one integer for every block or a list with one per block.
-    func perBlock(_ key: String, blocks: Int, default fallback: Int? = nil) throws(ConfigError) -> [Int] {
-        guard let value = raw(key) else { return Array(repeating: try required(fallback, key), count: blocks) }
-        if let int = Self.integer(value) { return Array(repeating: int, count: blocks) }
-        let list = try ints(key)
-        guard list.count == blocks else {
-            throw .invalid(path: path, key: key, reason: "lists \(list.count) values for \(blocks) blocks")
+    func perBlock(_ key: String, blocks: Int, default fallback: Int? = nil, minimum: Int) throws(ConfigError) -> [Int] {
+        let values: [Int]
+        if let value = raw(key), !(value is [Any]) {
+            guard let int = Self.integer(value) else {
+                throw .wrongType(path: path, key: key, expected: "an integer or a list of one integer per block")
+            }
+            values = Array(repeating: int, count: blocks)
+        } else if has(key) {
+            values = try ints(key)
+            guard values.count == blocks else {
+                throw .invalid(path: path, key: key, reason: "lists \(values.count) values for \(blocks) blocks")
+            }
+        } else {
+            values = Array(repeating: try required(fallback, key), count: blocks)
         }
-        return list
+        if let bad = values.first(where: { $0 < minimum }) {
+            throw .invalid(path: path, key: key, reason: "must be at least \(minimum), got \(bad)")
+        }
+        return values
+    }
+
+    /// `block_out_channels`: a non-empty list of positive channel counts.
+    func channels(_ key: String, default fallback: [Int]) throws(ConfigError) -> [Int] {
+        let channels = try ints(key, default: fallback)
+        guard !channels.isEmpty, channels.allSatisfy({ $0 > 0 }) else {
+            throw .invalid(path: path, key: key, reason: "must list positive channel counts")
+        }
+        return channels
+    }
+
+    /// One block type name per block, each one of `kinds`' keys.
+    func blockTypes<Kind>(_ key: String, count: Int, default fallback: [String], kinds: [String: Kind]) throws(ConfigError) -> [Kind] {
+        let names = try strings(key, default: fallback)
+        guard names.count == count else {
+            throw .invalid(path: path, key: key, reason: "lists \(names.count) blocks but block_out_channels lists \(count)")
+        }
+        var result: [Kind] = []
+        for name in names {
+            guard let kind = kinds[name] else {
+                throw .unsupported(path: path, key: key, value: name, supported: kinds.keys.sorted().joined(separator: ", "))
+            }
+            result.append(kind)
+        }
+        return result
+    }
+
+    /// GroupNorm needs its group count to divide every block's channels.
+    func checkGroups(_ groups: Int, divide channels: [Int]) throws(ConfigError) {
+        if let bad = channels.first(where: { $0 % groups != 0 }) {
+            throw .invalid(path: path, key: "norm_num_groups", reason: "(\(groups)) must divide every block's channels, not \(bad)")
+        }
     }
 
     func positive(_ key: String, default fallback: Int? = nil) throws(ConfigError) -> Int {
@@ -90,7 +133,7 @@ struct JSONConfig {
         return value
     }
 
-    private func required<T>(_ fallback: T?, _ key: String) throws(ConfigError) -> T {
+    func required<T>(_ fallback: T?, _ key: String) throws(ConfigError) -> T {
         guard let fallback else { throw .missingKey(path: path, key: key) }
         return fallback
     }

@@ -1,4 +1,4 @@
-/// The settings of diffusers' `AutoencoderKL` config.
+/// diffusers' `AutoencoderKL` config.
 public struct VAEConfig: Equatable, Sendable {
     public var inChannels: Int
     public var outChannels: Int
@@ -34,18 +34,13 @@ public struct VAEConfig: Equatable, Sendable {
     /// Reads `vae/config.json`; defaults are diffusers' `AutoencoderKL` defaults.
     public init(path: String) throws(ConfigError) {
         let json = try JSONConfig(path: path)
-        let channels = try json.ints("block_out_channels", default: [64])
-        guard !channels.isEmpty, channels.allSatisfy({ $0 > 0 }) else {
-            throw .invalid(path: path, key: "block_out_channels", reason: "must list positive channel counts")
-        }
-        for (key, kind) in [("down_block_types", "DownEncoderBlock2D"), ("up_block_types", "UpDecoderBlock2D")] {
-            let types = try json.strings(key, default: Array(repeating: kind, count: channels.count))
-            guard types.count == channels.count else {
-                throw .invalid(path: path, key: key, reason: "lists \(types.count) blocks but block_out_channels lists \(channels.count)")
-            }
-            if let other = types.first(where: { $0 != kind }) {
-                throw .unsupported(path: path, key: key, value: other, supported: kind)
-            }
+        let channels = try json.channels("block_out_channels", default: [64])
+        _ = try json.blockTypes("down_block_types", count: channels.count, default: Array(repeating: "DownEncoderBlock2D", count: channels.count),
+                                kinds: ["DownEncoderBlock2D": ()])
+        _ = try json.blockTypes("up_block_types", count: channels.count, default: Array(repeating: "UpDecoderBlock2D", count: channels.count),
+                                kinds: ["UpDecoderBlock2D": ()])
+        for key in ["shift_factor", "latents_mean", "latents_std"] where json.has(key) {
+            throw .unsupported(path: path, key: key, value: "\(json.raw(key) ?? "")", supported: "null")
         }
         let activation = try json.string("act_fn", default: "silu")
         guard activation == "silu" else { throw .unsupported(path: path, key: "act_fn", value: activation, supported: "silu") }
@@ -60,8 +55,6 @@ public struct VAEConfig: Equatable, Sendable {
                   midBlockAttention: try json.bool("mid_block_add_attention", default: true),
                   useQuantConv: try json.bool("use_quant_conv", default: true),
                   usePostQuantConv: try json.bool("use_post_quant_conv", default: true))
-        if let bad = channels.first(where: { $0 % normGroups != 0 }) {
-            throw .invalid(path: path, key: "norm_num_groups", reason: "(\(normGroups)) must divide every block's channels, not \(bad)")
-        }
+        try json.checkGroups(normGroups, divide: channels)
     }
 }

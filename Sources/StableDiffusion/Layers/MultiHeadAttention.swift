@@ -1,7 +1,6 @@
 import Tensors
 
-/// diffusers' `Attention` (`to_q`, `to_k`, `to_v`, `to_out.0`) and transformers' `CLIPAttention`
-/// (`q_proj`, …, `out_proj`): project, scaled dot-product attention per head, project back.
+/// diffusers' `Attention` (`to_q`, …, `to_out.0`) and transformers' `CLIPAttention` (`q_proj`, …, `out_proj`).
 struct MultiHeadAttention: Sendable {
     /// The parameter names of the four projections in each library.
     struct Names: Sendable {

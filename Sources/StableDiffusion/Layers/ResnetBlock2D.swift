@@ -1,8 +1,8 @@
 import Tensors
 
-/// diffusers' `ResnetBlock2D` (default time-embedding shift, SiLU): two norm–SiLU–conv stages,
-/// the time embedding added between them when the block has one, and a 1×1 shortcut when the
-/// channel count changes.
+/// diffusers' `ResnetBlock2D` with the default time-embedding shift and SiLU.
+// Two norm–SiLU–conv stages, the time embedding added between them when the block has one, and
+// a 1×1 shortcut when the channel count changes.
 struct ResnetBlock2D: Sendable {
     let norm1, norm2: GroupNorm
     let conv1, conv2: Conv2d
@@ -22,7 +22,8 @@ struct ResnetBlock2D: Sendable {
     func callAsFunction(_ x: Tensor, timeEmbedding: Tensor? = nil) -> Tensor {
         var h = conv1(norm1(x).silu())
         if let timeProjection, let timeEmbedding {
-            h = h + timeProjection(timeEmbedding.silu())
+            let perChannel = timeProjection(timeEmbedding.silu())
+            h = h + perChannel.reshaped([perChannel.shape[0], perChannel.shape[1], 1, 1])
         }
         h = conv2(norm2(h).silu())
         return (shortcut?(x) ?? x) + h

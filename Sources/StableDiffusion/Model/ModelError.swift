@@ -4,7 +4,8 @@ public enum ModelError: Error, CustomStringConvertible {
     case config(ConfigError)
     case weights(WeightsError)
     case tokenizer(TokenizerError)
-    case tokenizerMismatch(tokenizer: String, encoderConfig: String, reason: String)
+    /// Two components of one folder that cannot work together: the file at fault and why.
+    case componentMismatch(String, String)
 
     public var description: String {
         switch self {
@@ -12,8 +13,7 @@ public enum ModelError: Error, CustomStringConvertible {
         case let .config(error): error.description
         case let .weights(error): error.description
         case let .tokenizer(error): error.description
-        case let .tokenizerMismatch(tokenizer, encoderConfig, reason):
-            "\(tokenizer) does not fit \(encoderConfig): \(reason)"
+        case let .componentMismatch(file, reason): "\(file): \(reason)"
         }
     }
 }

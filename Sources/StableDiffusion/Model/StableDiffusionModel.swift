@@ -1,7 +1,6 @@
 import Foundation
 
-/// A diffusers `StableDiffusionPipeline` folder loaded for inference: tokenizer, text encoder,
-/// UNet and VAE, each built from its own config and weights.
+/// The models of a diffusers `StableDiffusionPipeline` folder, each built from its own config and weights.
 public struct StableDiffusionModel: Sendable {
     public let directory: String
     public let index: ModelIndex
@@ -15,16 +14,18 @@ public struct StableDiffusionModel: Sendable {
         self.directory = directory
         tokenizer = try Self.tokenizer(directory)
         textEncoder = try Self.textEncoder(directory)
-        let encoderConfig = Self.path(directory, "text_encoder/config.json")
-        guard tokenizer.vocabularySize <= textEncoder.config.vocabularySize,
-              tokenizer.maxLength <= textEncoder.config.maxPositions else {
-            throw .tokenizerMismatch(tokenizer: Self.path(directory, "tokenizer"), encoderConfig: encoderConfig,
-                                     reason: "the tokenizer has \(tokenizer.vocabularySize) tokens and model_max_length "
-                                         + "\(tokenizer.maxLength); the text encoder has vocab_size \(textEncoder.config.vocabularySize) "
-                                         + "and max_position_embeddings \(textEncoder.config.maxPositions)")
-        }
         unet = try Self.unet(directory)
         vae = try Self.vae(directory)
+        let text = textEncoder.config, latent = vae.config.latentChannels
+        if let width = unet.config.crossAttentionDim.first(where: { $0 != text.hiddenSize }) {
+            throw .componentMismatch(Self.path(directory, "unet/config.json"),
+                                     "cross_attention_dim \(width) must equal the text encoder's hidden_size \(text.hiddenSize)")
+        }
+        guard unet.config.inChannels == latent, unet.config.outChannels == latent else {
+            throw .componentMismatch(Self.path(directory, "unet/config.json"),
+                                     "in_channels \(unet.config.inChannels) and out_channels \(unet.config.outChannels) "
+                                         + "must equal the VAE's latent_channels \(latent)")
+        }
     }
 
     /// Native image size: the UNet's sample size in pixels.
@@ -36,10 +37,19 @@ public struct StableDiffusionModel: Sendable {
         do { return try ModelIndex(path: path) } catch { throw .config(error) }
     }
 
-    /// Only the tokenizer, for `sweep tokenize`, which needs no weights.
+    /// The tokenizer, checked against the text encoder's config; `sweep tokenize` needs no weights.
     public static func tokenizer(_ directory: String) throws(ModelError) -> CLIPTokenizer {
         _ = try index(directory)
-        do { return try CLIPTokenizer(directory: path(directory, "tokenizer")) } catch { throw .tokenizer(error) }
+        let tokenizer: CLIPTokenizer
+        do { tokenizer = try CLIPTokenizer(directory: path(directory, "tokenizer")) } catch { throw .tokenizer(error) }
+        let configPath = path(directory, "text_encoder/config.json")
+        let text = try load { () throws(ConfigError) in try CLIPTextConfig(path: configPath) }
+        guard tokenizer.vocabularySize <= text.vocabularySize, tokenizer.maxLength <= text.maxPositions else {
+            throw .componentMismatch(path(directory, "tokenizer"),
+                                     "the tokenizer has \(tokenizer.vocabularySize) tokens and model_max_length \(tokenizer.maxLength); "
+                                         + "\(configPath) has vocab_size \(text.vocabularySize) and max_position_embeddings \(text.maxPositions)")
+        }
+        return tokenizer
     }
 
     public static func textEncoder(_ directory: String) throws(ModelError) -> CLIPTextModel {

@@ -1,7 +1,6 @@
 import Tensors
 
-/// transformers' `CLIPTextModel`: token and position embeddings, causal pre-norm transformer
-/// layers, final layer norm. Stable Diffusion conditions the UNet on its last hidden state.
+/// transformers' `CLIPTextModel`; Stable Diffusion conditions the UNet on its last hidden state.
 public struct CLIPTextModel: Sendable {
     /// The last hidden state (after the final layer norm) and every layer's hidden states,
     /// `hiddenStates[0]` being the embeddings, as transformers' `output_hidden_states=True`.

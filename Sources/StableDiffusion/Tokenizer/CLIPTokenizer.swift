@@ -1,10 +1,10 @@
-/// Matches transformers' `CLIPTokenizer` (transformers 5, backed by `tokenizers`) id for id, as
-/// `StableDiffusionPipeline` calls it: `padding="max_length"`, `max_length=model_max_length`,
-/// `truncation=True`.
-///
-/// Special tokens written in the prompt count as those tokens, as in transformers: a literal
-/// `<|endoftext|>` ends up as the end token, and with Stable Diffusion 2's pad token `!`, every `!`
-/// in a prompt becomes the pad id rather than BPE's `!`.
+/// Matches transformers' `CLIPTokenizer` (transformers 5, backed by `tokenizers`) id for id.
+// As `StableDiffusionPipeline` calls it: `padding="max_length"`, `max_length=model_max_length`,
+// `truncation=True`.
+//
+// Special tokens written in the prompt count as those tokens, as in transformers: a literal
+// `<|endoftext|>` ends up as the end token, and with Stable Diffusion 2's pad token `!`, every `!`
+// in a prompt becomes the pad id rather than BPE's `!`.
 public struct CLIPTokenizer: Sendable {
     public let maxLength: Int
     public let bosID: Int

@@ -1,7 +1,8 @@
 import Tensors
 
-/// diffusers' `BasicTransformerBlock` as Stable Diffusion configures it: pre-norm self-attention,
-/// cross-attention on the text context, and a GEGLU feed-forward, each with a residual.
+/// diffusers' `BasicTransformerBlock` as Stable Diffusion configures it.
+// Pre-norm self-attention, cross-attention on the text context, and a GEGLU feed-forward, each
+// with a residual.
 struct BasicTransformerBlock: Sendable {
     let norm1, norm2, norm3: LayerNorm
     let selfAttention, crossAttention: MultiHeadAttention

@@ -1,8 +1,8 @@
 import Tensors
 
-/// diffusers' `CrossAttnDownBlock2D` (with `attentions`) and `DownBlock2D` (without): ResNet
-/// blocks, each optionally followed by a `Transformer2DModel`, then a stride-2 downsampler
-/// except in the last block. Every intermediate result is kept for the up path's skips.
+/// diffusers' `CrossAttnDownBlock2D` (with `attentions`) and `DownBlock2D` (without).
+// ResNet blocks, each optionally followed by a `Transformer2DModel`, then a stride-2 downsampler
+// except in the last block; every intermediate result is kept for the up path's skips.
 struct DownBlock2D: Sendable {
     let resnets: [ResnetBlock2D]
     let attentions: [Transformer2DModel]
@@ -11,16 +11,14 @@ struct DownBlock2D: Sendable {
     init(_ p: Parameters, config: UNetConfig, index i: Int, inChannels: Int) throws(WeightsError) {
         let channels = config.blockOutChannels[i]
         resnets = try (0..<config.layersPerBlock[i]).map { j throws(WeightsError) in
-            try ResnetBlock2D(p["resnets"][j], in: j == 0 ? inChannels : channels, out: channels,
-                              timeEmbedding: config.timeEmbeddingDim, groups: config.normGroups, eps: config.normEps)
+            try config.resnet(p["resnets"][j], in: j == 0 ? inChannels : channels, out: channels)
         }
         attentions = config.downBlocks[i] == .plain ? [] : try (0..<config.layersPerBlock[i]).map { j throws(WeightsError) in
-            try Transformer2DModel(p["attentions"][j], channels: channels, heads: config.heads[i],
-                                   contextWidth: config.crossAttentionDim[i],
-                                   layers: config.transformerLayersPerBlock[i], groups: config.normGroups)
+            try config.transformer(p["attentions"][j], level: i)
         }
         let isLast = i == config.blockOutChannels.count - 1
-        downsampler = isLast ? nil : try Downsample2D(p["downsamplers"][0], channels: channels, padding: .all(1))
+        let padding = config.downsamplePadding == 0 ? Padding(top: 0, left: 0, bottom: 1, right: 1) : .all(config.downsamplePadding)
+        downsampler = isLast ? nil : try Downsample2D(p["downsamplers"][0], channels: channels, padding: padding)
     }
 
     /// Returns the block's output and the states the matching up block concatenates back.

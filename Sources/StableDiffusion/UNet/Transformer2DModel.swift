@@ -1,9 +1,9 @@
 import Tensors
 
-/// diffusers' `Transformer2DModel` over a feature map: group norm, `proj_in`, transformer
-/// blocks over the `H·W` tokens, `proj_out`, plus the input. A conv `proj_in`/`proj_out`
-/// (`use_linear_projection=False`) is a 1×1 convolution, the same per-pixel map as the linear
-/// one, so both are applied as a linear layer on the tokens.
+/// diffusers' `Transformer2DModel` over a feature map, with conv or linear projections.
+// Group norm, `proj_in`, transformer blocks over the `H·W` tokens, `proj_out`, plus the input. A
+// conv `proj_in`/`proj_out` (`use_linear_projection=False`) is a 1×1 convolution, the same
+// per-pixel map as the linear one, so both are applied as a linear layer on the tokens.
 struct Transformer2DModel: Sendable {
     let norm: GroupNorm
     let projectIn, projectOut: Linear

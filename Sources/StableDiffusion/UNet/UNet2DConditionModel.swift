@@ -1,7 +1,8 @@
 import Tensors
 
-/// diffusers' `UNet2DConditionModel` for Stable Diffusion 1.x/2.x: predicts the noise (or
-/// velocity) in `sample` at `timestep`, conditioned on text embeddings through cross-attention.
+/// diffusers' `UNet2DConditionModel` as Stable Diffusion 1.x/2.x configure it.
+// Predicts the noise (or velocity) in `sample` at `timestep`, conditioned on text embeddings
+// through cross-attention.
 public struct UNet2DConditionModel: Sendable {
     public let config: UNetConfig
     let timeLinear1, timeLinear2: Linear

@@ -8,13 +8,9 @@ struct UNetMidBlock2DCrossAttn: Sendable {
     init(_ p: Parameters, config: UNetConfig) throws(WeightsError) {
         let last = config.blockOutChannels.count - 1
         let channels = config.blockOutChannels[last]
-        first = try ResnetBlock2D(p["resnets"][0], in: channels, out: channels, timeEmbedding: config.timeEmbeddingDim,
-                                  groups: config.normGroups, eps: config.normEps)
-        attention = try Transformer2DModel(p["attentions"][0], channels: channels, heads: config.heads[last],
-                                           contextWidth: config.crossAttentionDim[last],
-                                           layers: config.transformerLayersPerBlock[last], groups: config.normGroups)
-        second = try ResnetBlock2D(p["resnets"][1], in: channels, out: channels, timeEmbedding: config.timeEmbeddingDim,
-                                   groups: config.normGroups, eps: config.normEps)
+        first = try config.resnet(p["resnets"][0], in: channels, out: channels)
+        attention = try config.transformer(p["attentions"][0], level: last)
+        second = try config.resnet(p["resnets"][1], in: channels, out: channels)
     }
 
     func callAsFunction(_ x: Tensor, timeEmbedding: Tensor, context: Tensor) -> Tensor {

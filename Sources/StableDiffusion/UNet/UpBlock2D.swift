@@ -1,8 +1,8 @@
 import Tensors
 
-/// diffusers' `CrossAttnUpBlock2D` (with `attentions`) and `UpBlock2D` (without): each ResNet
-/// block takes the previous output concatenated with one skip state from the down path,
-/// optionally followed by a `Transformer2DModel`; all but the last block then upsample.
+/// diffusers' `CrossAttnUpBlock2D` (with `attentions`) and `UpBlock2D` (without).
+// Each ResNet block takes the previous output concatenated with one skip state from the down
+// path, optionally followed by a `Transformer2DModel`; all but the last block then upsample.
 struct UpBlock2D: Sendable {
     let resnets: [ResnetBlock2D]
     let attentions: [Transformer2DModel]
@@ -20,13 +20,10 @@ struct UpBlock2D: Sendable {
         resnets = try (0..<layers).map { j throws(WeightsError) in
             let input = j == 0 ? previous : channels
             let skip = j == layers - 1 ? skipSource : channels
-            return try ResnetBlock2D(p["resnets"][j], in: input + skip, out: channels,
-                                     timeEmbedding: config.timeEmbeddingDim, groups: config.normGroups, eps: config.normEps)
+            return try config.resnet(p["resnets"][j], in: input + skip, out: channels)
         }
         attentions = config.upBlocks[i] == .plain ? [] : try (0..<layers).map { j throws(WeightsError) in
-            try Transformer2DModel(p["attentions"][j], channels: channels, heads: config.heads[level],
-                                   contextWidth: config.crossAttentionDim[level],
-                                   layers: config.transformerLayersPerBlock[level], groups: config.normGroups)
+            try config.transformer(p["attentions"][j], level: level)
         }
         upsampler = i == blocks - 1 ? nil : try Upsample2D(p["upsamplers"][0], channels: channels)
     }

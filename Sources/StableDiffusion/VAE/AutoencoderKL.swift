@@ -1,7 +1,6 @@
 import Tensors
 
-/// diffusers' `AutoencoderKL`: encodes images to a diagonal Gaussian over latents and decodes
-/// latents back to images.
+/// diffusers' `AutoencoderKL`: images to a diagonal Gaussian over latents, and latents to images.
 public struct AutoencoderKL: Sendable {
     public let config: VAEConfig
     let encoder: VAEEncoder

@@ -1,8 +1,6 @@
 import Tensors
 
-/// diffusers' `Attention` as the VAE's mid block builds it (`residual_connection=True`,
-/// `norm_num_groups`, one head over all channels): group norm, self-attention over the
-/// `H·W` pixels, plus the input.
+/// diffusers' `Attention` as the VAE's mid block builds it: one head, group norm, residual.
 struct SpatialSelfAttention: Sendable {
     let norm: GroupNorm
     let attention: MultiHeadAttention

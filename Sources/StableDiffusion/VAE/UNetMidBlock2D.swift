@@ -1,7 +1,6 @@
 import Tensors
 
-/// diffusers' `UNetMidBlock2D` as the VAE uses it: ResNet, optional self-attention, ResNet,
-/// with no time embedding.
+/// diffusers' `UNetMidBlock2D` as the VAE uses it: ResNet, optional attention, ResNet, no time embedding.
 struct UNetMidBlock2D: Sendable {
     let first, second: ResnetBlock2D
     let attention: SpatialSelfAttention?

@@ -1,7 +1,6 @@
 import Tensors
 
-/// diffusers' `Decoder` (mid block, `UpDecoderBlock2D`s, conv to RGB): latents
-/// `[B, latent, h, w]` → image `[B, 3, h·f, w·f]` in roughly [-1, 1].
+/// diffusers' `Decoder` of `AutoencoderKL`: latents `[B, latent, h, w]` → image `[B, 3, h·f, w·f]`.
 struct VAEDecoder: Sendable {
     let convIn, convOut: Conv2d
     let mid: UNetMidBlock2D

@@ -1,7 +1,6 @@
 import Tensors
 
-/// diffusers' `Encoder` (`DownEncoderBlock2D`s, mid block, conv to twice the latent channels):
-/// image `[B, 3, H, W]` → latent moments `[B, 2·latent, H/f, W/f]`.
+/// diffusers' `Encoder` of `AutoencoderKL`: image `[B, 3, H, W]` → moments `[B, 2·latent, H/f, W/f]`.
 struct VAEEncoder: Sendable {
     let convIn, convOut: Conv2d
     let blocks: [(resnets: [ResnetBlock2D], downsampler: Downsample2D?)]
@@ -17,7 +16,6 @@ struct VAEEncoder: Sendable {
                 try ResnetBlock2D(block["resnets"][j], in: j == 0 ? channels[max(i - 1, 0)] : channels[i], out: channels[i],
                                   timeEmbedding: nil, groups: config.normGroups, eps: 1e-6)
             }
-            // The encoder's stride-2 convs pad only bottom and right.
             let downsampler = i == last ? nil : try Downsample2D(block["downsamplers"][0], channels: channels[i],
                                                                  padding: Padding(top: 0, left: 0, bottom: 1, right: 1))
             return (resnets, downsampler)

@@ -11,6 +11,10 @@ Writes, beside this script (everything is deleted and rewritten on each run):
     sd2-tiny/                       SD 2.x-like: gelu CLIP, linear-projection UNet with per-block
                                     head counts and upcast_attention, DDIM v-prediction,
                                     float16 weights (*.fp16.safetensors)
+    options-tiny/                   a UNet (bfloat16 variant) and a VAE only, with the options SD
+                                    leaves at defaults: per-block layer and transformer depths, no
+                                    mid block, downsample_padding 0, time_embedding_dim, centred
+                                    input, no VAE mid attention or quant convs, 3 latent channels
     sd1-tiny-reference.safetensors  float32 inputs and outputs of each component of sd1-tiny
     sd2-tiny-reference.safetensors  the same for sd2-tiny, computed from the fp16 weights
                                     reloaded in float32
@@ -174,6 +178,35 @@ def vae(seed):
         norm_num_groups=32, sample_size=32))
 
 
+def make_options():
+    """A UNet and a VAE (no pipeline) with the config options SD 1.5/2.1 leave at their defaults."""
+    torch.manual_seed(301)
+    unet_model = perturb(UNet2DConditionModel(
+        sample_size=8, in_channels=4, out_channels=4, block_out_channels=(32, 32), layers_per_block=[1, 2],
+        down_block_types=("CrossAttnDownBlock2D", "CrossAttnDownBlock2D"),
+        up_block_types=("CrossAttnUpBlock2D", "CrossAttnUpBlock2D"), mid_block_type=None,
+        transformer_layers_per_block=[2, 1], cross_attention_dim=[32, 32], attention_head_dim=[2, 4],
+        downsample_padding=0, time_embedding_dim=96, center_input_sample=True, freq_shift=1,
+        flip_sin_to_cos=False, norm_num_groups=16, norm_eps=1e-6, use_linear_projection=True))
+    torch.manual_seed(302)
+    vae_model = perturb(AutoencoderKL(
+        block_out_channels=(16, 32), down_block_types=("DownEncoderBlock2D",) * 2,
+        up_block_types=("UpDecoderBlock2D",) * 2, latent_channels=3, layers_per_block=2, norm_num_groups=8,
+        sample_size=16, mid_block_add_attention=False, use_quant_conv=False, use_post_quant_conv=False,
+        scaling_factor=0.13025))
+    return unet_model, vae_model
+
+
+def save_options(name):
+    """Saves make_options() to HERE/name/{unet,vae}, the UNet as a bfloat16 variant, and returns
+    (unet, vae) reloaded from there in float32."""
+    unet_model, vae_model = make_options()
+    unet_model.to(torch.bfloat16).save_pretrained(HERE / name / "unet", variant="bf16")
+    vae_model.save_pretrained(HERE / name / "vae")
+    return (UNet2DConditionModel.from_pretrained(HERE / name / "unet", variant="bf16", dtype=torch.float32),
+            AutoencoderKL.from_pretrained(HERE / name / "vae"))
+
+
 def pipeline(tokenizer, text, unet_model, vae_model, scheduler):
     return StableDiffusionPipeline(vae=vae_model, text_encoder=text, tokenizer=tokenizer, unet=unet_model,
                                    scheduler=scheduler, safety_checker=None, feature_extractor=None,
@@ -259,49 +292,70 @@ def save_and_reload(name, tokenizer, pipe, vocab, merges, fp16):
 # 3. Reference outputs.
 # ---------------------------------------------------------------------------------------------
 
-def reference_outputs(pipe):
-    out = {}
+class References(dict):
+    """Reference tensors by name, checked finite and stored contiguous float32."""
 
-    def record(key, tensor):
+    def record(self, key, tensor):
         tensor = tensor.detach().to(torch.float32).contiguous()
         assert torch.isfinite(tensor).all(), key
-        out[key] = tensor
+        self[key] = tensor
 
-    with torch.no_grad():
-        # Text encoder, for a prompt and the empty (unconditional) prompt.
-        ids = tokenize(pipe.tokenizer, ["a photograph of an astronaut riding a horse", ""])
-        record("text.input_ids", ids)
-        encoded = pipe.text_encoder(ids, output_hidden_states=True)
-        assert len(encoded.hidden_states) == pipe.text_encoder.config.num_hidden_layers + 1
-        for k, hidden in enumerate(encoded.hidden_states):
-            record(f"text.hidden_states.{k}", hidden)
-        record("text.last_hidden_state", encoded.last_hidden_state)
 
-        # UNet: a square batch of two, a non-square map, and one whose sides are not multiples
-        # of 4 (diffusers then passes upsample_size to the upsamplers).
-        cases = [("square", (2, 4, 16, 16), 999.0, 11), ("wide", (1, 4, 16, 24), 1.0, 12),
-                 ("odd", (1, 4, 10, 14), 421.5, 13)]
-        for case, shape, t, seed in cases:
-            generator = torch.Generator().manual_seed(seed)
-            sample = torch.randn(shape, generator=generator)
-            context = torch.randn((shape[0], MAX_LENGTH, 32), generator=generator)
-            timestep = torch.tensor(t, dtype=torch.float32)  # 0-d; the UNet broadcasts it to the batch
-            record(f"unet.{case}.sample", sample)
-            record(f"unet.{case}.timestep", timestep.reshape(1))
-            record(f"unet.{case}.context", context)
-            record(f"unet.{case}.output", pipe.unet(sample, timestep, encoder_hidden_states=context).sample)
+def text_references(refs, tokenizer, text_encoder):
+    """Text encoder, for a prompt and the empty (unconditional) prompt."""
+    ids = tokenize(tokenizer, ["a photograph of an astronaut riding a horse", ""])
+    refs.record("text.input_ids", ids)
+    encoded = text_encoder(ids, output_hidden_states=True)
+    assert len(encoded.hidden_states) == text_encoder.config.num_hidden_layers + 1
+    for k, hidden in enumerate(encoded.hidden_states):
+        refs.record(f"text.hidden_states.{k}", hidden)
+    refs.record("text.last_hidden_state", encoded.last_hidden_state)
 
-        # VAE, without the scaling factor: decode latents, encode an image in [-1, 1].
-        generator = torch.Generator().manual_seed(21)
-        latents = torch.randn((1, 4, 8, 12), generator=generator)
-        record("vae.decode.latents", latents)
-        record("vae.decode.output", pipe.vae.decode(latents).sample)
-        image = torch.rand((1, 3, 16, 24), generator=generator) * 2 - 1
-        record("vae.encode.image", image)
-        posterior = pipe.vae.encode(image).latent_dist
-        record("vae.encode.mean", posterior.mean)
-        record("vae.encode.logvar", posterior.logvar)
-    return out
+
+# A square batch of two, a non-square map, and one whose sides are not multiples of 4 (diffusers
+# then passes upsample_size to the upsamplers).
+UNET_CASES = [("square", (2, 4, 16, 16), 999.0, 11), ("wide", (1, 4, 16, 24), 1.0, 12),
+              ("odd", (1, 4, 10, 14), 421.5, 13)]
+
+
+def unet_references(refs, unet_model, cases=UNET_CASES):
+    for case, shape, t, seed in cases:
+        generator = torch.Generator().manual_seed(seed)
+        sample = torch.randn(shape, generator=generator)
+        context = torch.randn((shape[0], MAX_LENGTH, 32), generator=generator)
+        timestep = torch.tensor(t, dtype=torch.float32)  # 0-d; the UNet broadcasts it to the batch
+        refs.record(f"unet.{case}.sample", sample)
+        refs.record(f"unet.{case}.timestep", timestep.reshape(1))
+        refs.record(f"unet.{case}.context", context)
+        refs.record(f"unet.{case}.output", unet_model(sample, timestep, encoder_hidden_states=context).sample)
+
+
+def vae_references(refs, vae_model):
+    """Without the scaling factor: decode latents, encode an image in [-1, 1]."""
+    generator = torch.Generator().manual_seed(21)
+    latents = torch.randn((1, vae_model.config.latent_channels, 8, 12), generator=generator)
+    refs.record("vae.decode.latents", latents)
+    refs.record("vae.decode.output", vae_model.decode(latents).sample)
+    image = torch.rand((1, 3, 16, 24), generator=generator) * 2 - 1
+    refs.record("vae.encode.image", image)
+    posterior = vae_model.encode(image).latent_dist
+    refs.record("vae.encode.mean", posterior.mean)
+    refs.record("vae.encode.logvar", posterior.logvar)
+
+
+def reference_outputs(pipe):
+    refs = References()
+    text_references(refs, pipe.tokenizer, pipe.text_encoder)
+    unet_references(refs, pipe.unet)
+    vae_references(refs, pipe.vae)
+    return refs
+
+
+def options_references(unet_model, vae_model):
+    refs = References()
+    unet_references(refs, unet_model, [case for case in UNET_CASES if case[0] != "square"])
+    vae_references(refs, vae_model)
+    return refs
 
 
 # ---------------------------------------------------------------------------------------------
@@ -409,9 +463,10 @@ def write_token_fixture(path, fixture):
 # ---------------------------------------------------------------------------------------------
 
 def clean():
-    for name in ("sd1-tiny", "sd2-tiny"):
+    for name in ("sd1-tiny", "sd2-tiny", "options-tiny"):
         shutil.rmtree(HERE / name, ignore_errors=True)
-    for name in ("sd1-tiny-reference.safetensors", "sd2-tiny-reference.safetensors", "tokens.json"):
+    for name in ("sd1-tiny-reference.safetensors", "sd2-tiny-reference.safetensors",
+                 "options-tiny-reference.safetensors", "tokens.json"):
         (HERE / name).unlink(missing_ok=True)
 
 
@@ -438,6 +493,8 @@ def main():
         check_tokenizer_round_trip(tokenizer, reloaded.tokenizer, name)
         tokenizers[name] = reloaded.tokenizer
         save_file(reference_outputs(reloaded), HERE / f"{name}-reference.safetensors")
+
+    save_file(options_references(*save_options("options-tiny")), HERE / "options-tiny-reference.safetensors")
 
     write_token_fixture(HERE / "tokens.json", token_fixture(tokenizers))
 
