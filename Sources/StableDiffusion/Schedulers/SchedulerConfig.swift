@@ -1,0 +1,23 @@
+/// A model's `scheduler/scheduler_config.json`, read by each scheduler with its own class's
+/// defaults for absent keys, as diffusers' `SchedulerClass.from_config(config)` does.
+public struct SchedulerConfig: Sendable {
+    public let path: String
+    /// `_class_name`: the scheduler the model was saved with.
+    public let className: String
+    let json: JSONConfig
+
+    public init(path: String) throws(ConfigError) {
+        json = try JSONConfig(path: path)
+        self.path = path
+        className = try json.string("_class_name", default: "PNDMScheduler")
+    }
+
+    /// The kind the model itself asks for, or an error naming its unsupported class.
+    public func ownKind() throws(ConfigError) -> SchedulerKind {
+        guard let kind = SchedulerKind(className: className, useKarrasSigmas: try json.bool("use_karras_sigmas", default: false)) else {
+            throw .unsupported(path: path, key: "_class_name", value: className,
+                               supported: Set(SchedulerKind.allCases.map(\.className)).sorted().joined(separator: ", "))
+        }
+        return kind
+    }
+}
