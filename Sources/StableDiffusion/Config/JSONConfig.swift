@@ -2,7 +2,8 @@ import Foundation
 
 /// Typed reads from one config file. Unknown keys are ignored, as diffusers' `from_config` does;
 /// a key that is present but has the wrong type is an error naming the file and key.
-struct JSONConfig {
+// @unchecked: the values are immutable Foundation objects from JSONSerialization, never mutated.
+struct JSONConfig: @unchecked Sendable {
     let path: String
     private let values: [String: Any]
 
