@@ -12,6 +12,11 @@ extension Tensor {
         mapElements(vector: { $0 * factor }, scalar: { $0 * factor })
     }
 
+    /// `self / divisor`, dividing (not multiplying by the reciprocal) as torch does.
+    public func divided(by divisor: Float) -> Tensor {
+        mapElements(vector: { $0 / divisor }, scalar: { $0 / divisor })
+    }
+
     /// Each element limited to `lower...upper`, as `torch.clamp`.
     public func clamped(to lower: Float, _ upper: Float) -> Tensor {
         mapElements(vector: { pointwiseMin(pointwiseMax($0, Vector(repeating: lower)), Vector(repeating: upper)) },

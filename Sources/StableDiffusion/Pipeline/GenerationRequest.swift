@@ -1,0 +1,39 @@
+/// One image to render: the settings of a diffusers `StableDiffusionPipeline(...)` call.
+public struct GenerationRequest: Equatable, Sendable {
+    public var prompt: String
+    public var negativePrompt: String
+    /// The image's own `torch.Generator().manual_seed(seed)`.
+    public var seed: UInt64
+    public var steps: Int
+    public var guidance: Float
+    /// nil: the model's own scheduler (`scheduler_config.json`'s `_class_name`).
+    public var scheduler: SchedulerKind?
+    /// DDIM's eta; other schedulers ignore it, as diffusers does.
+    public var eta: Float
+    /// nil: the model's native size.
+    public var width: Int?
+    public var height: Int?
+
+    public init(prompt: String, negativePrompt: String = "", seed: UInt64 = 0, steps: Int = 50, guidance: Float = 7.5,
+                scheduler: SchedulerKind? = nil, eta: Float = 0, width: Int? = nil, height: Int? = nil) {
+        self.prompt = prompt
+        self.negativePrompt = negativePrompt
+        self.seed = seed
+        self.steps = steps
+        self.guidance = guidance
+        self.scheduler = scheduler
+        self.eta = eta
+        self.width = width
+        self.height = height
+    }
+
+    /// The checks that need no model, so a command can fail before loading one.
+    public func validate() throws(PipelineError) {
+        guard steps >= 1 else { throw .badSteps(steps) }
+        guard guidance.isFinite, guidance >= 0 else { throw .badGuidance(guidance) }
+        guard eta.isFinite, (0...1).contains(eta) else { throw .badEta(eta) }
+        for (name, value) in [("width", width), ("height", height)] {
+            if let value, value <= 0 || value % 8 != 0 { throw .badDimension(name: name, value: value) }
+        }
+    }
+}

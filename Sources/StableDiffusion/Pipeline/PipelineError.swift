@@ -1,0 +1,20 @@
+/// Why a text-to-image request cannot run, each naming the value and what was expected.
+public enum PipelineError: Error, CustomStringConvertible, Equatable {
+    case badDimension(name: String, value: Int)
+    case badSteps(Int)
+    case badGuidance(Float)
+    case badEta(Float)
+    case scheduler(ConfigError)
+    case textEncoder(TextEncoderError)
+
+    public var description: String {
+        switch self {
+        case let .badDimension(name, value): "\(name) \(value): expected a positive multiple of 8"
+        case let .badSteps(steps): "steps \(steps): expected at least 1"
+        case let .badGuidance(guidance): "guidance \(guidance): expected a finite number of 0 or more"
+        case let .badEta(eta): "eta \(eta): expected a number from 0 to 1"
+        case let .scheduler(error): error.description
+        case let .textEncoder(error): error.description
+        }
+    }
+}

@@ -1,0 +1,96 @@
+import ArgumentParser
+import Foundation
+import StableDiffusion
+import Sweep
+import Tensors
+
+/// `sweep generate`: one prompt to one PNG, the image diffusers makes for the same settings.
+struct GenerateCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "generate",
+        abstract: "Render one prompt to a PNG with a Stable Diffusion 1.x/2.x model folder.",
+        discussion: """
+            Gives the image diffusers' StableDiffusionPipeline gives for the same model folder, \
+            prompt, negative prompt, seed (torch.Generator().manual_seed(seed)), steps, guidance, \
+            scheduler and size. The PNG carries the settings as AUTOMATIC1111 "parameters" text. \
+            Progress (step, s/step, time left) goes to stderr.
+            Schedulers: \(SchedulerKind.allCases.map(\.rawValue).joined(separator: " ")). Without \
+            --scheduler, the model's own (scheduler/scheduler_config.json) is used.
+            """
+    )
+
+    @Option(help: "A diffusers model folder (model_index.json, tokenizer/, text_encoder/, unet/, vae/, scheduler/).")
+    var model: String
+
+    @Option(help: "What to draw.")
+    var prompt: String
+
+    @Option(help: "What to steer away from (default: none, the empty prompt).")
+    var negativePrompt = ""
+
+    @Option(help: "Seed of the image's noise (torch.manual_seed semantics; values past 2^32 use the low 32 bits).")
+    var seed: UInt64 = 0
+
+    @Option(help: "Denoising steps.")
+    var steps = 50
+
+    @Option(help: "Classifier-free guidance scale; 1 or less runs unguided.")
+    var guidance: Float = 7.5
+
+    @Option(help: "Sampler: pndm ddim lms euler euler-a heun dpm++2m dpm++2m-karras unipc (default: the model's own).")
+    var scheduler: String?
+
+    @Option(help: "DDIM's eta (0 deterministic … 1 ancestral).")
+    var eta: Float = 0
+
+    @Option(help: "Image width in pixels, a multiple of 8 (default: the model's native size).")
+    var width: Int?
+
+    @Option(help: "Image height in pixels, a multiple of 8 (default: the model's native size).")
+    var height: Int?
+
+    @Option(help: "Threads for OpenBLAS and our own loops (default: all cores).")
+    var threads: Int?
+
+    @Option(help: "Where to write the PNG.")
+    var output: String
+
+    func run() throws {
+        let request = try makeRequest()
+        try request.validate()
+        try checkOutput()
+        if let threads { Threads.set(threads) }
+        let pipeline = try TextToImagePipeline(model: StableDiffusionModel(directory: model))
+        try pipeline.validate(request)
+        let image = try pipeline.generate(request) { progress in
+            let line = String(format: "step %d/%d  %.2f s/step  %.0f s left\n",
+                              progress.step, progress.steps, progress.secondsPerStep, progress.secondsLeft)
+            FileHandle.standardError.write(Data(line.utf8))
+        }
+        let size = try pipeline.size(of: request)
+        let kind = try request.scheduler ?? pipeline.schedulerConfig.ownKind()
+        let parameters = GenerationParameters(
+            prompt: request.prompt, negativePrompt: request.negativePrompt, steps: request.steps,
+            sampler: kind.samplerName, guidance: request.guidance, seed: request.seed,
+            width: size.width, height: size.height, model: URL(fileURLWithPath: model).lastPathComponent)
+        let png = try PNGImage(width: image.width, height: image.height, pixels: image.pixels).encoded()
+        try OutputFile.write(PNGText.adding(key: "parameters", text: parameters.a1111Text, to: png), to: output)
+    }
+
+    private func makeRequest() throws -> GenerationRequest {
+        var kind: SchedulerKind?
+        if let scheduler {
+            guard let named = SchedulerKind(rawValue: scheduler) else {
+                throw GenerateError.unknownScheduler(scheduler)
+            }
+            kind = named
+        }
+        return GenerationRequest(prompt: prompt, negativePrompt: negativePrompt, seed: seed, steps: steps,
+                                 guidance: guidance, scheduler: kind, eta: eta, width: width, height: height)
+    }
+
+    private func checkOutput() throws {
+        if let threads, threads < 1 { throw GenerateError.badThreads(threads) }
+        try OutputFile.checkWritable(output)
+    }
+}

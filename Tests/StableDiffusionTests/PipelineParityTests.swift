@@ -1,0 +1,66 @@
+import Foundation
+import StableDiffusion
+import Tensors
+import Testing
+
+/// Settings of one image diffusers rendered (Tests/Fixtures/pipeline/make_pipeline_fixtures.py).
+struct PipelineCase: Decodable, CustomStringConvertible, Sendable {
+    let name, model, prompt: String
+    let negative_prompt: String?
+    let seed: UInt64
+    let steps: Int
+    let guidance: Float
+    let scheduler: String?
+    let eta: Float
+    let width, height: Int?
+
+    var description: String { name }
+
+    static let directory = URL(fileURLWithPath: #filePath).deletingLastPathComponent()
+        .appendingPathComponent("../Fixtures/pipeline").standardized
+
+    static let all: [PipelineCase] = {
+        guard let data = try? Data(contentsOf: directory.appendingPathComponent("cases.json")) else { return [] }
+        return (try? JSONDecoder().decode([PipelineCase].self, from: data)) ?? []
+    }()
+
+    var request: GenerationRequest {
+        GenerationRequest(prompt: prompt, negativePrompt: negative_prompt ?? "", seed: seed, steps: steps, guidance: guidance,
+                          scheduler: scheduler.flatMap(SchedulerKind.init(rawValue:)), eta: eta, width: width, height: height)
+    }
+
+    /// diffusers' 8-bit RGB pixels for this case.
+    func expectedPixels() throws -> [UInt8] {
+        let file = try SafeTensorsFile(path: Self.directory.appendingPathComponent("images.safetensors").path)
+        return try file.tensor(name).scalars.map { UInt8($0) }
+    }
+}
+
+/// Same settings, same seed: every pixel within 1 level of diffusers' image, for every scheduler,
+/// guided and not, negative prompts, non-square and uneven sizes, DDIM eta, long prompts, big seeds,
+/// and the SD 2.x-like v-prediction model.
+@Suite struct PipelineParityTests {
+    @Test func everySchedulerHasACase() {
+        let covered = Set(PipelineCase.all.compactMap(\.scheduler))
+        #expect(covered == Set(SchedulerKind.allCases.map(\.rawValue)))
+    }
+
+    @Test(arguments: PipelineCase.all)
+    func imageMatchesDiffusers(_ testCase: PipelineCase) throws {
+        let pipeline = try TextToImagePipeline(model: StableDiffusionModel(directory: ModelFixtures.model(testCase.model)))
+        let image = try pipeline.generate(testCase.request)
+        let expected = try testCase.expectedPixels()
+        #expect(image.pixels.count == expected.count, "\(testCase): \(image.width)×\(image.height)")
+        let worst = zip(image.pixels, expected).map { abs(Int($0) - Int($1)) }.max() ?? 0
+        #expect(worst <= 1, "\(testCase): a pixel is \(worst) levels off")
+    }
+
+    @Test func invalidRequestsAreRejectedBeforeRendering() throws {
+        let pipeline = try TextToImagePipeline(model: StableDiffusionModel(directory: ModelFixtures.model("sd1-tiny")))
+        #expect(throws: PipelineError.badDimension(name: "width", value: 500)) {
+            try pipeline.validate(GenerationRequest(prompt: "x", width: 500, height: 512))
+        }
+        #expect(throws: PipelineError.badSteps(0)) { try pipeline.validate(GenerationRequest(prompt: "x", steps: 0)) }
+        #expect(throws: PipelineError.badEta(2)) { try pipeline.validate(GenerationRequest(prompt: "x", eta: 2)) }
+    }
+}

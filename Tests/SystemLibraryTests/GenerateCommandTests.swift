@@ -1,0 +1,44 @@
+import Foundation
+import Sweep
+import Testing
+
+@Suite struct GenerateCommandTests {
+    static let models = URL(fileURLWithPath: #filePath).deletingLastPathComponent()
+        .appendingPathComponent("../Fixtures/models").standardized.path
+
+    func temporaryPNG() throws -> String {
+        let folder = FileManager.default.temporaryDirectory.appendingPathComponent("generate-\(UUID().uuidString)")
+        try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
+        return folder.appendingPathComponent("out.png").path
+    }
+
+    @Test func writesAPNGWithA1111Parameters() async throws {
+        let output = try temporaryPNG()
+        let run = try await SweepProcess.run(["generate", "--model", Self.models + "/sd1-tiny", "--prompt", "a café, 富士山",
+                                              "--negative-prompt", "blurry", "--seed", "7", "--steps", "3",
+                                              "--scheduler", "euler-a", "--width", "48", "--height", "24", "--output", output])
+        #expect(run.status == 0, "\(run.errors)")
+        #expect(run.errors.contains("step 3/3"))
+        let data = try Data(contentsOf: URL(fileURLWithPath: output))
+        let image = try PNGImage(decoding: data)
+        #expect(image.width == 48 && image.height == 24)
+        #expect(PNGText.texts(in: data)["parameters"]
+                == "a café, 富士山\nNegative prompt: blurry\nSteps: 3, Sampler: Euler a, CFG scale: 7.5, Seed: 7, Size: 48x24, Model: sd1-tiny")
+    }
+
+    @Test(arguments: [
+        (["--scheduler", "dpm++3m"], "--scheduler dpm++3m: unknown; expected one of pndm, ddim, lms, euler, euler-a, heun, dpm++2m, dpm++2m-karras, unipc"),
+        (["--width", "500"], "width 500: expected a positive multiple of 8"),
+        (["--steps", "0"], "steps 0: expected at least 1"),
+        (["--model", "/nonexistent/model"], "/nonexistent/model: not a diffusers model folder (no model_index.json)"),
+    ])
+    func badFlagsFailWithOneLineAndNoFile(_ flags: [String], _ message: String) async throws {
+        let output = try temporaryPNG()
+        var arguments = ["generate", "--model", Self.models + "/sd1-tiny", "--prompt", "a cat", "--steps", "2", "--output", output]
+        arguments += flags
+        let run = try await SweepProcess.run(arguments)
+        #expect(run.status != 0)
+        #expect(run.errors.trimmingCharacters(in: .whitespacesAndNewlines) == "Error: " + message)
+        #expect(!FileManager.default.fileExists(atPath: output))
+    }
+}
