@@ -8,7 +8,7 @@ public struct EulerAncestralDiscreteScheduler: Scheduler {
     public var initNoiseSigma: Float { schedule.initNoiseSigma }
 
     public init(config: SchedulerConfig, steps: Int) throws(ConfigError) {
-        schedule = try SigmaSchedule(config, steps: steps)
+        schedule = try SigmaSchedule(config, steps: steps, sigmaTypes: false)
         try config.rejectSamplePrediction(schedule.noise)
     }
 

@@ -12,13 +12,17 @@ struct SigmaSchedule: Sendable {
     let sigmas: [Float]
     let initNoiseSigma: Float
 
-    /// Every class in this family defaults `timestep_spacing` to "linspace"; `finalSigmasType`
-    /// says whether the class reads `final_sigmas_type` (Euler does).
+    /// Every class in this family defaults `timestep_spacing` to "linspace". `sigmaTypes` says
+    /// whether the class reads `use_karras_sigmas` and its siblings (all but Euler ancestral,
+    /// which ignores them, as diffusers does); `finalSigmasType` whether it reads
+    /// `final_sigmas_type` (Euler only).
     init(_ config: SchedulerConfig, steps: Int, betaStart: Double = 0.0001, betaEnd: Double = 0.02,
-         finalSigmasType: Bool = false) throws(ConfigError) {
+         sigmaTypes: Bool = true, finalSigmasType: Bool = false) throws(ConfigError) {
         noise = try NoiseSchedule(config, betaStart: betaStart, betaEnd: betaEnd)
         try noise.checkSteps(steps, config)
-        for key in ["use_karras_sigmas", "use_exponential_sigmas", "use_beta_sigmas"] { try config.requireFalse(key) }
+        if sigmaTypes {
+            for key in ["use_karras_sigmas", "use_exponential_sigmas", "use_beta_sigmas"] { try config.requireFalse(key) }
+        }
         let spacing = try NoiseSchedule.spacing(config, default: .linspace)
         timesteps = noise.timesteps(steps, spacing: spacing, roundLinspace: false).map { Float($0) }
         var last: Float = 0
