@@ -127,6 +127,7 @@ private func deviation(_ actual: Tensor, _ expected: Tensor) -> (error: Float, t
         let unipcCases: [(String, String)] = [
             (#"{"solver_order": 3}"#, "solver_order"),
             (#"{"solver_type": "dpm"}"#, "solver_type"),
+            (#"{"solver_type": "bh1"}"#, "solver_type"),
             (#"{"thresholding": true}"#, "thresholding"),
             (#"{"use_flow_sigmas": true}"#, "use_flow_sigmas"),
             (#"{"solver_p": {"_class_name": "DDIMScheduler"}}"#, "solver_p"),

@@ -60,6 +60,9 @@ public struct DPMSolverMultistepScheduler: Scheduler {
         if json.has("lambda_min_clipped") {
             throw .unsupported(path: path, key: "lambda_min_clipped", value: "\(json.raw("lambda_min_clipped")!)", supported: "-inf")
         }
+        // from_config(config, use_karras_sigmas=True) for the Karras kind; otherwise the config's own.
+        let ownKarras = try json.bool("use_karras_sigmas", default: false)
+        let karras = karrasSigmas || ownKarras
         let spacing = try NoiseSchedule.spacing(config, default: .linspace)
         guard steps > 0 else { throw .invalid(path: path, key: "steps", reason: "must be positive, got \(steps)") }
 
@@ -69,7 +72,7 @@ public struct DPMSolverMultistepScheduler: Scheduler {
                                               last: schedule.trainTimesteps, steps: steps,
                                               stepsOffset: schedule.stepsOffset)
         var sigmas: [Double]
-        if karrasSigmas {
+        if karras {
             let logSigmas = SigmaSchedule.logSigmas(trainingSigmas)
             sigmas = SigmaSchedule.karras(trainingSigmas: trainingSigmas, steps: steps)
             steps64 = sigmas.map { Int(SigmaSchedule.sigmaToT($0, logSigmas: logSigmas).rounded(.toNearestOrEven)) }

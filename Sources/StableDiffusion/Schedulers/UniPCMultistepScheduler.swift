@@ -47,6 +47,11 @@ public struct UniPCMultistepScheduler: Scheduler {
         guard finalSigmas == "zero" || finalSigmas == "sigma_min" else {
             throw .unsupported(path: path, key: "final_sigmas_type", value: finalSigmas, supported: "zero, sigma_min")
         }
+        if bh1 && finalSigmas == "zero" {
+            // diffusers' last bh1 step to sigma 0 multiplies an infinite B(h) by 0: every value NaN.
+            throw .unsupported(path: path, key: "solver_type", value: "bh1 with final_sigmas_type zero",
+                               supported: "bh2, or bh1 with final_sigmas_type sigma_min")
+        }
         for key in ["thresholding", "use_exponential_sigmas", "use_beta_sigmas", "use_flow_sigmas", "use_dynamic_shifting"] {
             if try json.bool(key, default: false) {
                 throw .unsupported(path: path, key: key, value: "true", supported: "false")
