@@ -67,15 +67,15 @@ public struct DPMSolverMultistepScheduler: Scheduler {
         guard steps > 0 else { throw .invalid(path: path, key: "steps", reason: "must be positive, got \(steps)") }
 
         // set_timesteps; lambda_min_clipped = -inf leaves every training timestep.
-        let trainingSigmas = SigmaSchedule.trainingSigmas(schedule.alphasCumprod)
-        var steps64 = SigmaSchedule.timesteps(spacing: spacing, trainTimesteps: schedule.trainTimesteps,
+        let trainingSigmas = MultistepSigmas.trainingSigmas(schedule.alphasCumprod)
+        var steps64 = MultistepSigmas.timesteps(spacing: spacing, trainTimesteps: schedule.trainTimesteps,
                                               last: schedule.trainTimesteps, steps: steps,
                                               stepsOffset: schedule.stepsOffset)
         var sigmas: [Double]
         if karras {
-            let logSigmas = SigmaSchedule.logSigmas(trainingSigmas)
-            sigmas = SigmaSchedule.karras(trainingSigmas: trainingSigmas, steps: steps)
-            steps64 = sigmas.map { Int(SigmaSchedule.sigmaToT($0, logSigmas: logSigmas).rounded(.toNearestOrEven)) }
+            let logSigmas = MultistepSigmas.logSigmas(trainingSigmas)
+            sigmas = MultistepSigmas.karras(trainingSigmas: trainingSigmas, steps: steps)
+            steps64 = sigmas.map { Int(MultistepSigmas.sigmaToT($0, logSigmas: logSigmas).rounded(.toNearestOrEven)) }
         } else {
             // np.interp at integer timesteps is the training sigma itself.
             sigmas = steps64.map { Double(trainingSigmas[$0]) }
@@ -89,7 +89,7 @@ public struct DPMSolverMultistepScheduler: Scheduler {
     public func scaleModelInput(_ sample: Tensor, step: Int) -> Tensor { sample }
 
     public mutating func step(modelOutput: Tensor, step: Int, sample: Tensor, noise: (_ shape: [Int]) -> Tensor) -> Tensor {
-        let index = stepIndex ?? SigmaSchedule.firstStepIndex(timesteps, for: timesteps[step])
+        let index = stepIndex ?? MultistepSigmas.firstStepIndex(timesteps, for: timesteps[step])
         let count = timesteps.count
         let lowerOrderFinalStep = index == count - 1 && (eulerAtFinal || (lowerOrderFinal && count < 15) || finalSigmaZero)
 
@@ -111,7 +111,7 @@ public struct DPMSolverMultistepScheduler: Scheduler {
 
     /// `convert_model_output` for DPM-Solver++: the predicted x0.
     private func convert(_ output: [Float], sample: [Float], index: Int) -> [Float] {
-        let (alpha, sigma) = SigmaSchedule.alphaSigma(sigmas[index])
+        let (alpha, sigma) = MultistepSigmas.alphaSigma(sigmas[index])
         switch predictionType {
         case .epsilon: return zip(sample, output).map { ($0 - sigma * $1) / alpha }
         case .vPrediction: return zip(sample, output).map { alpha * $0 - sigma * $1 }
@@ -120,21 +120,21 @@ public struct DPMSolverMultistepScheduler: Scheduler {
     }
 
     private func firstOrder(_ m0: [Float], sample: [Float], index: Int) -> [Float] {
-        let (alphaT, sigmaT) = SigmaSchedule.alphaSigma(sigmas[index + 1])
-        let (alphaS, sigmaS) = SigmaSchedule.alphaSigma(sigmas[index])
-        let h = SigmaSchedule.lambda(alpha: alphaT, sigma: sigmaT) - SigmaSchedule.lambda(alpha: alphaS, sigma: sigmaS)
+        let (alphaT, sigmaT) = MultistepSigmas.alphaSigma(sigmas[index + 1])
+        let (alphaS, sigmaS) = MultistepSigmas.alphaSigma(sigmas[index])
+        let h = MultistepSigmas.lambda(alpha: alphaT, sigma: sigmaT) - MultistepSigmas.lambda(alpha: alphaS, sigma: sigmaS)
         let a = sigmaT / sigmaS, b = alphaT * (Foundation.exp(-h) - 1)
         return zip(sample, m0).map { a * $0 - b * $1 }
     }
 
     private func secondOrder(sample: [Float], index: Int) -> [Float] {
         guard let m0 = modelOutputs[solverOrder - 1], let m1 = modelOutputs[solverOrder - 2] else { return sample }
-        let (alphaT, sigmaT) = SigmaSchedule.alphaSigma(sigmas[index + 1])
-        let (alphaS0, sigmaS0) = SigmaSchedule.alphaSigma(sigmas[index])
-        let (alphaS1, sigmaS1) = SigmaSchedule.alphaSigma(sigmas[index - 1])
-        let lambdaT = SigmaSchedule.lambda(alpha: alphaT, sigma: sigmaT)
-        let lambdaS0 = SigmaSchedule.lambda(alpha: alphaS0, sigma: sigmaS0)
-        let lambdaS1 = SigmaSchedule.lambda(alpha: alphaS1, sigma: sigmaS1)
+        let (alphaT, sigmaT) = MultistepSigmas.alphaSigma(sigmas[index + 1])
+        let (alphaS0, sigmaS0) = MultistepSigmas.alphaSigma(sigmas[index])
+        let (alphaS1, sigmaS1) = MultistepSigmas.alphaSigma(sigmas[index - 1])
+        let lambdaT = MultistepSigmas.lambda(alpha: alphaT, sigma: sigmaT)
+        let lambdaS0 = MultistepSigmas.lambda(alpha: alphaS0, sigma: sigmaS0)
+        let lambdaS1 = MultistepSigmas.lambda(alpha: alphaS1, sigma: sigmaS1)
         let h = lambdaT - lambdaS0, h0 = lambdaS0 - lambdaS1
         let r0 = h0 / h
         let d1Scale = 1 / r0

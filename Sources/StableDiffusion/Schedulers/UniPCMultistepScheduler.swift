@@ -64,15 +64,15 @@ public struct UniPCMultistepScheduler: Scheduler {
         guard steps > 0 else { throw .invalid(path: path, key: "steps", reason: "must be positive, got \(steps)") }
 
         // set_timesteps
-        let trainingSigmas = SigmaSchedule.trainingSigmas(schedule.alphasCumprod)
-        var steps64 = SigmaSchedule.timesteps(spacing: spacing, trainTimesteps: schedule.trainTimesteps,
+        let trainingSigmas = MultistepSigmas.trainingSigmas(schedule.alphasCumprod)
+        var steps64 = MultistepSigmas.timesteps(spacing: spacing, trainTimesteps: schedule.trainTimesteps,
                                               last: schedule.trainTimesteps, steps: steps,
                                               stepsOffset: schedule.stepsOffset)
         var sigmas: [Double]
         if karras {
-            let logSigmas = SigmaSchedule.logSigmas(trainingSigmas)
-            sigmas = SigmaSchedule.karras(trainingSigmas: trainingSigmas, steps: steps)
-            steps64 = sigmas.map { Int(SigmaSchedule.sigmaToT($0, logSigmas: logSigmas).rounded(.toNearestOrEven)) }
+            let logSigmas = MultistepSigmas.logSigmas(trainingSigmas)
+            sigmas = MultistepSigmas.karras(trainingSigmas: trainingSigmas, steps: steps)
+            steps64 = sigmas.map { Int(MultistepSigmas.sigmaToT($0, logSigmas: logSigmas).rounded(.toNearestOrEven)) }
             sigmas.append(finalSigmas == "zero" ? 0 : sigmas[sigmas.count - 1])
         } else {
             // np.interp at integer timesteps is the training sigma itself.
@@ -87,7 +87,7 @@ public struct UniPCMultistepScheduler: Scheduler {
     public func scaleModelInput(_ sample: Tensor, step: Int) -> Tensor { sample }
 
     public mutating func step(modelOutput: Tensor, step: Int, sample: Tensor, noise: (_ shape: [Int]) -> Tensor) -> Tensor {
-        let index = stepIndex ?? SigmaSchedule.firstStepIndex(timesteps, for: timesteps[step])
+        let index = stepIndex ?? MultistepSigmas.firstStepIndex(timesteps, for: timesteps[step])
         var x = sample.scalars
         let converted = convert(modelOutput.scalars, sample: x, index: index)
         if index > 0, !disableCorrector.contains(index - 1), let lastSample {
@@ -107,7 +107,7 @@ public struct UniPCMultistepScheduler: Scheduler {
 
     /// `convert_model_output`: x0 when `predict_x0`, else epsilon.
     private func convert(_ output: [Float], sample: [Float], index: Int) -> [Float] {
-        let (alpha, sigma) = SigmaSchedule.alphaSigma(sigmas[index])
+        let (alpha, sigma) = MultistepSigmas.alphaSigma(sigmas[index])
         if predictX0 {
             switch predictionType {
             case .epsilon: return zip(sample, output).map { ($0 - sigma * $1) / alpha }
@@ -123,8 +123,8 @@ public struct UniPCMultistepScheduler: Scheduler {
     }
 
     private func lambda(_ index: Int) -> Float {
-        let (alpha, sigma) = SigmaSchedule.alphaSigma(sigmas[index])
-        return SigmaSchedule.lambda(alpha: alpha, sigma: sigma)
+        let (alpha, sigma) = MultistepSigmas.alphaSigma(sigmas[index])
+        return MultistepSigmas.lambda(alpha: alpha, sigma: sigma)
     }
 
     /// The coefficients both updates share, from sigma index `t` back to `s0`: the sample and m0
@@ -132,9 +132,9 @@ public struct UniPCMultistepScheduler: Scheduler {
     /// and `hh`, `h_phi_1`, `B_h`, `h`.
     private func coefficients(t: Int, s0: Int) -> (sampleScale: Float, m0Scale: Float, correctionScale: Float,
                                                     hh: Float, hPhi1: Float, bh: Float, h: Float) {
-        let (alphaT, sigmaT) = SigmaSchedule.alphaSigma(sigmas[t])
-        let (alphaS0, sigmaS0) = SigmaSchedule.alphaSigma(sigmas[s0])
-        let h = SigmaSchedule.lambda(alpha: alphaT, sigma: sigmaT) - SigmaSchedule.lambda(alpha: alphaS0, sigma: sigmaS0)
+        let (alphaT, sigmaT) = MultistepSigmas.alphaSigma(sigmas[t])
+        let (alphaS0, sigmaS0) = MultistepSigmas.alphaSigma(sigmas[s0])
+        let h = MultistepSigmas.lambda(alpha: alphaT, sigma: sigmaT) - MultistepSigmas.lambda(alpha: alphaS0, sigma: sigmaS0)
         let hh = predictX0 ? -h : h
         let hPhi1 = Foundation.expm1(hh)
         let bh = bh1 ? hh : Foundation.expm1(hh)

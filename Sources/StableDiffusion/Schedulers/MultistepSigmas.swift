@@ -3,7 +3,7 @@ import Foundation
 /// Sigma and timestep arithmetic the multistep solvers (DPM-Solver++, UniPC) share, each step in
 /// the precision diffusers computes it: numpy float64 for the schedule, torch float32 0-d tensors
 /// for the per-step coefficients.
-enum SigmaSchedule {
+enum MultistepSigmas {
     /// `((1 - alphas_cumprod) / alphas_cumprod) ** 0.5` in float32 (torch's `** 0.5` is a sqrt).
     static func trainingSigmas(_ alphasCumprod: [Float]) -> [Float] {
         alphasCumprod.map { ((1 - $0) / $0).squareRoot() }
