@@ -64,7 +64,7 @@ public struct DPMSolverMultistepScheduler: Scheduler {
         let ownKarras = try json.bool("use_karras_sigmas", default: false)
         let karras = karrasSigmas || ownKarras
         let spacing = try NoiseSchedule.spacing(config, default: .linspace)
-        guard steps > 0 else { throw .invalid(path: path, key: "steps", reason: "must be positive, got \(steps)") }
+        try MultistepSigmas.checkSteps(steps, schedule, config)
 
         // set_timesteps; lambda_min_clipped = -inf leaves every training timestep.
         let trainingSigmas = MultistepSigmas.trainingSigmas(schedule.alphasCumprod)

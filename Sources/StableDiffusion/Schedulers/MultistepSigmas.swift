@@ -4,6 +4,14 @@ import Foundation
 /// the precision diffusers computes it: numpy float64 for the schedule, torch float32 0-d tensors
 /// for the per-step coefficients.
 enum MultistepSigmas {
+    /// Throws unless `1...num_train_timesteps` holds `steps` (the other schedulers' check and message).
+    static func checkSteps(_ steps: Int, _ schedule: NoiseSchedule, _ config: SchedulerConfig) throws(ConfigError) {
+        guard (1...schedule.trainTimesteps).contains(steps) else {
+            throw .invalid(path: config.path, key: "num_train_timesteps",
+                           reason: "(\(schedule.trainTimesteps)) allows 1 to \(schedule.trainTimesteps) inference steps, not \(steps)")
+        }
+    }
+
     /// `((1 - alphas_cumprod) / alphas_cumprod) ** 0.5` in float32 (torch's `** 0.5` is a sqrt).
     static func trainingSigmas(_ alphasCumprod: [Float]) -> [Float] {
         alphasCumprod.map { ((1 - $0) / $0).squareRoot() }

@@ -61,7 +61,7 @@ public struct UniPCMultistepScheduler: Scheduler {
             throw .unsupported(path: path, key: key, value: "\(json.raw(key)!)", supported: "null")
         }
         let spacing = try NoiseSchedule.spacing(config, default: .linspace)
-        guard steps > 0 else { throw .invalid(path: path, key: "steps", reason: "must be positive, got \(steps)") }
+        try MultistepSigmas.checkSteps(steps, schedule, config)
 
         // set_timesteps
         let trainingSigmas = MultistepSigmas.trainingSigmas(schedule.alphasCumprod)
