@@ -4,7 +4,7 @@ import Testing
 
 /// Our schedulers against diffusers 0.42.1, step by step (see SchedulerFixtures).
 @Suite struct SchedulerParityTests {
-    static let kinds: Set<SchedulerKind> = [.pndm, .ddim, .lms, .euler, .eulerAncestral, .heun]
+    static let kinds = Set(SchedulerKind.allCases)
 
     @Test(arguments: SchedulerFixtures.names(kinds: kinds))
     func matchesDiffusers(_ name: String) throws {

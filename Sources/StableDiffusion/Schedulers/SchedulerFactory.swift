@@ -8,8 +8,8 @@ public func makeScheduler(_ kind: SchedulerKind, config: SchedulerConfig, steps:
     case .euler: try EulerDiscreteScheduler(config: config, steps: steps)
     case .eulerAncestral: try EulerAncestralDiscreteScheduler(config: config, steps: steps)
     case .heun: try HeunDiscreteScheduler(config: config, steps: steps)
-    default:
-        throw .unsupported(path: config.path, key: "--scheduler", value: kind.rawValue,
-                           supported: "pndm, ddim, lms, euler, euler-a, heun")
+    case .dpmSolverMultistep: try DPMSolverMultistepScheduler(config: config, steps: steps, karrasSigmas: false)
+    case .dpmSolverMultistepKarras: try DPMSolverMultistepScheduler(config: config, steps: steps, karrasSigmas: true)
+    case .unipc: try UniPCMultistepScheduler(config: config, steps: steps)
     }
 }
