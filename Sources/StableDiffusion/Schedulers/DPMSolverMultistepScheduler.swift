@@ -32,10 +32,7 @@ public struct DPMSolverMultistepScheduler: Scheduler {
         guard algorithm == "dpmsolver++" else {
             throw .unsupported(path: path, key: "algorithm_type", value: algorithm, supported: "dpmsolver++")
         }
-        solverOrder = try json.int("solver_order", default: 2)
-        guard solverOrder == 1 || solverOrder == 2 else {
-            throw .unsupported(path: path, key: "solver_order", value: String(solverOrder), supported: "1, 2")
-        }
+        solverOrder = try MultistepSigmas.solverOrder(config)
         switch try json.string("solver_type", default: "midpoint") {
         case "midpoint", "logrho", "bh1", "bh2": heun = false  // diffusers maps the others to midpoint
         case "heun": heun = true
@@ -43,45 +40,20 @@ public struct DPMSolverMultistepScheduler: Scheduler {
         }
         lowerOrderFinal = try json.bool("lower_order_final", default: true)
         eulerAtFinal = try json.bool("euler_at_final", default: false)
-        let finalSigmas = try json.string("final_sigmas_type", default: "zero")
-        guard finalSigmas == "zero" || finalSigmas == "sigma_min" else {
-            throw .unsupported(path: path, key: "final_sigmas_type", value: finalSigmas, supported: "zero, sigma_min")
-        }
-        finalSigmaZero = finalSigmas == "zero"
+        finalSigmaZero = try config.requireString("final_sigmas_type", in: ["zero", "sigma_min"], default: "zero") == "zero"
         for key in ["thresholding", "use_exponential_sigmas", "use_beta_sigmas", "use_lu_lambdas",
                     "use_flow_sigmas", "use_dynamic_shifting"] {
-            if try json.bool(key, default: false) {
-                throw .unsupported(path: path, key: key, value: "true", supported: "false")
-            }
+            try config.requireFalse(key)
         }
-        if json.has("variance_type") {
-            throw .unsupported(path: path, key: "variance_type", value: "\(json.raw("variance_type")!)", supported: "null")
-        }
-        if json.has("lambda_min_clipped") {
-            throw .unsupported(path: path, key: "lambda_min_clipped", value: "\(json.raw("lambda_min_clipped")!)", supported: "-inf")
+        try config.requireNull("variance_type")
+        if let clipped = json.raw("lambda_min_clipped") {
+            throw .unsupported(path: path, key: "lambda_min_clipped", value: "\(clipped)", supported: "-inf")
         }
         // from_config(config, use_karras_sigmas=True) for the Karras kind; otherwise the config's own.
         let ownKarras = try json.bool("use_karras_sigmas", default: false)
-        let karras = karrasSigmas || ownKarras
-        let spacing = try NoiseSchedule.spacing(config, default: .linspace)
-        try MultistepSigmas.checkSteps(steps, schedule, config)
-
-        // set_timesteps; lambda_min_clipped = -inf leaves every training timestep.
-        let trainingSigmas = MultistepSigmas.trainingSigmas(schedule.alphasCumprod)
-        var steps64 = MultistepSigmas.timesteps(spacing: spacing, trainTimesteps: schedule.trainTimesteps,
-                                              last: schedule.trainTimesteps, steps: steps,
-                                              stepsOffset: schedule.stepsOffset)
-        var sigmas: [Double]
-        if karras {
-            let logSigmas = MultistepSigmas.logSigmas(trainingSigmas)
-            sigmas = MultistepSigmas.karras(trainingSigmas: trainingSigmas, steps: steps)
-            steps64 = sigmas.map { Int(MultistepSigmas.sigmaToT($0, logSigmas: logSigmas).rounded(.toNearestOrEven)) }
-        } else {
-            // np.interp at integer timesteps is the training sigma itself.
-            sigmas = steps64.map { Double(trainingSigmas[$0]) }
-        }
-        sigmas.append(finalSigmaZero ? 0 : Double(trainingSigmas[0]))
-        self.sigmas = sigmas.map { Float($0) }
+        let (steps64, stepSigmas) = try MultistepSigmas.schedule(schedule, config, steps: steps, karras: karrasSigmas || ownKarras)
+        let finalSigma = finalSigmaZero ? 0 : Double(schedule.trainSigmas[0])
+        sigmas = (stepSigmas + [finalSigma]).map { Float($0) }
         timesteps = steps64.map { Float($0) }
         modelOutputs = Array(repeating: nil, count: solverOrder)
     }

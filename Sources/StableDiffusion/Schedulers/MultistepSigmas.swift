@@ -4,48 +4,50 @@ import Foundation
 /// the precision diffusers computes it: numpy float64 for the schedule, torch float32 0-d tensors
 /// for the per-step coefficients.
 enum MultistepSigmas {
-    /// Throws unless `1...num_train_timesteps` holds `steps` (the other schedulers' check and message).
-    static func checkSteps(_ steps: Int, _ schedule: NoiseSchedule, _ config: SchedulerConfig) throws(ConfigError) {
-        guard (1...schedule.trainTimesteps).contains(steps) else {
-            throw .invalid(path: config.path, key: "num_train_timesteps",
-                           reason: "(\(schedule.trainTimesteps)) allows 1 to \(schedule.trainTimesteps) inference steps, not \(steps)")
+    /// `solver_order`: both solvers implement orders 1 and 2.
+    static func solverOrder(_ config: SchedulerConfig) throws(ConfigError) -> Int {
+        let order = try config.json.int("solver_order", default: 2)
+        guard order == 1 || order == 2 else {
+            throw .unsupported(path: config.path, key: "solver_order", value: String(order), supported: "1, 2")
         }
+        return order
     }
 
-    /// `((1 - alphas_cumprod) / alphas_cumprod) ** 0.5` in float32 (torch's `** 0.5` is a sqrt).
-    static func trainingSigmas(_ alphasCumprod: [Float]) -> [Float] {
-        alphasCumprod.map { ((1 - $0) / $0).squareRoot() }
+    /// `set_timesteps` of both solvers up to the final sigma, which each class appends its own way:
+    /// integer timesteps and one float64 sigma per timestep (Karras sigmas when `karras`).
+    static func schedule(_ noise: NoiseSchedule, _ config: SchedulerConfig, steps: Int,
+                         karras: Bool) throws(ConfigError) -> (timesteps: [Int], sigmas: [Double]) {
+        let spacing = try NoiseSchedule.spacing(config, default: .linspace)
+        try noise.checkSteps(steps, config)
+        let trainSigmas = noise.trainSigmas
+        guard karras else {
+            // np.interp at integer timesteps is the training sigma itself.
+            let timesteps = Self.timesteps(noise, spacing: spacing, steps: steps)
+            return (timesteps, timesteps.map { Double(trainSigmas[$0]) })
+        }
+        let logSigmas = Self.logSigmas(trainSigmas)
+        let sigmas = Self.karras(trainingSigmas: trainSigmas, steps: steps)
+        return (sigmas.map { Int(sigmaToT($0, logSigmas: logSigmas).rounded(.toNearestOrEven)) }, sigmas)
     }
 
-    /// `np.linspace(start, stop, count)` in float64: `i * step + start`, the last point exactly `stop`.
-    static func linspace(_ start: Double, _ stop: Double, count: Int) -> [Double] {
-        guard count > 1 else { return count == 1 ? [start] : [] }
-        let step = (stop - start) / Double(count - 1)
-        var values = (0..<count).map { Double($0) * step + start }
-        values[count - 1] = stop
-        return values
-    }
-
-    /// The inference timesteps of DPMSolverMultistep/UniPCMultistep `set_timesteps` for
-    /// `timestep_spacing` (`last` is the last trainable timestep + 1, before `lambda_min_clipped`).
-    static func timesteps(spacing: NoiseSchedule.TimestepSpacing, trainTimesteps: Int, last: Int,
-                          steps: Int, stepsOffset: Int) -> [Int] {
+    /// The inference timesteps of DPMSolverMultistep/UniPCMultistep `set_timesteps`; unlike the
+    /// other schedulers they space `steps + 1` points and drop the last (`lambda_min_clipped`
+    /// being -inf, every training timestep is available).
+    static func timesteps(_ noise: NoiseSchedule, spacing: NoiseSchedule.TimestepSpacing, steps: Int) -> [Int] {
+        let count = noise.trainTimesteps
         switch spacing {
         case .linspace:
-            // np.linspace(0, last - 1, steps + 1).round()[::-1][:-1]
-            let points = linspace(0, Double(last - 1), count: steps + 1).map { Int($0.rounded(.toNearestOrEven)) }
+            // np.linspace(0, T - 1, steps + 1).round()[::-1][:-1]
+            let points = NoiseSchedule.numpyLinspace(0, Double(count - 1), count: steps + 1).map { Int($0.rounded(.toNearestOrEven)) }
             return Array(points.reversed().dropLast())
         case .leading:
-            // (np.arange(0, steps + 1) * (last // (steps + 1))).round()[::-1][:-1] + steps_offset
-            let ratio = last / (steps + 1)
-            return (1...steps).reversed().map { $0 * ratio + stepsOffset }
+            // (np.arange(0, steps + 1) * (T // (steps + 1))).round()[::-1][:-1] + steps_offset
+            let ratio = count / (steps + 1)
+            return (1...steps).reversed().map { $0 * ratio + noise.stepsOffset }
         case .trailing:
-            // np.arange(last, 0, -num_train_timesteps / steps).round() - 1, filled as numpy
-            // fills a float range: start + i * (second - start).
-            let ratio = Double(trainTimesteps) / Double(steps)
-            let start = Double(last), delta = (start + -ratio) - start
-            let count = Int(((0 - start) / -ratio).rounded(.up))
-            return (0..<max(count, 0)).map { Int((start + Double($0) * delta).rounded(.toNearestOrEven)) - 1 }
+            // np.arange(T, 0, -T / steps).round() - 1
+            return NoiseSchedule.numpyArange(Double(count), 0, step: -Double(count) / Double(steps))
+                .map { Int($0.rounded(.toNearestOrEven)) - 1 }
         }
     }
 
@@ -54,7 +56,7 @@ enum MultistepSigmas {
         let sigmaMin = Double(sigmas[0]), sigmaMax = Double(sigmas[sigmas.count - 1])
         let rho = 7.0
         let minInvRho = pow(sigmaMin, 1 / rho), maxInvRho = pow(sigmaMax, 1 / rho)
-        return linspace(0, 1, count: steps).map { pow(maxInvRho + $0 * (minInvRho - maxInvRho), rho) }
+        return NoiseSchedule.numpyLinspace(0, 1, count: steps).map { pow(maxInvRho + $0 * (minInvRho - maxInvRho), rho) }
     }
 
     /// `np.log` of the float32 training sigmas, kept in float32.

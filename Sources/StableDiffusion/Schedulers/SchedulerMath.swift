@@ -32,6 +32,13 @@ extension SchedulerConfig {
         }
     }
 
+    /// Throws unless the option `key` is absent or `null`: one we do not implement.
+    func requireNull(_ key: String) throws(ConfigError) {
+        if let value = json.raw(key) {
+            throw .unsupported(path: path, key: key, value: "\(value)", supported: "null")
+        }
+    }
+
     /// Throws unless the string option `key` is absent or one of `supported`.
     func requireString(_ key: String, in supported: [String], default fallback: String) throws(ConfigError) -> String {
         let value = try json.string(key, default: fallback)

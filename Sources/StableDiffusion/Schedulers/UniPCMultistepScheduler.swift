@@ -30,10 +30,7 @@ public struct UniPCMultistepScheduler: Scheduler {
         let schedule = try NoiseSchedule(config)
         predictionType = schedule.predictionType
 
-        solverOrder = try json.int("solver_order", default: 2)
-        guard solverOrder == 1 || solverOrder == 2 else {
-            throw .unsupported(path: path, key: "solver_order", value: String(solverOrder), supported: "1, 2")
-        }
+        solverOrder = try MultistepSigmas.solverOrder(config)
         predictX0 = try json.bool("predict_x0", default: true)
         switch try json.string("solver_type", default: "bh2") {
         case "bh1": bh1 = true
@@ -43,43 +40,20 @@ public struct UniPCMultistepScheduler: Scheduler {
         lowerOrderFinal = try json.bool("lower_order_final", default: true)
         disableCorrector = Set(try json.ints("disable_corrector", default: []))
         let karras = try json.bool("use_karras_sigmas", default: false)
-        let finalSigmas = try json.string("final_sigmas_type", default: "zero")
-        guard finalSigmas == "zero" || finalSigmas == "sigma_min" else {
-            throw .unsupported(path: path, key: "final_sigmas_type", value: finalSigmas, supported: "zero, sigma_min")
-        }
+        let finalSigmas = try config.requireString("final_sigmas_type", in: ["zero", "sigma_min"], default: "zero")
         if bh1 && finalSigmas == "zero" {
             // diffusers' last bh1 step to sigma 0 multiplies an infinite B(h) by 0: every value NaN.
             throw .unsupported(path: path, key: "solver_type", value: "bh1 with final_sigmas_type zero",
                                supported: "bh2, or bh1 with final_sigmas_type sigma_min")
         }
         for key in ["thresholding", "use_exponential_sigmas", "use_beta_sigmas", "use_flow_sigmas", "use_dynamic_shifting"] {
-            if try json.bool(key, default: false) {
-                throw .unsupported(path: path, key: key, value: "true", supported: "false")
-            }
+            try config.requireFalse(key)
         }
-        for key in ["solver_p", "sigma_min", "sigma_max", "shift_terminal"] where json.has(key) {
-            throw .unsupported(path: path, key: key, value: "\(json.raw(key)!)", supported: "null")
-        }
-        let spacing = try NoiseSchedule.spacing(config, default: .linspace)
-        try MultistepSigmas.checkSteps(steps, schedule, config)
-
-        // set_timesteps
-        let trainingSigmas = MultistepSigmas.trainingSigmas(schedule.alphasCumprod)
-        var steps64 = MultistepSigmas.timesteps(spacing: spacing, trainTimesteps: schedule.trainTimesteps,
-                                              last: schedule.trainTimesteps, steps: steps,
-                                              stepsOffset: schedule.stepsOffset)
-        var sigmas: [Double]
-        if karras {
-            let logSigmas = MultistepSigmas.logSigmas(trainingSigmas)
-            sigmas = MultistepSigmas.karras(trainingSigmas: trainingSigmas, steps: steps)
-            steps64 = sigmas.map { Int(MultistepSigmas.sigmaToT($0, logSigmas: logSigmas).rounded(.toNearestOrEven)) }
-            sigmas.append(finalSigmas == "zero" ? 0 : sigmas[sigmas.count - 1])
-        } else {
-            // np.interp at integer timesteps is the training sigma itself.
-            sigmas = steps64.map { Double(trainingSigmas[$0]) }
-            sigmas.append(finalSigmas == "zero" ? 0 : Double(trainingSigmas[0]))
-        }
-        self.sigmas = sigmas.map { Float($0) }
+        for key in ["solver_p", "sigma_min", "sigma_max", "shift_terminal"] { try config.requireNull(key) }
+        let (steps64, stepSigmas) = try MultistepSigmas.schedule(schedule, config, steps: steps, karras: karras)
+        // sigma_min ends Karras sigmas on their own last value, the others on the training minimum.
+        let finalSigma = finalSigmas == "zero" ? 0 : karras ? stepSigmas[stepSigmas.count - 1] : Double(schedule.trainSigmas[0])
+        sigmas = (stepSigmas + [finalSigma]).map { Float($0) }
         timesteps = steps64.map { Float($0) }
         modelOutputs = Array(repeating: nil, count: solverOrder)
     }
