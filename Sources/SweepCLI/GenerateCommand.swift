@@ -61,18 +61,15 @@ struct GenerateCommand: ParsableCommand {
         try checkOutput()
         if let threads { Threads.set(threads) }
         let pipeline = try TextToImagePipeline(model: StableDiffusionModel(directory: model))
-        try pipeline.validate(request)
         let image = try pipeline.generate(request) { progress in
             let line = String(format: "step %d/%d  %.2f s/step  %.0f s left\n",
                               progress.step, progress.steps, progress.secondsPerStep, progress.secondsLeft)
             FileHandle.standardError.write(Data(line.utf8))
         }
-        let size = try pipeline.size(of: request)
-        let kind = try request.scheduler ?? pipeline.schedulerConfig.ownKind()
         let parameters = GenerationParameters(
             prompt: request.prompt, negativePrompt: request.negativePrompt, steps: request.steps,
-            sampler: kind.samplerName, guidance: request.guidance, seed: request.seed,
-            width: size.width, height: size.height, model: URL(fileURLWithPath: model).lastPathComponent)
+            sampler: try pipeline.schedulerKind(for: request).samplerName, guidance: request.guidance, seed: request.seed,
+            width: image.width, height: image.height, model: URL(fileURLWithPath: model).lastPathComponent)
         let png = try PNGImage(width: image.width, height: image.height, pixels: image.pixels).encoded()
         try OutputFile.write(PNGText.adding(key: "parameters", text: parameters.a1111Text, to: png), to: output)
     }

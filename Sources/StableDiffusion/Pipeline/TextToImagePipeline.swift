@@ -45,14 +45,14 @@ public struct TextToImagePipeline: Sendable {
     }
 
     public func generate(_ request: GenerationRequest, progress: (Progress) -> Void = { _ in }) throws(PipelineError) -> RGBImage {
-        try validate(request)
+        try request.validate()
         let (width, height) = try size(of: request)
+        var scheduler = try scheduler(for: request)
         // Guidance ≤ 1 runs one unguided UNet call per step, as diffusers does.
         let guided = request.guidance > 1
         let prompt = try encode(request.prompt)
         let context = guided ? Tensor.concatenate([try encode(request.negativePrompt), prompt], axis: 0) : prompt
 
-        var scheduler = try scheduler(for: request)
         var generator = TorchGenerator(seed: request.seed)
         let factor = model.vae.config.scaleFactor
         let noise = generator.randn([1, model.unet.config.inChannels, height / factor, width / factor])
@@ -70,11 +70,17 @@ public struct TextToImagePipeline: Sendable {
         return RGBImage(decoded: model.vae.decode(latents.divided(by: model.vae.config.scalingFactor)))
     }
 
+    /// The scheduler a request names, or the model's own.
+    public func schedulerKind(for request: GenerationRequest) throws(PipelineError) -> SchedulerKind {
+        if let chosen = request.scheduler { return chosen }
+        do { return try schedulerConfig.ownKind() } catch { throw .scheduler(error) }
+    }
+
     func scheduler(for request: GenerationRequest) throws(PipelineError) -> any Scheduler {
-        do throws(ConfigError) {
-            let kind = if let chosen = request.scheduler { chosen } else { try schedulerConfig.ownKind() }
-            return try makeScheduler(kind, config: schedulerConfig, steps: request.steps, eta: request.eta)
-        } catch { throw .scheduler(error) }
+        let kind = try schedulerKind(for: request)
+        do { return try makeScheduler(kind, config: schedulerConfig, steps: request.steps, eta: request.eta) } catch {
+            throw .scheduler(error)
+        }
     }
 
     /// Classifier-free guidance on a `[uncond; text]` batch: `uncond + scale·(text − uncond)`.
