@@ -5,15 +5,7 @@ import Testing
 
 /// Deterministic pseudo-random values in [-1, 1) so failures reproduce.
 func randomTensor(_ shape: [Int], seed: UInt64 = 1, scale: Float = 1, offset: Float = 0) -> Tensor {
-    var state = seed &* 0x9E37_79B9_7F4A_7C15 | 1
-    return Tensor(shape: shape) { out in
-        for i in out.indices {
-            state ^= state << 13
-            state ^= state >> 7
-            state ^= state << 17
-            out[i] = (Float(state >> 40) / Float(1 << 24) * 2 - 1) * scale + offset
-        }
-    }
+    RandomWeights.uniform(shape, state: seed &* 0x9E37_79B9_7F4A_7C15 | 1, scale: scale, offset: offset)
 }
 
 /// Largest absolute difference; the shapes must agree.

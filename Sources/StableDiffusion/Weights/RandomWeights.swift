@@ -9,10 +9,16 @@ public struct RandomWeights: ParameterSource {
     public init(seed: UInt64 = 0) { self.seed = seed }
 
     public func tensor(_ name: String, shape: [Int]) throws(WeightsError) -> Tensor {
-        var state = name.utf8.reduce(seed ^ 0xCBF2_9CE4_8422_2325) { ($0 ^ UInt64($1)) &* 0x100_0000_01B3 } | 1
+        let state = name.utf8.reduce(seed ^ 0xCBF2_9CE4_8422_2325) { ($0 ^ UInt64($1)) &* 0x100_0000_01B3 } | 1
         let fanIn = shape.count > 1 ? shape.dropFirst().reduce(1, *) : 1
         let (scale, offset): (Float, Float) = shape.count > 1 ? (1 / Float(fanIn).squareRoot(), 0)
             : (0.05, name.hasSuffix("weight") ? 1 : 0)
+        return Self.uniform(shape, state: state, scale: scale, offset: offset)
+    }
+
+    /// xorshift64 values in `offset ± scale`, uniform; `state` must be non-zero.
+    public static func uniform(_ shape: [Int], state initial: UInt64, scale: Float, offset: Float) -> Tensor {
+        var state = initial
         return Tensor(shape: shape) { out in
             for i in out.indices {
                 state ^= state << 13
