@@ -20,6 +20,7 @@ let package = Package(
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.5.0"),
+        .package(url: "https://github.com/jpsim/Yams", from: "5.0.1"),
     ],
     targets: [
         .systemLibrary(name: "CMPI", path: "Sources/CMPI", pkgConfig: "ompi",
@@ -28,9 +29,11 @@ let package = Package(
                        providers: [.apt(["libopenblas-dev"])]),
         .systemLibrary(name: "CPNG", path: "Sources/CPNG", pkgConfig: "libpng",
                        providers: [.apt(["libpng-dev"])]),
+        .systemLibrary(name: "CFreeType", path: "Sources/CFreeType", pkgConfig: "freetype2",
+                       providers: [.apt(["libfreetype-dev"])]),
         .target(name: "Tensors", dependencies: ["COpenBLAS"], swiftSettings: optimized),
         .target(name: "StableDiffusion", dependencies: ["Tensors"], swiftSettings: optimized),
-        .target(name: "Sweep", dependencies: ["CPNG"]),
+        .target(name: "Sweep", dependencies: ["CPNG", "CFreeType", .product(name: "Yams", package: "Yams")]),
         .target(name: "Cluster", dependencies: ["CMPI"]),
         .executableTarget(name: "SweepCLI", dependencies: [
             "Tensors", "StableDiffusion", "Sweep", "Cluster", "COpenBLAS",
@@ -39,6 +42,7 @@ let package = Package(
         .testTarget(name: "TensorsTests", dependencies: ["Tensors", "StableDiffusion"],
                     swiftSettings: optimized),
         .testTarget(name: "StableDiffusionTests", dependencies: ["StableDiffusion", "Tensors"]),
+        .testTarget(name: "SweepTests", dependencies: ["Sweep"]),
         .testTarget(name: "SystemLibraryTests", dependencies: ["COpenBLAS", "Sweep", "Cluster", "SweepCLI"]),
     ]
 )

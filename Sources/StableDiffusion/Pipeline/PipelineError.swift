@@ -6,6 +6,7 @@ public enum PipelineError: Error, CustomStringConvertible, Equatable {
     case badEta(Float)
     case scheduler(ConfigError)
     case textEncoder(TextEncoderError)
+    case missingNegativeEncoding
 
     public var description: String {
         switch self {
@@ -15,6 +16,7 @@ public enum PipelineError: Error, CustomStringConvertible, Equatable {
         case let .badEta(eta): "eta \(eta): expected a number from 0 to 1"
         case let .scheduler(error): error.description
         case let .textEncoder(error): error.description
+        case .missingNegativeEncoding: "guidance above 1 needs the negative prompt's encoding"
         }
     }
 }

@@ -45,13 +45,26 @@ public struct TextToImagePipeline: Sendable {
     }
 
     public func generate(_ request: GenerationRequest, progress: (Progress) -> Void = { _ in }) throws(PipelineError) -> RGBImage {
+        try generate(request, prompt: encode(request.prompt),
+                     negativePrompt: request.guidance > 1 ? encode(request.negativePrompt) : nil, progress: progress)
+    }
+
+    /// Renders with the prompt encodings already made (`encode(request.prompt)` and, when
+    /// guided, `encode(request.negativePrompt)`), so a sweep encodes each distinct text once.
+    public func generate(_ request: GenerationRequest, prompt: Tensor, negativePrompt: Tensor?,
+                         progress: (Progress) -> Void = { _ in }) throws(PipelineError) -> RGBImage {
         try request.validate()
         let (width, height) = try size(of: request)
         var scheduler = try scheduler(for: request)
         // Guidance ≤ 1 runs one unguided UNet call per step, as diffusers does.
         let guided = request.guidance > 1
-        let prompt = try encode(request.prompt)
-        let context = guided ? Tensor.concatenate([try encode(request.negativePrompt), prompt], axis: 0) : prompt
+        let context: Tensor
+        if guided {
+            guard let negativePrompt else { throw .missingNegativeEncoding }
+            context = Tensor.concatenate([negativePrompt, prompt], axis: 0)
+        } else {
+            context = prompt
+        }
 
         var generator = TorchGenerator(seed: request.seed)
         let factor = model.vae.config.scaleFactor
