@@ -19,7 +19,14 @@ public struct ManifestReader {
         }
         let reader = ManifestReader(folder: URL(fileURLWithPath: path).deletingLastPathComponent(), values: ManifestValues(file: path))
         let job = reader.parse(text, defaultName: URL(fileURLWithPath: path).deletingPathExtension().lastPathComponent)
-        guard let job, reader.values.problems.isEmpty else { throw .invalid(reader.values.problems) }
+        guard let job, reader.values.problems.isEmpty else {
+            // In file order, as a compiler lists errors; the manifest before the prompts file it names.
+            let ordered = reader.values.problems.enumerated().sorted { a, b in
+                let key = { (p: ManifestProblem) in (p.file == path ? 0 : 1, p.line ?? 0) }
+                return key(a.element) != key(b.element) ? key(a.element) < key(b.element) : a.offset < b.offset
+            }
+            throw .invalid(ordered.map(\.element))
+        }
         return job
     }
 
@@ -98,7 +105,6 @@ public struct ManifestReader {
                 values.string(node, key: "prompts").flatMap { $0.trimmingCharacters(in: .whitespacesAndNewlines).isEmpty
                     ? values.reject(node, "empty prompt") : $0 }
             }
-            if texts.isEmpty, values.items(list).isEmpty { values.report(list, "prompts is empty: expected at least one prompt") }
             return (texts.map { JobPrompt(text: $0) }, texts.map { _ in nil }, nil)
         case let (nil, fileNode?):
             guard let path = values.string(fileNode, key: "prompts_file") else { return ([], [], nil) }
