@@ -107,6 +107,8 @@ import Testing
         let top = Self.checkCells(whole, rows: 5, columns: 2, margin: 2).top
         let budget = whole.width * (top + 2 * 30 + 2)
         let pages = try renderer.render(grid, pixelBudget: budget)
+        let layout = try renderer.pages(of: grid, pixelBudget: budget)
+        #expect((layout.count, layout.shrinkFactor, layout.rows(onPage: 2)) == (3, 1, 4..<5))
         #expect(pages.map(\.height) == [top + 62, top + 62, top + 30])
         for (index, page) in pages.enumerated() {
             #expect(page.width * page.height <= budget)
@@ -124,6 +126,7 @@ import Testing
         let cells = [stripes] + Self.cells(4, width: 64, height: 64).dropFirst()
         let grid = ComparisonGrid(rows: 1, columns: 4, cells: cells)
         let pages = try renderer.render(grid, pixelBudget: 4 * 64 * 64 - 1)
+        #expect(try renderer.pages(of: grid, pixelBudget: 4 * 64 * 64 - 1).shrinkFactor == 2)
         let page = try #require(pages.only)
         #expect((page.width, page.height) == (128, 32))
         #expect(Self.pixels(page, x: 0..<32, y: 0..<32).allSatisfy { $0 == [128, 128, 128] })

@@ -21,7 +21,9 @@ public struct ComparisonGrid: Sendable {
     /// Checks the grid is consistent and returns the size every cell shares.
     func validatedCellSize() throws(GridError) -> (width: Int, height: Int) {
         guard rows > 0, columns > 0 else { throw .noRowsOrColumns(rows: rows, columns: columns) }
-        guard cells.count == rows * columns else { throw .cellCount(expected: rows * columns, got: cells.count) }
+        // Checked multiplication: absurd row and column counts are an error, not a crash.
+        let (count, overflow) = rows.multipliedReportingOverflow(by: columns)
+        guard !overflow, cells.count == count else { throw .cellCount(expected: count, got: cells.count) }
         guard rowLabels.isEmpty || rowLabels.count == rows else { throw .labelCount(axis: "row", expected: rows, got: rowLabels.count) }
         guard columnLabels.isEmpty || columnLabels.count == columns else {
             throw .labelCount(axis: "column", expected: columns, got: columnLabels.count)

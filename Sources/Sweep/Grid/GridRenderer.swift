@@ -3,7 +3,8 @@
 ///
 /// A grid over the pixel budget is split into pages of whole rows, each with the column labels;
 /// when not even one row fits, cells are shrunk by a whole factor (box filter) until it does.
-/// The same grid and fonts always give the same pixels, whatever the machine's thread count.
+/// The same grid and font files always give the same pixels (with the same FreeType version),
+/// whichever rank or machine draws them.
 public struct GridRenderer: Sendable {
     /// 64 megapixels: a 192 MB page, which image viewers still open.
     public static let defaultPixelBudget = 64_000_000
@@ -15,58 +16,31 @@ public struct GridRenderer: Sendable {
         self.fonts = fonts
     }
 
-    /// The grid's pages, top to bottom; each is at most `pixelBudget` pixels.
+    /// The grid's pages, top to bottom; each is at most `pixelBudget` pixels. A grid with many
+    /// pages is better drawn one page at a time with `pages(of:pixelBudget:)`.
     public func render(_ grid: ComparisonGrid, pixelBudget: Int = defaultPixelBudget) throws(GridError) -> [PNGImage] {
-        let cell = try grid.validatedCellSize()
-        let rasterizer = try FontRasterizer(fonts)
-        let (layout, factor, rowsPerPage) = try fit(grid, cellWidth: cell.width, cellHeight: cell.height,
-                                                    budget: pixelBudget, fonts: rasterizer)
-        try rasterizer.setPixelSize(layout.fontSize)
-        var pages: [PNGImage] = []
-        for first in stride(from: 0, to: grid.rows, by: rowsPerPage) {
-            let rows = first..<min(first + rowsPerPage, grid.rows)
-            pages.append(try page(grid, rows: rows, layout: layout, factor: factor, fonts: rasterizer))
-        }
-        return pages
+        let pages = try pages(of: grid, pixelBudget: pixelBudget)
+        var images: [PNGImage] = []
+        for index in 0..<pages.count { images.append(try pages.page(index)) }
+        return images
     }
 
-    /// The smallest shrink factor at which one row with its header fits the budget.
-    private func fit(_ grid: ComparisonGrid, cellWidth: Int, cellHeight: Int, budget: Int,
-                     fonts: FontRasterizer) throws(GridError) -> (GridLayout, factor: Int, rowsPerPage: Int) {
-        guard budget > 0 else { throw .pixelBudgetTooSmall(budget: budget) }
+    /// Checks the grid and lays it out in pages of at most `pixelBudget` pixels, drawing none yet.
+    public func pages(of grid: ComparisonGrid, pixelBudget: Int = defaultPixelBudget) throws(GridError) -> GridPages {
+        let cell = try grid.validatedCellSize()
+        guard pixelBudget > 0 else { throw .pixelBudgetTooSmall(budget: pixelBudget) }
+        let fonts = try FontRasterizer(fonts)
         var factor = 1
         while true {
-            let (width, height) = (cellWidth / factor, cellHeight / factor)
-            guard width > 0, height > 0 else { throw .pixelBudgetTooSmall(budget: budget) }
+            let (width, height) = (cell.width / factor, cell.height / factor)
+            guard width > 0, height > 0 else { throw .pixelBudgetTooSmall(budget: pixelBudget) }
             let layout = try GridLayout(grid, cellWidth: width, cellHeight: height, fonts: fonts)
-            let rows = layout.rowsPerPage(budget: budget)
-            if rows > 0 { return (layout, factor, rows) }
+            let rows = layout.rowsPerPage(budget: pixelBudget)
+            if rows > 0 { return GridPages(grid: grid, layout: layout, shrinkFactor: factor, rowsPerPage: rows, fonts: fonts) }
             // A page's area falls about with the square of the factor, so jump close to the answer
             // instead of trying every factor on a huge grid; rounding down never skips past it.
-            let excess = Double(layout.pageWidth) * Double(layout.pageHeight(rows: 1)) / Double(budget)
+            let excess = Double(layout.pageWidth) * Double(layout.pageHeight(rows: 1)) / Double(pixelBudget)
             factor = max(factor + 1, Int(Double(factor) * excess.squareRoot()))
         }
-    }
-
-    private func page(_ grid: ComparisonGrid, rows: Range<Int>, layout: GridLayout, factor: Int,
-                      fonts: FontRasterizer) throws(GridError) -> PNGImage {
-        var canvas = Canvas(width: layout.pageWidth, height: layout.pageHeight(rows: rows.count))
-        for (column, lines) in layout.columnLines.enumerated() {
-            canvas.drawLabel(lines, centredIn: layout.columnLabelRect(column), fonts: fonts)
-        }
-        for (pageRow, row) in rows.enumerated() {
-            if !layout.rowLines.isEmpty {
-                canvas.drawLabel(layout.rowLines[row], centredIn: layout.rowLabelRect(pageRow), fonts: fonts)
-            }
-            for column in 0..<grid.columns {
-                let rect = layout.cellRect(row: pageRow, column: column)
-                if let image = grid.cells[row * grid.columns + column] {
-                    canvas.draw(image, x: rect.x, y: rect.y, shrinkingBy: factor)
-                } else {
-                    canvas.fill(rect, gray: Self.placeholderGray)
-                }
-            }
-        }
-        return try canvas.image()
     }
 }
