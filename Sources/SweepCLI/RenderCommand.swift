@@ -37,6 +37,8 @@ struct RenderCommand: ParsableCommand {
     func run() throws {
         if let threads, threads < 1 { throw RenderCommandError.badThreads(threads) }
         let job = try ManifestReader.read(self.job)
+        // Before any rendering, so a machine without fonts fails at once rather than after hours.
+        let grids = try job.grid.map { _ in try GridRenderer(fonts: LabelFonts.system()) }
         let output = try JobOutput(job: job, folder: self.output ?? "out/\(job.name)", force: force)
         if let threads { Threads.set(threads) }
         let pending = output.pending
@@ -53,6 +55,7 @@ struct RenderCommand: ParsableCommand {
             }
         }
         try output.writeManifests()
+        if let grids { try output.writeGrids(with: grids).forEach { log("wrote \($0)") } }
         progress.summary().forEach(log)
     }
 

@@ -90,6 +90,13 @@ import Testing
         #expect(try headerHeight(prompt) >= oneLine + 3 * 12, "at least four lines of 12-pixel text")
     }
 
+    @Test func labelsLargerThanTinyCellsAreClippedNotFatal() throws {
+        let grid = ComparisonGrid(rows: 2, columns: 2, rowLabels: ["W", "a lighthouse on a cliff at sunset"],
+                                  columnLabels: ["Seed: 18446744073709551615", "富士山の夕焼け"], cells: Self.cells(4, width: 8, height: 8))
+        let page = try #require(try renderer.render(grid).only)
+        #expect(page.width >= 16 && page.height >= 16)
+    }
+
     @Test func japaneseLabelsRenderWithNotoCJK() throws {
         try #require(FileManager.default.fileExists(atPath: Self.notoCJK), "fonts-noto-cjk is installed here and in CI")
         let grid = ComparisonGrid(rows: 1, columns: 1, columnLabels: ["富士山の夕焼け"], cells: Self.cells(1, width: 128, height: 64))
@@ -177,7 +184,7 @@ import Testing
     }
 }
 
-private extension Array {
+extension Array {
     /// The element of a one-element array; nil otherwise, so a test expecting one page fails cleanly.
     var only: Element? { count == 1 ? first : nil }
 }

@@ -75,9 +75,11 @@ struct Canvas {
 
     /// Darkens pixels by the glyph's coverage: black ink alpha-blended over what is there.
     private mutating func blend(_ glyph: FontRasterizer.Glyph, x: Int, y: Int, clip: PixelRect) {
-        let rows = max(y, clip.y, 0)..<min(y + glyph.rows, clip.y + clip.height, height)
-        let columns = max(x, clip.x, 0)..<min(x + glyph.width, clip.x + clip.width, width)
-        guard !rows.isEmpty, !columns.isEmpty else { return }
+        let (top, bottom) = (max(y, clip.y, 0), min(y + glyph.rows, clip.y + clip.height, height))
+        let (left, right) = (max(x, clip.x, 0), min(x + glyph.width, clip.x + clip.width, width))
+        // A glyph wholly outside the clip (a long label in a small cell) draws nothing.
+        guard top < bottom, left < right else { return }
+        let rows = top..<bottom, columns = left..<right
         for pageY in rows {
             for pageX in columns {
                 let coverage = Int(glyph.coverage[(pageY - y) * glyph.width + pageX - x])

@@ -55,6 +55,38 @@ public final class JobOutput {
         }
     }
 
+    /// Draws every comparison grid from the finished images (missing ones as gray cells) to
+    /// `grids/<name>.png`, or `<name>-page<n>.png` when the pixel budget splits it; a grid with
+    /// no finished image is skipped. Returns the files written.
+    @discardableResult
+    public func writeGrids(with renderer: GridRenderer) throws(GridWriteError) -> [String] {
+        guard let choice = job.grid else { return [] }
+        var written: [String] = []
+        for plan in GridPlan.plans(for: job, tasks: job.tasks()) {
+            var cells = plan.cells.map { $0.flatMap(image) }
+            guard let sample = cells.lazy.compactMap({ $0 }).first else { continue }
+            let enlargement = Self.minimumCellSide / max(sample.width, sample.height)
+            if enlargement > 1 { cells = cells.map { $0?.enlarged(by: enlargement) } }
+            let grid = ComparisonGrid(rows: max(plan.rowLabels.count, 1), columns: max(plan.columnLabels.count, 1),
+                                      rowLabels: plan.rowLabels, columnLabels: plan.columnLabels, cells: cells, margin: choice.margin)
+            let pages: GridPages
+            do { pages = try renderer.pages(of: grid, pixelBudget: choice.maxPixels) } catch { throw .grid(name: plan.name, error) }
+            for index in 0..<pages.count {
+                let name = "grids/\(plan.name)\(pages.count > 1 ? "-page\(index + 1)" : "").png"
+                let page: PNGImage
+                do { page = try pages.page(index) } catch { throw .grid(name: plan.name, error) }
+                var png: Data
+                do {
+                    png = try page.encoded()
+                    if !plan.title.isEmpty { png = try PNGText.adding(key: "Description", text: plan.title, to: png) }
+                } catch { throw .png(name: plan.name, error) }
+                do { try write(png, to: name) } catch { throw .output(error) }
+                written.append(name)
+            }
+        }
+        return written
+    }
+
     /// The finished image of a task, decoded; nil when it is not finished.
     public func image(_ id: String) -> PNGImage? {
         guard finished[id] != nil, let data = FileManager.default.contents(atPath: path(Self.imagePath(id))) else { return nil }
@@ -62,6 +94,9 @@ public final class JobOutput {
     }
 
     public static func imagePath(_ id: String) -> String { "images/\(id).png" }
+
+    /// Smaller images are enlarged in grids, by a whole factor, towards this many pixels.
+    static let minimumCellSide = 128
 
     func path(_ relative: String) -> String { folder.appendingPathComponent(relative).path }
 
