@@ -15,6 +15,12 @@ die() {
     exit "${2:-1}"
 }
 
+# Makes an unexpected failure (set -e) end with one line naming the script, line and command,
+# after whatever the failing command printed itself.
+report_errors() {
+    trap 'failed_status=$?; echo "$(basename "$0"): error: line $LINENO: \"$BASH_COMMAND\" failed with status $failed_status" >&2' ERR
+}
+
 # Open MPI's mpirun refuses to start as root unless both variables are set. Containers and
 # test machines often run as root; a real cluster account is not root and needs neither.
 allow_mpirun_as_root() {

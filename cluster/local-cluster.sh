@@ -25,6 +25,7 @@
 set -euo pipefail
 # shellcheck source=cluster/common.sh
 source "$(dirname "${BASH_SOURCE[0]}")/common.sh"
+report_errors
 
 readonly prefix="dsweep-"           # every namespace this script makes starts with this
 readonly hub="${prefix}hub"
@@ -115,7 +116,11 @@ trap 'exit 143' TERM
 trap 'exit 129' HUP
 
 remove_namespaces
-work_dir="$(mktemp -d "${TMPDIR:-/tmp}/dsweep-cluster.XXXXXX")"
+# One fixed scratch directory (hostfile, hosts file): runs are serialized, and a fixed name lets
+# the next run remove what a killed one left.
+work_dir="${TMPDIR:-/tmp}/dsweep-local-cluster"
+rm -rf "$work_dir"
+mkdir -p "$work_dir"
 
 # The first failures say whether this kernel/container allows namespaces, veths and bridges at
 # all: those are skips. Later failures are real errors.

@@ -10,6 +10,7 @@
 set -euo pipefail
 # shellcheck source=cluster/common.sh
 source "$(dirname "${BASH_SOURCE[0]}")/common.sh"
+report_errors
 cd "$SWEEP_REPO_ROOT"
 
 # Sourced rather than run: it puts /opt/swift/usr/bin on PATH when the toolchain lives there.
