@@ -18,6 +18,7 @@ die() {
 # Makes an unexpected failure (set -e) end with one line naming the script, line and command,
 # after whatever the failing command printed itself.
 report_errors() {
+    # shellcheck disable=SC2154  # failed_status is assigned inside the trap string
     trap 'failed_status=$?; echo "$(basename "$0"): error: line $LINENO: \"$BASH_COMMAND\" failed with status $failed_status" >&2' ERR
 }
 
