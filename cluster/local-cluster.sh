@@ -85,6 +85,7 @@ flock -w 300 9 || die "another local-cluster.sh run held $lock_dir/dsweep-local-
 
 # Removes every namespace with our prefix: this run's, or a killed run's. Processes still inside
 # them (daemons or ranks of a killed run) are ended first, by pid, or the namespace would live on.
+# Runs as root only (checked above), hence uid 0 in Open MPI's session directory names.
 remove_namespaces() {
     local ns pid
     for ns in $(ip netns list 2>/dev/null | awk -v p="$prefix" 'index($1, p) == 1 { print $1 }'); do
@@ -92,6 +93,9 @@ remove_namespaces() {
         ip netns del "$ns" 2>/dev/null || true
         rm -rf "/etc/netns/$ns"
     done
+    # Open MPI's session directories are named after the host names, which exist only in this
+    # cluster; a normal run removes its own, a killed one leaves them.
+    rm -rf "${TMPDIR:-/tmp}"/ompi.head.0 "${TMPDIR:-/tmp}"/ompi.node[0-9]*.0
 }
 
 work_dir=""
