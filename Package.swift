@@ -33,7 +33,8 @@ let package = Package(
                        providers: [.apt(["libfreetype-dev"])]),
         .target(name: "Tensors", dependencies: ["COpenBLAS"], swiftSettings: optimized),
         .target(name: "StableDiffusion", dependencies: ["Tensors"], swiftSettings: optimized),
-        .target(name: "Sweep", dependencies: ["CPNG", "CFreeType", .product(name: "Yams", package: "Yams")]),
+        .target(name: "Sweep", dependencies: ["StableDiffusion", "Tensors", "CPNG", "CFreeType",
+                                             .product(name: "Yams", package: "Yams")]),
         .target(name: "Cluster", dependencies: ["CMPI"]),
         .executableTarget(name: "SweepCLI", dependencies: [
             "Tensors", "StableDiffusion", "Sweep", "Cluster", "COpenBLAS",
@@ -42,7 +43,7 @@ let package = Package(
         .testTarget(name: "TensorsTests", dependencies: ["Tensors", "StableDiffusion"],
                     swiftSettings: optimized),
         .testTarget(name: "StableDiffusionTests", dependencies: ["StableDiffusion", "Tensors"]),
-        .testTarget(name: "SweepTests", dependencies: ["Sweep"]),
+        .testTarget(name: "SweepTests", dependencies: ["Sweep", "StableDiffusion"]),
         .testTarget(name: "SystemLibraryTests", dependencies: ["COpenBLAS", "Sweep", "Cluster", "SweepCLI"]),
     ]
 )

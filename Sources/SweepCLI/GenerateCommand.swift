@@ -66,12 +66,9 @@ struct GenerateCommand: ParsableCommand {
                               progress.step, progress.steps, progress.secondsPerStep, progress.secondsLeft)
             FileHandle.standardError.write(Data(line.utf8))
         }
-        let parameters = GenerationParameters(
-            prompt: request.prompt, negativePrompt: request.negativePrompt, steps: request.steps,
-            sampler: try pipeline.schedulerKind(for: request).samplerName, guidance: request.guidance, seed: request.seed,
-            width: image.width, height: image.height, model: URL(fileURLWithPath: model).lastPathComponent)
-        let png = try PNGImage(width: image.width, height: image.height, pixels: image.pixels).encoded()
-        try OutputFile.write(PNGText.adding(key: "parameters", text: parameters.a1111Text, to: png), to: output)
+        let parameters = GenerationParameters(request: request, scheduler: try pipeline.schedulerKind(for: request), image: image,
+                                              model: URL(fileURLWithPath: model).lastPathComponent)
+        try OutputFile.write(parameters.png(of: image), to: output)
     }
 
     private func makeRequest() throws -> GenerationRequest {

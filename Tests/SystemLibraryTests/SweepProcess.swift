@@ -16,6 +16,20 @@ struct SweepProcess {
     }
 
     static func run(_ arguments: [String], mpiRanks: Int? = nil) async throws -> SweepProcess {
+        let process = try launch(arguments, mpiRanks: mpiRanks)
+        let output = Pipe(), errors = Pipe()
+        process.standardOutput = output
+        process.standardError = errors
+        try process.run()
+        // Drain stderr concurrently so a chatty child cannot fill its pipe and stall.
+        let errorText = Task.detached { String(decoding: errors.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self) }
+        let text = String(decoding: output.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
+        process.waitUntilExit()
+        return SweepProcess(status: process.terminationStatus, output: text, errors: await errorText.value)
+    }
+
+    /// A process set up to run `sweep` (under `mpirun` with `mpiRanks`), not yet started.
+    static func launch(_ arguments: [String], mpiRanks: Int? = nil) throws -> Process {
         let sweep = try #require(executable, "sweep executable not built next to the tests")
         let process = Process()
         var environment = ProcessInfo.processInfo.environment
@@ -31,14 +45,6 @@ struct SweepProcess {
             process.arguments = arguments
         }
         process.environment = environment
-        let output = Pipe(), errors = Pipe()
-        process.standardOutput = output
-        process.standardError = errors
-        try process.run()
-        // Drain stderr concurrently so a chatty child cannot fill its pipe and stall.
-        let errorText = Task.detached { String(decoding: errors.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self) }
-        let text = String(decoding: output.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
-        process.waitUntilExit()
-        return SweepProcess(status: process.terminationStatus, output: text, errors: await errorText.value)
+        return process
     }
 }

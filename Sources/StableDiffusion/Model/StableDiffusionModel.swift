@@ -28,7 +28,7 @@ public struct StableDiffusionModel: Sendable {
         }
     }
 
-    /// Native image size: the UNet's sample size in pixels.
+    /// Native image size: the UNet's sample size in pixels (as `ModelDescription` reads it from the configs).
     public var defaultImageSize: Int { unet.config.sampleSize * vae.config.scaleFactor }
 
     public static func index(_ directory: String) throws(ModelError) -> ModelIndex {

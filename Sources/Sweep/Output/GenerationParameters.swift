@@ -1,3 +1,6 @@
+import Foundation
+import StableDiffusion
+
 /// The settings that made an image, written as AUTOMATIC1111's `parameters` text so its
 /// "PNG Info", ComfyUI and civitai read them back.
 public struct GenerationParameters: Equatable, Sendable {
@@ -25,13 +28,30 @@ public struct GenerationParameters: Equatable, Sendable {
         self.model = model
     }
 
+    /// What a request made, with the sampler that ran and the image's own size.
+    public init(request: GenerationRequest, scheduler: SchedulerKind, image: RGBImage, model: String) {
+        self.init(prompt: request.prompt, negativePrompt: request.negativePrompt, steps: request.steps,
+                  sampler: scheduler.samplerName, guidance: request.guidance, seed: request.seed,
+                  width: image.width, height: image.height, model: model)
+    }
+
     /// Prompt line(s); `Negative prompt: …` when there is one; then the settings line.
     public var a1111Text: String {
         var lines = [prompt]
         if !negativePrompt.isEmpty { lines.append("Negative prompt: " + negativePrompt) }
-        let guidanceText = guidance == guidance.rounded() ? String(Int(guidance)) : "\(guidance)"
-        lines.append("Steps: \(steps), Sampler: \(sampler), CFG scale: \(guidanceText), Seed: \(seed), "
+        lines.append("Steps: \(steps), Sampler: \(sampler), CFG scale: \(Self.format(guidance: guidance)), Seed: \(seed), "
                      + "Size: \(width)x\(height), Model: \(model)")
         return lines.joined(separator: "\n")
+    }
+
+    /// A1111 writes whole guidance scales without a decimal point (`7`, `7.5`).
+    public static func format(guidance: Float) -> String {
+        guidance == guidance.rounded() && abs(guidance) < 1e9 ? String(Int(guidance)) : "\(guidance)"
+    }
+
+    /// The image as PNG bytes carrying this text in a `parameters` chunk.
+    public func png(of image: RGBImage) throws(PNGError) -> Data {
+        let png = try PNGImage(width: image.width, height: image.height, pixels: image.pixels).encoded()
+        return try PNGText.adding(key: "parameters", text: a1111Text, to: png)
     }
 }

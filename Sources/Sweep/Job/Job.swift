@@ -1,0 +1,42 @@
+import StableDiffusion
+
+/// A validated job manifest with every default filled in: what `sweep render` renders.
+public struct Job: Equatable, Sendable {
+    public var name: String
+    /// The model folder, absolute.
+    public var model: String
+    public var prompts: [JobPrompt]
+    /// Where the prompts came from (absolute), when a file gave them.
+    public var promptsFile: String?
+    public var negativePrompt: String
+    public var seeds: SeedAxis
+    public var guidance: [Float]
+    public var steps: [Int]
+    public var schedulers: [SchedulerKind]
+    public var sizes: [ImageSize]
+    /// A1111's Prompt S/R: the first value is searched for in each prompt, each value put in its place.
+    public var promptReplace: [String]
+    /// DDIM's eta; the other schedulers ignore it.
+    public var eta: Float
+    /// nil: no grids (a dataset build).
+    public var grid: GridChoice?
+
+    /// The model's name in ids, metadata and the CSV: its folder's name.
+    public var modelName: String { model.split(separator: "/").last.map(String.init) ?? model }
+
+    /// How many values an axis has; the prompts axis counts prompts, seeds the most any prompt gets.
+    public func count(of axis: SweepAxis) -> Int {
+        switch axis {
+        case .prompts: prompts.count
+        case .promptReplace: max(promptReplace.count, 1)
+        case .seeds: prompts.contains { $0.seed == nil } ? seeds.count : 1
+        case .guidance: guidance.count
+        case .steps: steps.count
+        case .scheduler: schedulers.count
+        case .size: sizes.count
+        }
+    }
+
+    /// Axes with more than one value.
+    public var sweptAxes: [SweepAxis] { SweepAxis.expansionOrder.filter { count(of: $0) > 1 } }
+}

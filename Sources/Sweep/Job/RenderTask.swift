@@ -1,0 +1,33 @@
+import StableDiffusion
+
+/// One image of a job: its settings, its stable id and where it sits on each sweep axis.
+public struct RenderTask: Equatable, Sendable {
+    /// Names the image file and the CSV row; derived from the settings and model, or the prompt's own id.
+    public var id: String
+    /// Position in manifest order, which the CSV rows follow.
+    public var index: Int
+    /// The prompt after Prompt S/R.
+    public var prompt: String
+    public var negativePrompt: String
+    public var seed: UInt64
+    public var steps: Int
+    public var guidance: Float
+    public var scheduler: SchedulerKind
+    public var size: ImageSize
+    public var eta: Float
+    /// The prompt as the manifest gives it, before Prompt S/R.
+    public var basePrompt: String
+    /// The value index along each axis, which places the image in its grid.
+    public var coordinates: [SweepAxis: Int]
+
+    public var request: GenerationRequest {
+        GenerationRequest(prompt: prompt, negativePrompt: negativePrompt, seed: seed, steps: steps, guidance: guidance,
+                          scheduler: scheduler, eta: eta, width: size.width, height: size.height)
+    }
+
+    /// Everything the image depends on, in a fixed text form; its hash is the derived id.
+    func identity(model: String) -> String {
+        ["model=\(model)", "prompt=\(prompt)", "negative=\(negativePrompt)", "seed=\(seed)", "steps=\(steps)",
+         "guidance=\(guidance)", "scheduler=\(scheduler.rawValue)", "size=\(size)", "eta=\(eta)"].joined(separator: "\u{0}")
+    }
+}

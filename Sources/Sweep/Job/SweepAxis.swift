@@ -1,0 +1,11 @@
+/// A manifest key that takes a list of values; the tasks are the cartesian product of the axes.
+/// Raw values are the manifest keys, so `grid: {rows: seeds}` names an axis as the file does.
+public enum SweepAxis: String, CaseIterable, Sendable {
+    case prompts
+    case promptReplace = "prompt_replace"
+    case seeds, guidance, steps, scheduler, size
+
+    /// Expansion order, outermost first: tasks sharing a prompt are neighbours, so a renderer's
+    /// prompt-encoding cache stays small.
+    public static let expansionOrder: [SweepAxis] = [.prompts, .promptReplace, .seeds, .guidance, .steps, .scheduler, .size]
+}

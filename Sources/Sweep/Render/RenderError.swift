@@ -1,0 +1,16 @@
+import StableDiffusion
+
+/// Why a rank cannot render: its model did not load, or one task failed (named by id).
+public enum RenderError: Error, CustomStringConvertible {
+    case model(ModelError)
+    case pipeline(task: String, PipelineError)
+    case png(task: String, PNGError)
+
+    public var description: String {
+        switch self {
+        case let .model(error): "cannot load the model: \(error.description)"
+        case let .pipeline(task, error): "task \(task): \(error.description)"
+        case let .png(task, error): "task \(task): cannot encode the PNG: \(error.description)"
+        }
+    }
+}

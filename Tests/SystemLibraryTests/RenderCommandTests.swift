@@ -1,0 +1,91 @@
+import Foundation
+import Sweep
+import Testing
+
+/// `sweep render` end to end on the tiny model: resume after a kill, bad manifests, output safety.
+@Suite struct RenderCommandTests {
+    static let models = URL(fileURLWithPath: #filePath).deletingLastPathComponent()
+        .appendingPathComponent("../Fixtures/models").standardized.path
+
+    let folder: URL
+    init() throws {
+        folder = FileManager.default.temporaryDirectory.appendingPathComponent("render-\(UUID().uuidString)")
+        try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
+    }
+
+    func manifest(_ body: String) throws -> String {
+        let path = folder.appendingPathComponent("job.yaml").path
+        try ("model: \(Self.models)/sd1-tiny\n" + body).write(toFile: path, atomically: true, encoding: .utf8)
+        return path
+    }
+
+    static let sweepJob = "prompts: [a lighthouse, a café, 富士山]\nseeds: [1, 2]\nguidance: [1, 7.5]\nsteps: 3\nscheduler: euler-a\n"
+        + "grid: {rows: prompts, columns: seeds}\n"
+
+    /// Every file a run leaves, by relative path, with the CSV's run-dependent columns
+    /// (seconds, rank, host) and the journal's order left out.
+    static func snapshot(_ out: String) throws -> [String: Data] {
+        var files: [String: Data] = [:]
+        let enumerator = FileManager.default.enumerator(atPath: out)
+        while let relative = enumerator?.nextObject() as? String {
+            var isDirectory: ObjCBool = false
+            guard FileManager.default.fileExists(atPath: out + "/" + relative, isDirectory: &isDirectory), !isDirectory.boolValue,
+                  relative != "journal" else { continue }
+            var data = try Data(contentsOf: URL(fileURLWithPath: out + "/" + relative))
+            if relative.hasSuffix(".csv") {
+                let rows = try CSV.parse(String(decoding: data, as: UTF8.self)).map { Array($0.fields.prefix(12)) }
+                data = Data(CSV.file(rows).utf8)
+            }
+            files[relative] = data
+        }
+        return files
+    }
+
+    @Test func aKilledRunResumesToTheSameOutput() async throws {
+        let job = try manifest(Self.sweepJob)
+        let whole = folder.appendingPathComponent("whole").path, resumed = folder.appendingPathComponent("resumed").path
+        let first = try await SweepProcess.run(["render", job, "--output", whole])
+        #expect(first.status == 0, "\(first.errors)")
+        #expect(first.errors.contains("[12/12]") && first.errors.contains("rendered 12 image(s)"))
+
+        let process = try SweepProcess.launch(["render", job, "--output", resumed])
+        process.standardError = FileHandle.nullDevice
+        try process.run()
+        let journal = resumed + "/journal"
+        let deadline = Date().addingTimeInterval(120)
+        while Date() < deadline, (try? String(contentsOfFile: journal, encoding: .utf8))?.split(separator: "\n").count ?? 0 < 4 {
+            try await Task.sleep(for: .milliseconds(20))
+        }
+        kill(process.processIdentifier, SIGKILL)
+        process.waitUntilExit()
+        let done = try String(contentsOfFile: journal, encoding: .utf8).split(separator: "\n").count
+        #expect((4..<12).contains(done), "killed after \(done) images")
+
+        let rerun = try await SweepProcess.run(["render", job, "--output", resumed])
+        #expect(rerun.status == 0, "\(rerun.errors)")
+        #expect(rerun.errors.contains("\(done) already done") && rerun.errors.contains("rendered \(12 - done) image(s)"))
+        let expected = try Self.snapshot(whole), actual = try Self.snapshot(resumed)
+        #expect(expected.keys.sorted() == actual.keys.sorted())
+        #expect(expected.count == 16, "job.yaml, 12 images, manifest.csv, 2 grids: \(expected.keys.sorted())")
+        for (name, data) in expected { #expect(actual[name] == data, "\(name) differs") }
+        // Nothing left to do: a third run renders nothing and leaves the same files.
+        let third = try await SweepProcess.run(["render", job, "--output", resumed])
+        let untouched = try Self.snapshot(resumed)
+        #expect(third.errors.contains("rendered 0 image(s)"))
+        #expect(untouched == expected)
+    }
+
+    @Test func aBadManifestListsEveryProblemAndWritesNothing() async throws {
+        let job = try manifest("prompts: [a cat]\nsteps: [20, -1]\nschedular: euler\nsize: 500x512\n")
+        let out = folder.appendingPathComponent("out").path
+        let run = try await SweepProcess.run(["render", job, "--output", out])
+        #expect(run.status != 0)
+        let lines = run.errors.split(separator: "\n").map(String.init)
+        #expect(lines == [
+            "Error: \(job):3: steps '-1': expected a whole number from 1 to 1000",
+            "\(job):4: unknown key 'schedular' (did you mean 'scheduler'?)",
+            "\(job):5: size 500x512: width and height must be multiples of 8",
+        ], "\(run.errors)")
+        #expect(!FileManager.default.fileExists(atPath: out))
+    }
+}
