@@ -83,10 +83,11 @@ lock_dir=/run/lock
 exec 9>"$lock_dir/dsweep-local-cluster.lock"
 flock -w 300 9 || die "another local-cluster.sh run held $lock_dir/dsweep-local-cluster.lock for 5 minutes"
 
-# Removes every namespace with our prefix: this run's, or a killed run's. Processes still inside
-# them (daemons or ranks of a killed run) are ended first, by pid, or the namespace would live on.
-# Runs as root only (checked above), hence uid 0 in Open MPI's session directory names.
-remove_namespaces() {
+# Removes every namespace with our prefix, and its files: this run's, or a killed run's.
+# Processes still inside them (daemons or ranks of a killed run) are ended first, by pid, or the
+# namespace would live on. Runs as root only (checked above), hence uid 0 in Open MPI's session
+# directory names.
+remove_cluster() {
     local ns pid
     for ns in $(ip netns list 2>/dev/null | awk -v p="$prefix" 'index($1, p) == 1 { print $1 }'); do
         for pid in $(ip netns pids "$ns" 2>/dev/null); do kill -KILL "$pid" 2>/dev/null || true; done
@@ -110,7 +111,7 @@ cleanup() {
         for _ in {1..50}; do kill -0 "$mpirun_pid" 2>/dev/null || break; sleep 0.1; done
         kill -KILL "$mpirun_pid" 2>/dev/null || true
     fi
-    remove_namespaces
+    remove_cluster
     [[ -n $work_dir ]] && rm -rf "$work_dir"
     exit "$status"
 }
@@ -119,7 +120,7 @@ trap 'exit 130' INT
 trap 'exit 143' TERM
 trap 'exit 129' HUP
 
-remove_namespaces
+remove_cluster
 # One fixed scratch directory (hostfile, hosts file): runs are serialized, and a fixed name lets
 # the next run remove what a killed one left.
 work_dir="${TMPDIR:-/tmp}/dsweep-local-cluster"
