@@ -187,6 +187,9 @@ mpirun_args=(
     # MPI's own control traffic (oob) only on the test subnet.
     --mca pml ob1 --mca btl tcp,self
     --mca btl_tcp_if_include "$subnet" --mca oob_tcp_if_include "$subnet"
+    # The "hosts" share this machine's cores, and Open MPI's default binding (one core per rank
+    # for 2 ranks or fewer) would silently give a rank one thread's worth of CPU.
+    --bind-to none
     # openib/UCX components would warn that they found no hardware; they are not used.
     --mca btl_base_warn_component_unused 0 --mca osc '^ucx'
 )
