@@ -16,15 +16,27 @@ struct SweepProcess {
     }
 
     static func run(_ arguments: [String], mpiRanks: Int? = nil) async throws -> SweepProcess {
-        let process = try launch(arguments, mpiRanks: mpiRanks)
+        try await run(launch(arguments, mpiRanks: mpiRanks))
+    }
+
+    /// Starts a set-up process (`launch`, or any other program) and collects its output. With a
+    /// `timeLimit` the process gets SIGTERM when the limit passes, so a hung child ends the test.
+    static func run(_ process: Process, timeLimit: Duration? = nil) async throws -> SweepProcess {
         let output = Pipe(), errors = Pipe()
         process.standardOutput = output
         process.standardError = errors
         try process.run()
+        let watchdog = timeLimit.map { limit in
+            Task.detached {
+                try await Task.sleep(for: limit)
+                if process.isRunning { process.terminate() }
+            }
+        }
         // Drain stderr concurrently so a chatty child cannot fill its pipe and stall.
         let errorText = Task.detached { String(decoding: errors.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self) }
         let text = String(decoding: output.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
         process.waitUntilExit()
+        watchdog?.cancel()
         return SweepProcess(status: process.terminationStatus, output: text, errors: await errorText.value)
     }
 
