@@ -35,7 +35,7 @@ let package = Package(
         .target(name: "StableDiffusion", dependencies: ["Tensors"], swiftSettings: optimized),
         .target(name: "Sweep", dependencies: ["StableDiffusion", "Tensors", "CPNG", "CFreeType",
                                              .product(name: "Yams", package: "Yams")]),
-        .target(name: "Cluster", dependencies: ["CMPI"]),
+        .target(name: "Cluster", dependencies: ["CMPI", "Sweep"]),
         .executableTarget(name: "SweepCLI", dependencies: [
             "Tensors", "StableDiffusion", "Sweep", "Cluster", "COpenBLAS",
             .product(name: "ArgumentParser", package: "swift-argument-parser"),

@@ -20,5 +20,7 @@ static inline int swift_MPI_SUCCESS(void) { return MPI_SUCCESS; }
 static inline int swift_MPI_MAX_PROCESSOR_NAME(void) { return MPI_MAX_PROCESSOR_NAME; }
 static inline MPI_Status *swift_MPI_STATUS_IGNORE(void) { return MPI_STATUS_IGNORE; }
 static inline int swift_MPI_THREAD_FUNNELED(void) { return MPI_THREAD_FUNNELED; }
+static inline int swift_MPI_COMM_TYPE_SHARED(void) { return MPI_COMM_TYPE_SHARED; }
+static inline MPI_Info swift_MPI_INFO_NULL(void) { return MPI_INFO_NULL; }
 
 #endif

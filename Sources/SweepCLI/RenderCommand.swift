@@ -1,9 +1,11 @@
 import ArgumentParser
+import Cluster
 import Foundation
 import Sweep
 import Tensors
 
-/// `sweep render JOB.yaml`: every task of a job manifest, written as images, grids and CSV.
+/// `sweep render JOB.yaml`: every task of a job manifest, written as images, grids and CSV,
+/// alone or spread over the ranks of an MPI launch.
 struct RenderCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "render",
@@ -18,7 +20,10 @@ struct RenderCommand: ParsableCommand {
             Kaggle-style prompts.csv, and journal (finished tasks).
             Running the same command again renders only images that are missing or corrupt and \
             rewrites the CSV files and grids; --force renders everything again.
-            Examples are in Jobs/.
+            Under mpirun or srun every rank renders: rank 0 hands out tasks, renders too, and \
+            writes every file, so other nodes need the model folder (at the same path) but no \
+            shared filesystem. The output is the same whatever the number of ranks. See \
+            cluster/README.md. Examples are in Jobs/.
             """
     )
 
@@ -28,7 +33,7 @@ struct RenderCommand: ParsableCommand {
     @Option(help: "Output folder (default: out/<name> in the current folder).")
     var output: String?
 
-    @Option(help: "Threads for OpenBLAS and our own loops (default: all cores).")
+    @Option(help: "Threads per rank for OpenBLAS and our own loops (default: the node's cores ÷ the ranks on the node).")
     var threads: Int?
 
     @Flag(help: "Render every image again, ignoring what an earlier run finished.")
@@ -36,14 +41,39 @@ struct RenderCommand: ParsableCommand {
 
     func run() throws {
         if let threads, threads < 1 { throw RenderCommandError.badThreads(threads) }
-        let job = try ManifestReader.read(self.job)
-        // Before any rendering, so a machine without fonts fails at once rather than after hours.
-        let grids = try job.grid.map { _ in try GridRenderer(fonts: LabelFonts.system()) }
-        let output = try JobOutput(job: job, folder: self.output ?? "out/\(job.name)", force: force)
-        if let threads { Threads.set(threads) }
+        guard MPIRuntime.isLaunchedByMPI else {
+            Threads.set(threads ?? ProcessInfo.processInfo.processorCount)
+            return try renderAlone()
+        }
+        let mpi = try MPIRuntime()
+        let ranksOnNode = try mpi.ranksOnThisNode()
+        Threads.set(threads ?? max(1, ProcessInfo.processInfo.processorCount / ranksOnNode))
+        if mpi.rank == 0 {
+            let prepared: (job: Job, grids: GridRenderer?, output: JobOutput)
+            do { prepared = try prepare() } catch {
+                _ = try mpi.broadcast(Data())
+                try mpi.finish()
+                throw error
+            }
+            _ = try mpi.broadcast(ClusterCodec.encode(prepared.job))
+            var progress = start(prepared.output, ranks: mpi.size)
+            try Coordinator(mpi: mpi, output: prepared.output, log: log).run(progress: &progress)
+            try finish(prepared.output, grids: prepared.grids, progress: progress)
+        } else {
+            // An empty broadcast: rank 0 found the manifest wrong and reports it.
+            guard let job = ClusterCodec.decode(Job.self, from: try mpi.broadcast(Data())) else {
+                try mpi.finish()
+                throw ExitCode.failure
+            }
+            try Worker(mpi: mpi, job: job).run()
+        }
+        try mpi.finish()
+    }
+
+    private func renderAlone() throws {
+        let (job, grids, output) = try prepare()
+        var progress = start(output, ranks: 1)
         let pending = output.pending
-        log("\(job.name): \(output.tasks.count) image(s), \(output.tasks.count - pending.count) already done; output in \(output.folder.path)")
-        var progress = ProgressLog(total: output.tasks.count, alreadyDone: output.tasks.count - pending.count)
         if !pending.isEmpty {
             let renderer = try TaskRenderer(job: job)
             let host = ProcessInfo.processInfo.hostName
@@ -54,6 +84,25 @@ struct RenderCommand: ParsableCommand {
                 log(progress.line(for: result))
             }
         }
+        try finish(output, grids: grids, progress: progress)
+    }
+
+    /// Everything checked and the output folder ready, before any model loads.
+    private func prepare() throws -> (job: Job, grids: GridRenderer?, output: JobOutput) {
+        let job = try ManifestReader.read(self.job)
+        // Before any rendering, so a machine without fonts fails at once rather than after hours.
+        let grids = try job.grid.map { _ in try GridRenderer(fonts: LabelFonts.system()) }
+        return (job, grids, try JobOutput(job: job, folder: output ?? "out/\(job.name)", force: force))
+    }
+
+    private func start(_ output: JobOutput, ranks: Int) -> ProgressLog {
+        let done = output.tasks.count - output.pending.count
+        log("\(output.job.name): \(output.tasks.count) image(s), \(done) already done; \(ranks) rank(s), "
+            + "\(Threads.count) thread(s) each; output in \(output.folder.path)")
+        return ProgressLog(total: output.tasks.count, alreadyDone: done)
+    }
+
+    private func finish(_ output: JobOutput, grids: GridRenderer?, progress: ProgressLog) throws {
         try output.writeManifests()
         if let grids { try output.writeGrids(with: grids).forEach { log("wrote \($0)") } }
         progress.summary().forEach(log)

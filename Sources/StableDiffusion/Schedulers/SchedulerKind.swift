@@ -1,5 +1,5 @@
 /// The scheduler algorithms `--scheduler` names, and the diffusers classes they are.
-public enum SchedulerKind: String, CaseIterable, Sendable {
+public enum SchedulerKind: String, CaseIterable, Codable, Sendable {
     case pndm, ddim, lms, euler
     case eulerAncestral = "euler-a"
     case heun

@@ -1,5 +1,5 @@
 /// Which swept axes lay out each comparison grid; every other swept axis gives one grid per value.
-public struct GridChoice: Equatable, Sendable {
+public struct GridChoice: Codable, Equatable, Sendable {
     public var rows: SweepAxis?
     public var columns: SweepAxis?
     /// Pixels between cells.

@@ -1,5 +1,5 @@
 /// An image size, written `512x768` (width × height) as A1111 and the manifest do.
-public struct ImageSize: Hashable, Sendable, CustomStringConvertible {
+public struct ImageSize: Codable, Hashable, Sendable, CustomStringConvertible {
     public let width: Int
     public let height: Int
 

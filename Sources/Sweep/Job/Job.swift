@@ -1,7 +1,7 @@
 import StableDiffusion
 
 /// A validated job manifest with every default filled in: what `sweep render` renders.
-public struct Job: Equatable, Sendable {
+public struct Job: Codable, Equatable, Sendable {
     public var name: String
     /// The model folder, absolute.
     public var model: String

@@ -1,5 +1,5 @@
 /// One prompt of a job, with what a prompts CSV row may set for it alone.
-public struct JobPrompt: Equatable, Sendable {
+public struct JobPrompt: Codable, Equatable, Sendable {
     public var text: String
     /// Overrides the job's `negative_prompt` for this prompt.
     public var negativePrompt: String?

@@ -1,7 +1,7 @@
 import StableDiffusion
 
 /// One image of a job: its settings, its stable id and where it sits on each sweep axis.
-public struct RenderTask: Equatable, Sendable {
+public struct RenderTask: Codable, Equatable, Sendable {
     /// Names the image file and the CSV row; derived from the settings and model, or the prompt's own id.
     public var id: String
     /// Position in manifest order, which the CSV rows follow.

@@ -1,7 +1,7 @@
 import Foundation
 
 /// The seeds each prompt is rendered with.
-public enum SeedAxis: Equatable, Sendable {
+public enum SeedAxis: Codable, Equatable, Sendable {
     /// The same seeds for every prompt.
     case values([UInt64])
     /// `count` seeds per prompt, derived from the job's seed and the prompt's text, so a prompt

@@ -1,6 +1,6 @@
 /// A manifest key that takes a list of values; the tasks are the cartesian product of the axes.
 /// Raw values are the manifest keys, so `grid: {rows: seeds}` names an axis as the file does.
-public enum SweepAxis: String, CaseIterable, Sendable {
+public enum SweepAxis: String, CaseIterable, Codable, CodingKeyRepresentable, Sendable {
     case prompts
     case promptReplace = "prompt_replace"
     case seeds, guidance, steps, scheduler, size

@@ -1,7 +1,7 @@
 import Foundation
 
 /// A finished task as rank 0 records it: the PNG file's bytes and who made it how fast.
-public struct RenderResult: Equatable, Sendable {
+public struct RenderResult: Codable, Equatable, Sendable {
     public var taskID: String
     public var png: Data
     public var seconds: Double

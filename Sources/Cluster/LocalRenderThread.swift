@@ -1,0 +1,75 @@
+import Foundation
+import Sweep
+
+/// Rank 0's own renderer, on a thread of its own so the main thread stays free to answer
+/// workers (all MPI calls stay on the main thread, as `MPI_THREAD_FUNNELED` requires).
+final class LocalRenderThread: @unchecked Sendable {
+    enum Outcome {
+        case finished(RenderResult)
+        case failed(String)
+    }
+
+    // Every field below is read and written only while holding `condition`.
+    private let condition = NSCondition()
+    private var next: RenderTask?
+    private var busy = false
+    private var stopping = false
+    private var outcomes: [Outcome] = []
+
+    init(job: Job, rank: Int, host: String) {
+        let thread = Thread { [self] in run(job: job, rank: rank, host: host) }
+        thread.start()
+    }
+
+    /// Whether it can take a task now.
+    var isIdle: Bool { condition.withLock { !busy && next == nil } }
+
+    func give(_ task: RenderTask) {
+        condition.withLock {
+            next = task
+            condition.signal()
+        }
+    }
+
+    /// What finished since the last call.
+    func takeOutcomes() -> [Outcome] {
+        condition.withLock {
+            defer { outcomes = [] }
+            return outcomes
+        }
+    }
+
+    func stop() {
+        condition.withLock {
+            stopping = true
+            condition.signal()
+        }
+    }
+
+    private func run(job: Job, rank: Int, host: String) {
+        var renderer: TaskRenderer?
+        while true {
+            let task: RenderTask? = condition.withLock {
+                while next == nil && !stopping { condition.wait() }
+                defer { next = nil }
+                busy = next != nil
+                return next
+            }
+            guard let task else { return }
+            let outcome: Outcome
+            do {
+                // Loaded on first use, so a rank with nothing to do never reads the weights.
+                let loaded = try renderer ?? TaskRenderer(job: job)
+                renderer = loaded
+                let (png, seconds) = try loaded.render(task)
+                outcome = .finished(RenderResult(taskID: task.id, png: png, seconds: seconds, rank: rank, host: host))
+            } catch {
+                outcome = .failed("\(error)")
+            }
+            condition.withLock {
+                outcomes.append(outcome)
+                busy = false
+            }
+        }
+    }
+}
