@@ -45,8 +45,7 @@ import Testing
     }
 
     /// Issue 6: the demo job rendered across 3 hosts writes the images and grids one process writes.
-    @Test(.disabled("until sweep render hands tasks out over MPI (issue 6, point 1): today every rank renders the whole job"))
-    func demoJobAcrossThreeHostsMatchesOneProcess() async throws {
+    @Test func demoJobAcrossThreeHostsMatchesOneProcess() async throws {
         let folder = FileManager.default.temporaryDirectory.appendingPathComponent("local-cluster-\(UUID().uuidString)")
         defer { try? FileManager.default.removeItem(at: folder) }
         let job = Self.repository.appendingPathComponent("Jobs/demo.yaml").path

@@ -49,7 +49,8 @@ struct SweepProcess {
             let mpirun = try #require(["/usr/bin/mpirun", "/usr/local/bin/mpirun"].first { FileManager.default.isExecutableFile(atPath: $0) },
                                       "mpirun not found: install openmpi-bin")
             process.executableURL = URL(fileURLWithPath: mpirun)
-            process.arguments = ["--oversubscribe", "-np", String(mpiRanks), sweep] + arguments
+            // Unbound, as cluster/README.md advises: Open MPI pins ranks to one core each by default.
+            process.arguments = ["--oversubscribe", "--bind-to", "none", "-np", String(mpiRanks), sweep] + arguments
             environment["OMPI_ALLOW_RUN_AS_ROOT"] = "1"
             environment["OMPI_ALLOW_RUN_AS_ROOT_CONFIRM"] = "1"
         } else {

@@ -1,0 +1,93 @@
+import Foundation
+import Sweep
+import Testing
+
+/// `sweep render` under `mpirun` on one machine: the same bytes as one process, a worker killed
+/// mid-job then a rerun, and a model that fails to load reported with rank and host.
+@Suite struct ClusterRenderTests {
+    let folder: URL
+    init() throws {
+        folder = FileManager.default.temporaryDirectory.appendingPathComponent("cluster-render-\(UUID().uuidString)")
+        try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
+    }
+
+    func manifest(model: String = RenderCommandTests.models + "/sd1-tiny") throws -> String {
+        let path = folder.appendingPathComponent("job.yaml").path
+        try ("model: \(model)\n" + RenderCommandTests.sweepJob).write(toFile: path, atomically: true, encoding: .utf8)
+        return path
+    }
+
+    func expectSameOutput(_ expected: String, _ actual: String) throws {
+        let (a, b) = (try RenderCommandTests.snapshot(expected), try RenderCommandTests.snapshot(actual))
+        #expect(a.count == 16 && a.keys.sorted() == b.keys.sorted(), "\(a.keys.sorted()) vs \(b.keys.sorted())")
+        for (name, data) in a { #expect(b[name] == data, "\(name) differs") }
+    }
+
+    @Test func threeRanksWriteWhatOneProcessWrites() async throws {
+        let job = try manifest()
+        let single = folder.appendingPathComponent("single").path, three = folder.appendingPathComponent("three").path
+        let alone = try await SweepProcess.run(["render", job, "--output", single])
+        #expect(alone.status == 0, "\(alone.errors)")
+        let run = try await SweepProcess.run(["render", job, "--output", three], mpiRanks: 3)
+        #expect(run.status == 0, "\(run.errors)")
+        for rank in 0..<3 { #expect(run.errors.contains("  rank \(rank) ("), "rank \(rank) missing from the summary: \(run.errors)") }
+        #expect(run.errors.contains("[12/12]") && run.errors.contains("3 rank(s), 1 thread(s) each"))
+        try expectSameOutput(single, three)
+    }
+
+    @Test func aKilledWorkerEndsTheRunAndARerunCompletesIt() async throws {
+        let job = try manifest()
+        let out = folder.appendingPathComponent("killed").path, reference = folder.appendingPathComponent("reference").path
+        let process = try SweepProcess.launch(["render", job, "--output", out], mpiRanks: 3)
+        process.standardError = FileHandle.nullDevice
+        process.standardOutput = FileHandle.nullDevice
+        try process.run()
+        let journal = out + "/journal"
+        let deadline = Date().addingTimeInterval(120)
+        while Date() < deadline, (try? String(contentsOfFile: journal, encoding: .utf8))?.split(separator: "\n").count ?? 0 < 3 {
+            try await Task.sleep(for: .milliseconds(20))
+        }
+        let worker = try #require(Self.rankProcess(1, arguments: out), "rank 1 not found")
+        kill(worker, SIGKILL)
+        process.waitUntilExit()
+        #expect(process.terminationStatus != 0, "mpirun must fail when a rank dies")
+        let done = try String(contentsOfFile: journal, encoding: .utf8).split(separator: "\n").count
+        #expect(done < 12, "the job finished before the kill; make it longer")
+
+        let rerun = try await SweepProcess.run(["render", job, "--output", out], mpiRanks: 3)
+        #expect(rerun.status == 0, "\(rerun.errors)")
+        #expect(rerun.errors.contains("already done"))
+        let alone = try await SweepProcess.run(["render", job, "--output", reference])
+        #expect(alone.status == 0)
+        try expectSameOutput(reference, out)
+    }
+
+    @Test func aModelThatFailsToLoadIsReportedWithRankAndHost() async throws {
+        // Configs are fine (the manifest validates), the UNet weights are cut short.
+        let model = folder.appendingPathComponent("broken-model")
+        try FileManager.default.copyItem(atPath: RenderCommandTests.models + "/sd1-tiny", toPath: model.path)
+        let unet = try #require(FileManager.default.contentsOfDirectory(atPath: model.path + "/unet").first { $0.hasSuffix(".safetensors") })
+        let weights = model.appendingPathComponent("unet/" + unet)
+        try Data(contentsOf: weights).prefix(1000).write(to: weights)
+        let out = folder.appendingPathComponent("out").path
+        let run = try await SweepProcess.run(["render", try manifest(model: model.path), "--output", out], mpiRanks: 2)
+        #expect(run.status != 0)
+        #expect(run.errors.contains(/Error: rank [01] \(\S+\): cannot load the model: .*unet/), "\(run.errors)")
+        #expect(((try? String(contentsOfFile: out + "/journal", encoding: .utf8)) ?? "").isEmpty)
+        #expect(try FileManager.default.contentsOfDirectory(atPath: out + "/images").isEmpty)
+    }
+
+    /// The pid of the `sweep` process that is MPI rank `rank` of the run writing to `arguments`.
+    static func rankProcess(_ rank: Int, arguments: String) -> Int32? {
+        let pids = (try? FileManager.default.contentsOfDirectory(atPath: "/proc"))?.compactMap(Int32.init) ?? []
+        // /proc files report a size of 0, so they are read to their end rather than by size.
+        let read = { (path: String) in try? FileHandle(forReadingFrom: URL(fileURLWithPath: path)).readToEnd() }
+        return pids.first { pid in
+            guard let command = read("/proc/\(pid)/cmdline") ?? nil, let environment = read("/proc/\(pid)/environ") ?? nil else { return false }
+            let words = command.split(separator: 0).map { String(decoding: $0, as: UTF8.self) }
+            let variables = environment.split(separator: 0).map { String(decoding: $0, as: UTF8.self) }
+            return words.first?.hasSuffix("/sweep") == true && words.contains(arguments)
+                && variables.contains("OMPI_COMM_WORLD_RANK=\(rank)")
+        }
+    }
+}
