@@ -9,11 +9,33 @@ func gemm(
     beta: Float = 0, c: UnsafeMutablePointer<Float>, ldc: Int
 ) {
     guard m > 0, n > 0 else { return }
-    cblas_sgemm(CblasRowMajor,
-                transposeA ? CblasTrans : CblasNoTrans,
-                transposeB ? CblasTrans : CblasNoTrans,
-                Int32(m), Int32(n), Int32(k), alpha,
-                a, Int32(lda), b, Int32(ldb), beta, c, Int32(ldc))
+    // OpenBLAS's threaded sgemm sums in an order that depends on its thread count, which would
+    // make an image depend on how many ranks share a node. So the product is cut into parts fixed
+    // by its shape alone, each a single-threaded sgemm, and the parts are spread over our threads.
+    let alongRows = m >= n
+    let parts = gemmParts(m: m, n: n, k: k)
+    let span = alongRows ? m : n
+    parallelJobs(parts) { range in
+        for part in range {
+            let (start, end) = (span * part / parts, span * (part + 1) / parts)
+            let (rows, columns) = alongRows ? (end - start, n) : (m, end - start)
+            let aPart = alongRows ? a + start * (transposeA ? 1 : lda) : a
+            let bPart = alongRows ? b : b + start * (transposeB ? ldb : 1)
+            let cPart = alongRows ? c + start * ldc : c + start
+            cblas_sgemm(CblasRowMajor,
+                        transposeA ? CblasTrans : CblasNoTrans,
+                        transposeB ? CblasTrans : CblasNoTrans,
+                        Int32(rows), Int32(columns), Int32(k), alpha,
+                        aPart, Int32(lda), bPart, Int32(ldb), beta, cPart, Int32(ldc))
+        }
+    }
+}
+
+/// How many parts a product is cut into: one for small products, otherwise slabs of at least 128
+/// along its longer side of C (so each part packs only the smaller operand again), at most 16.
+func gemmParts(m: Int, n: Int, k: Int) -> Int {
+    guard 2 * m * n * k >= 1 << 24 else { return 1 }
+    return min(16, max(1, max(m, n) / 128))
 }
 
 /// Fills each of `rows` rows of length `width` with `values` (a bias), ready for a `beta = 1` GEMM.

@@ -19,6 +19,31 @@ func parallelRanges(_ count: Int, grain: Int = 4096, _ body: (Range<Int>) -> Voi
         if count > 0 { body(0..<count) }
         return
     }
+    split(count, over: threads, body)
+}
+
+/// Splits `0..<count` jobs over our threads like `parallelRanges`, with OpenBLAS held to one
+/// thread meanwhile (also when the jobs run inline), so every GEMM inside runs single-threaded on
+/// the core that runs its job and gives the same sums whatever the thread count. The count is
+/// restored before returning; our own loops inside `body` see one thread and run inline.
+func parallelJobs(_ count: Int, _ body: (Range<Int>) -> Void) {
+    let saved = Threads.count
+    guard saved > 1 else {
+        if count > 0 { body(0..<count) }
+        return
+    }
+    Threads.set(1)
+    defer { Threads.set(saved) }
+    let threads = min(saved, count)
+    guard threads > 1 else {
+        if count > 0 { body(0..<count) }
+        return
+    }
+    split(count, over: threads, body)
+}
+
+/// Runs `body` on `threads` contiguous, disjoint ranges covering `0..<count`, concurrently.
+private func split(_ count: Int, over threads: Int, _ body: (Range<Int>) -> Void) {
     // Each range is disjoint and the call blocks until all finish, so the kernels' raw pointers
     // never race; the box only tells the compiler what it cannot see.
     withoutActuallyEscaping(body) { body in

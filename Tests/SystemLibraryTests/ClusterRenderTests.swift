@@ -11,15 +11,17 @@ import Testing
         try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
     }
 
-    func manifest(model: String = RenderCommandTests.models + "/sd1-tiny") throws -> String {
+    func manifest(model: String = RenderCommandTests.models + "/sd1-tiny", seeds: String = "[1, 2]") throws -> String {
         let path = folder.appendingPathComponent("job.yaml").path
-        try ("model: \(model)\n" + RenderCommandTests.sweepJob).write(toFile: path, atomically: true, encoding: .utf8)
+        let body = RenderCommandTests.sweepJob.replacingOccurrences(of: "seeds: [1, 2]", with: "seeds: \(seeds)")
+        try ("model: \(model)\n" + body).write(toFile: path, atomically: true, encoding: .utf8)
         return path
     }
 
-    func expectSameOutput(_ expected: String, _ actual: String) throws {
+    /// Same files, same bytes; `images` images, job.yaml, manifest.csv and 2 grids.
+    func expectSameOutput(_ expected: String, _ actual: String, images: Int = 12) throws {
         let (a, b) = (try RenderCommandTests.snapshot(expected), try RenderCommandTests.snapshot(actual))
-        #expect(a.count == 16 && a.keys.sorted() == b.keys.sorted(), "\(a.keys.sorted()) vs \(b.keys.sorted())")
+        #expect(a.count == images + 4 && a.keys.sorted() == b.keys.sorted(), "\(a.keys.sorted()) vs \(b.keys.sorted())")
         for (name, data) in a { #expect(b[name] == data, "\(name) differs") }
     }
 
@@ -36,30 +38,37 @@ import Testing
     }
 
     @Test func aKilledWorkerEndsTheRunAndARerunCompletesIt() async throws {
-        let job = try manifest()
+        let job = try manifest(seeds: "\"1-5\"")
         let out = folder.appendingPathComponent("killed").path, reference = folder.appendingPathComponent("reference").path
         let process = try SweepProcess.launch(["render", job, "--output", out], mpiRanks: 3)
         process.standardError = FileHandle.nullDevice
         process.standardOutput = FileHandle.nullDevice
         try process.run()
+        // Midway: a few images recorded and rank 1 still at work.
         let journal = out + "/journal"
-        let deadline = Date().addingTimeInterval(120)
-        while Date() < deadline, (try? String(contentsOfFile: journal, encoding: .utf8))?.split(separator: "\n").count ?? 0 < 3 {
+        var worker: Int32?
+        let deadline = Date().addingTimeInterval(300)
+        while Date() < deadline, process.isRunning {
+            let done = (try? String(contentsOfFile: journal, encoding: .utf8))?.split(separator: "\n").count ?? 0
+            if done >= 2, let pid = Self.rankProcess(1, arguments: out) {
+                worker = pid
+                break
+            }
             try await Task.sleep(for: .milliseconds(20))
         }
-        let worker = try #require(Self.rankProcess(1, arguments: out), "rank 1 not found")
-        kill(worker, SIGKILL)
+        let pid = try #require(worker, "rank 1 was never found at work midway")
+        kill(pid, SIGKILL)
         process.waitUntilExit()
         #expect(process.terminationStatus != 0, "mpirun must fail when a rank dies")
         let done = try String(contentsOfFile: journal, encoding: .utf8).split(separator: "\n").count
-        #expect(done < 12, "the job finished before the kill; make it longer")
+        #expect(done < 30, "the job finished before the kill")
 
         let rerun = try await SweepProcess.run(["render", job, "--output", out], mpiRanks: 3)
         #expect(rerun.status == 0, "\(rerun.errors)")
         #expect(rerun.errors.contains("already done"))
         let alone = try await SweepProcess.run(["render", job, "--output", reference])
         #expect(alone.status == 0)
-        try expectSameOutput(reference, out)
+        try expectSameOutput(reference, out, images: 30)
     }
 
     @Test func aModelThatFailsToLoadIsReportedWithRankAndHost() async throws {
