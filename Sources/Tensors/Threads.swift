@@ -19,6 +19,32 @@ func parallelRanges(_ count: Int, grain: Int = 4096, _ body: (Range<Int>) -> Voi
         if count > 0 { body(0..<count) }
         return
     }
+    split(count, over: threads, body)
+}
+
+private struct UncheckedSendable<Value>: @unchecked Sendable {
+    let value: Value
+    init(_ value: Value) { self.value = value }
+}
+
+/// Splits `0..<count` jobs over the threads like `parallelRanges`, but with OpenBLAS held to one
+/// thread meanwhile, so each job's GEMMs run on the core that runs the job. For many small GEMMs
+/// (attention tiles) this beats splitting each one across cores. The thread count is restored
+/// before returning; our own loops inside `body` see one thread and run inline.
+func parallelJobs(_ count: Int, _ body: (Range<Int>) -> Void) {
+    let threads = min(Threads.count, count)
+    guard threads > 1 else {
+        if count > 0 { body(0..<count) }
+        return
+    }
+    let saved = Threads.count
+    Threads.set(1)
+    defer { Threads.set(saved) }
+    split(count, over: threads, body)
+}
+
+/// Runs `body` on `threads` contiguous, disjoint ranges covering `0..<count`, concurrently.
+private func split(_ count: Int, over threads: Int, _ body: (Range<Int>) -> Void) {
     // Each range is disjoint and the call blocks until all finish, so the kernels' raw pointers
     // never race; the box only tells the compiler what it cannot see.
     withoutActuallyEscaping(body) { body in
@@ -27,9 +53,4 @@ func parallelRanges(_ count: Int, grain: Int = 4096, _ body: (Range<Int>) -> Voi
             shared.value((count * t / threads)..<(count * (t + 1) / threads))
         }
     }
-}
-
-private struct UncheckedSendable<Value>: @unchecked Sendable {
-    let value: Value
-    init(_ value: Value) { self.value = value }
 }
