@@ -37,10 +37,10 @@ func parallelJobs(_ count: Int, _ body: (Range<Int>) -> Void) {
         if count > 0 { body(0..<count) }
         return
     }
-    let saved = Threads.count
+    let saved = Threads.count, counter = FLOPCounter.current
     Threads.set(1)
     defer { Threads.set(saved) }
-    split(count, over: threads, body)
+    split(count, over: threads) { range in FLOPCounter.$current.withValue(counter) { body(range) } }
 }
 
 /// Runs `body` on `threads` contiguous, disjoint ranges covering `0..<count`, concurrently.
