@@ -4,17 +4,25 @@ import COpenBLAS
 import StableDiffusion
 import Tensors
 
-/// `sweep bench kernels`: GFLOP/s of our conv2d and attention at Stable Diffusion 1.5 shapes,
-/// next to `sgemm` measured in the same run, and optionally PyTorch's time for the same shapes.
+/// `sweep bench`: GFLOP/s of our conv2d and attention at Stable Diffusion 1.5 shapes next to
+/// `sgemm` measured in the same run (optionally with PyTorch's time for the same shapes); with a
+/// model, the pipeline's text encoder, guided UNet step, VAE decode and whole image.
 struct BenchCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "bench",
-        abstract: "Time the tensor kernels at Stable Diffusion 1.5 shapes against sgemm (and PyTorch).",
+        abstract: "Time the pipeline (with a model) or the tensor kernels against sgemm (and PyTorch).",
         discussion: """
-            Prints, for each kernel, the best wall time over --repeat runs and the GFLOP/s it \
-            achieves, next to sgemm's GFLOP/s measured in the same run. With --torch-python, \
-            also runs bench/torch_kernels.py with that interpreter on the same shapes and prints \
-            our time / PyTorch's time (below 1 means we are faster).
+            With --model-config or --model: after a warm-up, times --runs runs each of the text \
+            encoder (prompt and negative prompt), one guided UNet step (batch 2), one VAE decode \
+            and a whole image of --image-steps steps, and prints the medians, the GFLOP/s they \
+            achieve, sgemm's GFLOP/s in the same run, the OpenBLAS core and peak resident memory. \
+            bench/torch_bench.py prints the same table for diffusers on PyTorch. --one-pass instead \
+            runs each component once and checks memory (--max-overhead-gib); --memory-steps N \
+            renders N steps printing resident memory after each.
+
+            Without a model: for each kernel, the best wall time over --repeat runs and its \
+            GFLOP/s next to sgemm's; with --torch-python, also PyTorch's time for the same shapes \
+            (bench/torch_kernels.py) and our time / PyTorch's time (below 1 means we are faster).
             """
     )
 
@@ -30,30 +38,62 @@ struct BenchCommand: ParsableCommand {
     @Option(help: "A Python with torch installed, to time PyTorch on the same shapes in this run.")
     var torchPython: String?
 
-    @Option(help: "Instead of kernels, run each full-size component once with random weights: sd1 (SD 1.5) or sd2 (SD 2.1).")
+    @Option(help: "Time the pipeline of a published architecture with random weights: sd1 (SD 1.5) or sd2 (SD 2.1).")
     var modelConfig: PublishedArchitecture?
 
-    @Option(help: "Image side in pixels for --model-config.")
+    @Option(help: "Time the pipeline of a diffusers model folder.")
+    var model: String?
+
+    @Option(help: "Image side in pixels with a model.")
     var size = 512
 
-    @Option(help: "With --model-config: fail if peak memory exceeds the weights by more than this many GiB.")
+    @Option(help: "Timed runs per pipeline item, after one warm-up; the median is reported.")
+    var runs = 3
+
+    @Option(help: "Denoising steps of the whole-image item (0: skip it).")
+    var imageSteps = 20
+
+    @Option(help: "Timed whole images (default: --runs).")
+    var imageRuns: Int?
+
+    @Option(help: "Instead of timing, render this many steps printing resident memory after each.")
+    var memorySteps: Int?
+
+    @Option(help: "Also write the pipeline results as JSON to this file (bench/compare.py reads it).")
+    var json: String?
+
+    @Flag(help: "With --model-config: run each full-size component once (shapes, seconds, memory) instead of timing.")
+    var onePass = false
+
+    @Option(help: "With --one-pass: fail if peak memory exceeds the weights by more than this many GiB.")
     var maxOverheadGib: Double?
 
     func validate() throws {
         guard `repeat` >= 1 else { throw ValidationError("--repeat must be at least 1, got \(`repeat`)") }
         guard size > 0, size % 64 == 0 else { throw ValidationError("--size must be a positive multiple of 64, got \(size)") }
-        if modelConfig != nil, quick || torchPython != nil {
-            throw ValidationError("--quick and --torch-python time the kernels; they do not combine with --model-config")
+        guard runs >= 1 else { throw ValidationError("--runs must be at least 1, got \(runs)") }
+        guard imageSteps >= 0 else { throw ValidationError("--image-steps must be 0 or more, got \(imageSteps)") }
+        if let imageRuns, imageRuns < 1 { throw ValidationError("--image-runs must be at least 1, got \(imageRuns)") }
+        if let memorySteps, memorySteps < 2 { throw ValidationError("--memory-steps must be at least 2, got \(memorySteps)") }
+        if modelConfig != nil, model != nil { throw ValidationError("--model-config and --model name two models; give one") }
+        let pipeline = modelConfig != nil || model != nil
+        if pipeline, quick || torchPython != nil {
+            throw ValidationError("--quick and --torch-python time the kernels; they do not combine with --model-config or --model")
         }
-        if let maxOverheadGib, modelConfig == nil || maxOverheadGib < 0 {
-            throw ValidationError("--max-overhead-gib needs --model-config and a value of 0 or more")
+        if onePass, modelConfig == nil { throw ValidationError("--one-pass needs --model-config") }
+        if let maxOverheadGib, !onePass || maxOverheadGib < 0 {
+            throw ValidationError("--max-overhead-gib needs --one-pass and a value of 0 or more")
         }
+        if memorySteps != nil, !pipeline || onePass { throw ValidationError("--memory-steps needs --model-config or --model") }
+        if json != nil, !pipeline || onePass { throw ValidationError("--json needs --model-config or --model") }
         if let threads, threads < 1 { throw ValidationError("--threads must be at least 1, got \(threads)") }
     }
 
     func run() throws {
         if let threads { Threads.set(threads) }
-        if let modelConfig { return try runModel(modelConfig) }
+        if let modelConfig, onePass { return try runModel(modelConfig) }
+        if let model { return try runPipeline(BenchModel.folder(model)) }
+        if let modelConfig { return try runPipeline(BenchModel.random(modelConfig)) }
         let cases = KernelBenchmark.cases(quick: quick)
         var torchSeconds: [String: Double] = [:]
         if let torchPython {
@@ -67,6 +107,23 @@ struct BenchCommand: ParsableCommand {
         for benchCase in cases {
             let seconds = KernelBenchmark.time(benchCase, repeats: `repeat`)
             print(KernelBenchmark.row(benchCase, seconds: seconds, sgemm: sgemm, torch: torchSeconds[benchCase.name]))
+        }
+    }
+
+    private func runPipeline(_ model: BenchModel) throws {
+        let benchmark = PipelineBenchmark(model: model, size: size, runs: runs, imageSteps: imageSteps,
+                                          imageRuns: imageRuns ?? runs)
+        // Line by line as results arrive: a run takes minutes and may be piped to a log.
+        let say = { (line: String) in FileHandle.standardOutput.write(Data((line + "\n").utf8)) }
+        if let memorySteps {
+            _ = try benchmark.memoryPerStep(steps: memorySteps, report: say)
+            return
+        }
+        let report = try benchmark.run(report: say)
+        if let json {
+            let encoder = JSONEncoder()
+            encoder.outputFormatting = [.prettyPrinted, .sortedKeys]
+            try encoder.encode(report).write(to: URL(fileURLWithPath: json))
         }
     }
 

@@ -9,6 +9,7 @@ func gemm(
     beta: Float = 0, c: UnsafeMutablePointer<Float>, ldc: Int
 ) {
     guard m > 0, n > 0 else { return }
+    FLOPCounter.current?.add(2 * Double(m) * Double(n) * Double(k))
     // OpenBLAS's threaded sgemm sums in an order that depends on its thread count, which would
     // make an image depend on how many ranks share a node. So the product is cut into parts fixed
     // by its shape alone, each a single-threaded sgemm, and the parts are spread over our threads.

@@ -13,16 +13,30 @@ extension Tensor {
 
 /// In-place softmax of one row; entries of `-infinity` (masked) come out as exactly 0.
 func softmaxRow(_ row: UnsafeMutablePointer<Float>, count: Int) {
-    let raw = UnsafeMutableRawPointer(row)
+    var maximum = rowMaximum(row, count: count)
+    if maximum == -.infinity { maximum = 0 }
+    scaleRow(row, count: count, by: 1 / exponentiate(row, count: count, subtracting: maximum))
+}
+
+/// The largest entry of a row (`-infinity` for an empty or fully masked one).
+func rowMaximum(_ row: UnsafePointer<Float>, count: Int) -> Float {
+    let raw = UnsafeRawPointer(row)
     let blocks = count / 16 * 16
     var maxima = Vector(repeating: -.infinity)
     for i in stride(from: 0, to: blocks, by: 16) {
-        maxima = pointwiseMax(maxima, raw.loadUnaligned(fromByteOffset: i * 4, as: Vector.self))
+        // A select on a comparison compiles to vmaxps; `pointwiseMax` went lane by lane through the stack.
+        let v = raw.loadUnaligned(fromByteOffset: i * 4, as: Vector.self)
+        maxima = maxima.replacing(with: v, where: v .> maxima)
     }
     var maximum = maxima.max()
     for i in blocks..<count { maximum = max(maximum, row[i]) }
-    if maximum == -.infinity { maximum = 0 }
+    return maximum
+}
 
+/// Replaces each entry `x` by `exp(x − maximum)` and returns their sum.
+func exponentiate(_ row: UnsafeMutablePointer<Float>, count: Int, subtracting maximum: Float) -> Float {
+    let raw = UnsafeMutableRawPointer(row)
+    let blocks = count / 16 * 16
     var sums = Vector.zero
     for i in stride(from: 0, to: blocks, by: 16) {
         let e = vectorExp(raw.loadUnaligned(fromByteOffset: i * 4, as: Vector.self) - maximum)
@@ -34,9 +48,9 @@ func softmaxRow(_ row: UnsafeMutablePointer<Float>, count: Int) {
         row[i] = scalarExp(row[i] - maximum)
         sum += row[i]
     }
-    let inverse = 1 / sum
-    for i in stride(from: 0, to: blocks, by: 16) {
-        raw.storeBytes(of: raw.loadUnaligned(fromByteOffset: i * 4, as: Vector.self) * inverse, toByteOffset: i * 4, as: Vector.self)
-    }
-    for i in blocks..<count { row[i] *= inverse }
+    return sum
+}
+
+func scaleRow(_ row: UnsafeMutablePointer<Float>, count: Int, by factor: Float) {
+    mapBlocks(row, row, count: count, vector: { $0 * factor }, scalar: { $0 * factor })
 }

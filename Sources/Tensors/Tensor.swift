@@ -1,12 +1,16 @@
-/// Memory behind a tensor: either owned (64-byte aligned, freed on release) or borrowed from an
-/// owner such as a memory-mapped weights file, which it keeps alive.
+/// Memory behind a tensor: either owned (64-byte aligned, freed on release, or taken from and
+/// given back to the installed `BufferPool`) or borrowed from an owner such as a memory-mapped
+/// weights file, which it keeps alive.
 public final class TensorStorage: @unchecked Sendable {
     let pointer: UnsafeMutablePointer<Float>
     public let count: Int
     private let owner: AnyObject?
+    private let pool: BufferPool?
 
     init(count: Int) {
-        let raw = UnsafeMutableRawPointer.allocate(byteCount: max(count, 1) * 4, alignment: 64)
+        let bytes = max(count, 1) * 4
+        pool = bytes >= BufferPool.smallest ? BufferPool.current : nil
+        let raw = pool?.take(byteCount: bytes) ?? .allocate(byteCount: bytes, alignment: 64)
         pointer = raw.bindMemory(to: Float.self, capacity: max(count, 1))
         self.count = count
         owner = nil
@@ -16,10 +20,16 @@ public final class TensorStorage: @unchecked Sendable {
         self.pointer = UnsafeMutablePointer(mutating: pointer)
         self.count = count
         self.owner = owner
+        pool = nil
     }
 
     deinit {
-        if owner == nil { UnsafeMutableRawPointer(pointer).deallocate() }
+        guard owner == nil else { return }
+        if let pool {
+            pool.give(UnsafeMutableRawPointer(pointer), byteCount: max(count, 1) * 4)
+        } else {
+            UnsafeMutableRawPointer(pointer).deallocate()
+        }
     }
 }
 

@@ -24,7 +24,8 @@ func parallelRanges(_ count: Int, grain: Int = 4096, _ body: (Range<Int>) -> Voi
 
 /// Splits `0..<count` jobs over our threads like `parallelRanges`, with OpenBLAS held to one
 /// thread meanwhile (also when the jobs run inline), so every GEMM inside runs single-threaded on
-/// the core that runs its job and gives the same sums whatever the thread count. The count is
+/// the core that runs its job and gives the same sums whatever the thread count. For many small
+/// GEMMs (attention tiles) this also beats splitting each one across cores. The count is
 /// restored before returning; our own loops inside `body` see one thread and run inline.
 func parallelJobs(_ count: Int, _ body: (Range<Int>) -> Void) {
     let saved = Threads.count
@@ -39,7 +40,8 @@ func parallelJobs(_ count: Int, _ body: (Range<Int>) -> Void) {
         if count > 0 { body(0..<count) }
         return
     }
-    split(count, over: threads, body)
+    let counter = FLOPCounter.current
+    split(count, over: threads) { range in FLOPCounter.$current.withValue(counter) { body(range) } }
 }
 
 /// Runs `body` on `threads` contiguous, disjoint ranges covering `0..<count`, concurrently.

@@ -42,6 +42,15 @@ import Testing
         #expect(try JobOutput(job: job, folder: out, force: false).pending.map(\.id) == Array(output.tasks[1...].map(\.id)))
     }
 
+    @Test func filesCutShortByAKillAreRemoved() throws {
+        let output = try JobOutput(job: job, folder: out, force: false)
+        let partial = out + "/images/." + output.tasks[0].id + ".png.partial"
+        try Data([0x89, 0x50]).write(to: URL(fileURLWithPath: partial))
+        _ = try JobOutput(job: job, folder: out, force: false)
+        #expect(!FileManager.default.fileExists(atPath: partial))
+        #expect(try FileManager.default.contentsOfDirectory(atPath: out).sorted() == ["grids", "images", "job.yaml"])
+    }
+
     @Test func aJournalLineCutShortIsIgnoredAndTheNextAppendSurvives() throws {
         let output = try JobOutput(job: job, folder: out, force: false)
         try output.record(result(output.tasks[0], 10))

@@ -41,26 +41,33 @@ import Testing
         let job = try manifest(seeds: "\"1-5\"")
         let out = folder.appendingPathComponent("killed").path, reference = folder.appendingPathComponent("reference").path
         let process = try SweepProcess.launch(["render", job, "--output", out], mpiRanks: 3)
-        process.standardError = FileHandle.nullDevice
+        let log = folder.appendingPathComponent("killed.log")
+        FileManager.default.createFile(atPath: log.path, contents: nil)
+        process.standardError = try FileHandle(forWritingTo: log)
         process.standardOutput = FileHandle.nullDevice
         try process.run()
-        // Midway: a few images recorded and rank 1 still at work.
+        // Midway: a few images recorded and rank 1 still at work. Watched without suspending:
+        // other tests block the few cooperative threads, and a suspended watcher would only
+        // wake once the job is over.
         let journal = out + "/journal"
-        var worker: Int32?
+        var worker: Int32?, done = 0, seen = false
         let deadline = Date().addingTimeInterval(300)
         while Date() < deadline, process.isRunning {
-            let done = (try? String(contentsOfFile: journal, encoding: .utf8))?.split(separator: "\n").count ?? 0
-            if done >= 2, let pid = Self.rankProcess(1, arguments: out) {
+            done = (try? String(contentsOfFile: journal, encoding: .utf8))?.split(separator: "\n").count ?? 0
+            let pid = Self.rankProcess(1, arguments: out)
+            seen = seen || pid != nil
+            if done >= 2, let pid {
                 worker = pid
                 break
             }
-            try await Task.sleep(for: .milliseconds(20))
+            usleep(20_000)
         }
-        let pid = try #require(worker, "rank 1 was never found at work midway")
+        let tail = String(String(decoding: (try? Data(contentsOf: log)) ?? Data(), as: UTF8.self).suffix(2000))
+        let pid = try #require(worker, "rank 1 never found at work midway (seen: \(seen), done: \(done), status: \(process.isRunning ? -1 : process.terminationStatus)): \(tail)")
         kill(pid, SIGKILL)
         process.waitUntilExit()
         #expect(process.terminationStatus != 0, "mpirun must fail when a rank dies")
-        let done = try String(contentsOfFile: journal, encoding: .utf8).split(separator: "\n").count
+        done = try String(contentsOfFile: journal, encoding: .utf8).split(separator: "\n").count
         #expect(done < 30, "the job finished before the kill")
 
         let rerun = try await SweepProcess.run(["render", job, "--output", out], mpiRanks: 3)

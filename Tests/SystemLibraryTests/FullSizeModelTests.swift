@@ -8,7 +8,7 @@ import Testing
 @Suite(.serialized) struct FullSizeModelTests {
     @Test(arguments: ["sd1", "sd2"])
     func fullSizeForwardPasses(_ architecture: String) async throws {
-        let run = try await SweepProcess.run(["bench", "--model-config", architecture, "--size", "512", "--max-overhead-gib", "3"])
+        let run = try await SweepProcess.run(["bench", "--model-config", architecture, "--size", "512", "--one-pass", "--max-overhead-gib", "3"])
         let text = run.output + run.errors
         #expect(run.status == 0, "sweep bench --model-config \(architecture) failed: \(text)")
         let width = architecture == "sd1" ? 768 : 1024

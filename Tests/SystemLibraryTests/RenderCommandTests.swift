@@ -53,8 +53,10 @@ import Testing
         try process.run()
         let journal = resumed + "/journal"
         let deadline = Date().addingTimeInterval(120)
-        while Date() < deadline, (try? String(contentsOfFile: journal, encoding: .utf8))?.split(separator: "\n").count ?? 0 < 4 {
-            try await Task.sleep(for: .milliseconds(20))
+        // Watched without suspending, as in ClusterRenderTests: a suspended watcher may only wake after the run.
+        while Date() < deadline, process.isRunning,
+              (try? String(contentsOfFile: journal, encoding: .utf8))?.split(separator: "\n").count ?? 0 < 4 {
+            usleep(20_000)
         }
         kill(process.processIdentifier, SIGKILL)
         process.waitUntilExit()

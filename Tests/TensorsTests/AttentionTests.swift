@@ -12,12 +12,12 @@ import Testing
                     try PyTorchReference.tensor("attention.causal"), tolerance: 1e-5, "causal self attention")
     }
 
-    /// Enough keys that queries are processed in several tiles, with a partial last tile.
+    /// Enough queries and keys for several query tiles and key blocks (the online softmax's
+    /// rescaling), each with a partial last one.
     @Test(arguments: [false, true])
     func tiledMatchesNaive(causal: Bool) {
-        let keys = 4096
-        let tile = AttentionPlan.scoreBudget / keys
-        let queries = 2 * tile + 37
+        let keys = 3 * AttentionPlan.keyBlock + 100
+        let queries = 4 * AttentionPlan.queryTile + 37
         let q = randomTensor([1, queries, 16], seed: 31), k = randomTensor([1, keys, 16], seed: 32)
         let v = randomTensor([1, keys, 16], seed: 33)
         let kv = causal ? q : k

@@ -12,6 +12,11 @@ struct JSONConfig: @unchecked Sendable {
         do { data = try Data(contentsOf: URL(fileURLWithPath: path)) } catch {
             throw .unreadable(path: path, reason: FileManager.default.fileExists(atPath: path) ? error.localizedDescription : "no such file")
         }
+        try self.init(data: data, path: path)
+    }
+
+    /// A config from JSON text already in memory; `path` names it in errors.
+    init(data: Data, path: String) throws(ConfigError) {
         guard let object = try? JSONSerialization.jsonObject(with: data), let values = object as? [String: Any] else {
             throw .notJSONObject(path: path)
         }

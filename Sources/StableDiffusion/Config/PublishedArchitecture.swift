@@ -27,4 +27,18 @@ public enum PublishedArchitecture: String, CaseIterable, Sendable {
     public var vae: VAEConfig {
         VAEConfig(blockOutChannels: [128, 256, 512, 512], layersPerBlock: 2, sampleSize: self == .sd2 ? 768 : 512)
     }
+
+    /// The published `scheduler/scheduler_config.json`: PNDM for SD 1.5, DDIM with v-prediction for SD 2.1.
+    public var schedulerConfig: SchedulerConfig {
+        let common = #""beta_start": 0.00085, "beta_end": 0.012, "beta_schedule": "scaled_linear", "#
+            + #""num_train_timesteps": 1000, "set_alpha_to_one": false, "steps_offset": 1"#
+        let own = switch self {
+        case .sd1: #""_class_name": "PNDMScheduler", "skip_prk_steps": true"#
+        case .sd2: #""_class_name": "DDIMScheduler", "prediction_type": "v_prediction", "clip_sample": false"#
+        }
+        // Fixed, well-formed JSON whose values all have the types their readers expect.
+        do { return try SchedulerConfig(json: "{\(common), \(own)}", name: "published \(rawValue) scheduler_config.json") } catch {
+            preconditionFailure(error.description)
+        }
+    }
 }

@@ -1,3 +1,5 @@
+import Foundation
+
 /// A model's `scheduler/scheduler_config.json`, read by each scheduler with its own class's
 /// defaults for absent keys, as diffusers' `SchedulerClass.from_config(config)` does.
 public struct SchedulerConfig: Sendable {
@@ -9,6 +11,13 @@ public struct SchedulerConfig: Sendable {
     public init(path: String) throws(ConfigError) {
         json = try JSONConfig(path: path)
         self.path = path
+        className = try json.string("_class_name", default: "PNDMScheduler")
+    }
+
+    /// A config from JSON text in memory; `name` stands for the path in errors.
+    public init(json text: String, name: String) throws(ConfigError) {
+        json = try JSONConfig(data: Data(text.utf8), path: name)
+        path = name
         className = try json.string("_class_name", default: "PNDMScheduler")
     }
 

@@ -31,6 +31,10 @@ public struct UNet2DConditionModel: Sendable {
     /// `sample` is `[B, inChannels, h, w]` latents, `context` is `[B, tokens, crossAttentionDim]`;
     /// the same `timestep` applies to the whole batch. Returns `[B, outChannels, h, w]`.
     public func callAsFunction(_ sample: Tensor, timestep: Float, context: Tensor) -> Tensor {
+        BufferPool.scoped { forward(sample, timestep: timestep, context: context) }
+    }
+
+    private func forward(_ sample: Tensor, timestep: Float, context: Tensor) -> Tensor {
         let batch = sample.shape[0]
         let sinusoids = Tensor.timestepEmbedding(timesteps: Array(repeating: timestep, count: batch),
                                                  dim: config.blockOutChannels[0], flipSinToCos: config.flipSinToCos,

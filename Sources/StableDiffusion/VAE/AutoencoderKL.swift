@@ -23,13 +23,13 @@ public struct AutoencoderKL: Sendable {
 
     /// `latents` (already divided by `scaling_factor`) → image `[B, out, h·f, w·f]`.
     public func decode(_ latents: Tensor) -> Tensor {
-        decoder(postQuantConv?(latents) ?? latents)
+        BufferPool.scoped { decoder(postQuantConv?(latents) ?? latents) }
     }
 
     /// `image` in [-1, 1] → the latent distribution's mean and log-variance (clamped to
     /// [-30, 20] as diffusers' `DiagonalGaussianDistribution` does).
     public func encode(_ image: Tensor) -> (mean: Tensor, logVariance: Tensor) {
-        let h = encoder(image)
+        let h = BufferPool.scoped { encoder(image) }
         let moments = quantConv?(h) ?? h
         let latent = config.latentChannels
         return (moments.slice(axis: 1, 0..<latent), moments.slice(axis: 1, latent..<(2 * latent)).clamped(to: -30, 20))

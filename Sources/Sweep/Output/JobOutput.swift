@@ -24,6 +24,7 @@ public final class JobOutput {
                 throw .notWritable(path: path, reason: PromptsFile.reason(error))
             }
         }
+        for sub in ["", "images", "grids"] { OutputFile.removePartials(in: path(sub)) }
         try write(Data(job.resolvedYAML().utf8), to: "job.yaml")
         if force { try journal.reset() }
         let entries = journal.entries()

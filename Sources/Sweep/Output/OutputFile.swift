@@ -12,9 +12,29 @@ public enum OutputFile {
         guard FileManager.default.isWritableFile(atPath: folder) else { throw .notWritable(path: path, reason: "folder is not writable") }
     }
 
+    /// Writes `.<name>.partial` beside the target, then renames it over the target: a crash
+    /// leaves either the old file or the new one, plus at most a partial file `removePartials` clears.
     public static func write(_ data: Data, to path: String) throws(OutputError) {
-        do { try data.write(to: URL(fileURLWithPath: path), options: .atomic) } catch {
+        let target = URL(fileURLWithPath: path)
+        let partial = target.deletingLastPathComponent().appendingPathComponent("." + target.lastPathComponent + partialSuffix)
+        do {
+            try data.write(to: partial)
+            guard rename(partial.path, target.path) == 0 else {
+                throw CocoaError(.fileWriteUnknown, userInfo: [NSLocalizedDescriptionKey: String(cString: strerror(errno))])
+            }
+        } catch {
+            try? FileManager.default.removeItem(at: partial)
             throw .notWritable(path: path, reason: error.localizedDescription)
         }
     }
+
+    /// Deletes what a run killed mid-write left in `folder`.
+    public static func removePartials(in folder: String) {
+        let names = (try? FileManager.default.contentsOfDirectory(atPath: folder)) ?? []
+        for name in names where name.hasPrefix(".") && name.hasSuffix(partialSuffix) {
+            try? FileManager.default.removeItem(atPath: folder + "/" + name)
+        }
+    }
+
+    static let partialSuffix = ".partial"
 }

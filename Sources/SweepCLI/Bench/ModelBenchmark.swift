@@ -41,13 +41,6 @@ struct ModelBenchmark {
         _ = timed("VAE decode") { vae.decode(latents) }
         let image = Tensor(shape: [1, vae.config.inChannels, size, size], repeating: 0.1)
         _ = timed("VAE encode") { vae.encode(image).mean }
-        return (rows, source.parameterCount * 4, Self.peakResidentBytes())
-    }
-
-    /// The process's peak resident set size so far.
-    static func peakResidentBytes() -> Int {
-        var usage = rusage()
-        getrusage(RUSAGE_SELF.rawValue, &usage)
-        return usage.ru_maxrss * 1024  // kilobytes on Linux
+        return (rows, source.parameterCount * 4, ResidentMemory.peakBytes)
     }
 }

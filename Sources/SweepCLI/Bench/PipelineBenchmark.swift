@@ -1,0 +1,118 @@
+import COpenBLAS
+import Foundation
+import StableDiffusion
+import Tensors
+
+/// Times what a user waits for, each after a warm-up run and reported as the median of `runs`:
+/// both prompts through the text encoder, one guided UNet step (batch 2: negative and positive),
+/// one VAE decode, and a whole image at `imageSteps` steps. bench/torch_bench.py prints the same
+/// table for diffusers on PyTorch, so the two can be set side by side.
+struct PipelineBenchmark {
+    let model: BenchModel
+    let size: Int
+    let runs: Int
+    let imageSteps: Int
+    let imageRuns: Int
+
+    struct Row: Encodable {
+        let name: String
+        let seconds: [Double]
+        let flops: Double
+        var median: Double { seconds.sorted()[seconds.count / 2] }
+    }
+
+    struct Report: Encodable {
+        let side = "ours"
+        let model: String
+        let size: Int
+        let threads: Int
+        let core: String
+        let sgemmGFLOPS: [Double]
+        let rows: [Row]
+        let peakBytes: Int
+        let weightBytes: Int?
+    }
+
+    var request: GenerationRequest {
+        GenerationRequest(prompt: BenchModel.prompt, seed: 0, steps: imageSteps, guidance: 7.5, width: size, height: size)
+    }
+
+    func run(report: (String) -> Void) throws -> Report {
+        let core = openblas_get_corename().map { String(cString: $0) } ?? "unknown"
+        let sgemmBefore = KernelBenchmark.sgemmGFLOPS(size: 2048, repeats: 3)
+        report("\(model.description), \(size)×\(size), threads \(Threads.count), OpenBLAS core \(core)")
+        report(String(format: "sgemm 2048³: %.1f GFLOP/s", sgemmBefore))
+        report(Self.header)
+
+        let unet = model.diffusion.unet, vae = model.diffusion.vae
+        let latentSize = size / vae.config.scaleFactor
+        let latents = RandomWeights.uniform([1, unet.config.inChannels, latentSize, latentSize], state: 7, scale: 1, offset: 0)
+        let (prompt, negative) = try model.encodePrompts()
+        let context = Tensor.concatenate([negative, prompt], axis: 0)
+        var rows: [Row] = []
+        func time(_ name: String, runs: Int, warmUp: Bool = true, _ body: () throws -> Void) rethrows {
+            let counter = FLOPCounter()
+            var seconds: [Double] = []
+            for run in 0..<(runs + (warmUp ? 1 : 0)) {
+                let start = DispatchTime.now().uptimeNanoseconds
+                try counter.counting(body)
+                if run > 0 || !warmUp { seconds.append(Double(DispatchTime.now().uptimeNanoseconds - start) / 1e9) }
+            }
+            let row = Row(name: name, seconds: seconds, flops: counter.flops / Double(runs + (warmUp ? 1 : 0)))
+            rows.append(row)
+            report(Self.line(row, sgemm: sgemmBefore))
+        }
+
+        try time("text encoder (prompt + negative)", runs: runs) { _ = try model.encodePrompts() }
+        time("guided UNet step (batch 2)", runs: runs) {
+            let both = Tensor.concatenate([latents, latents], axis: 0)
+            _ = LatentDiffusion.guide(unet(both, timestep: 500, context: context), scale: 7.5)
+        }
+        time("VAE decode", runs: runs) { _ = vae.decode(latents) }
+        if imageSteps > 0 {
+            // The components above are warm, so every image run counts.
+            try time("image, \(imageSteps) steps", runs: imageRuns, warmUp: false) {
+                let (prompt, negative) = try model.encodePrompts()
+                _ = try model.diffusion.render(request, prompt: prompt, negativePrompt: negative)
+            }
+        }
+        let sgemmAfter = KernelBenchmark.sgemmGFLOPS(size: 2048, repeats: 3)
+        report(String(format: "sgemm 2048³ after: %.1f GFLOP/s", sgemmAfter))
+        let result = Report(model: model.description, size: size, threads: Threads.count, core: core,
+                            sgemmGFLOPS: [sgemmBefore, sgemmAfter], rows: rows, peakBytes: ResidentMemory.peakBytes,
+                            weightBytes: model.weightBytes)
+        report("peak resident: \(ResidentMemory.gib(result.peakBytes))"
+               + (model.weightBytes.map { "   weights: \(ResidentMemory.gib($0))" } ?? ""))
+        return result
+    }
+
+    /// Renders an image of `steps` steps printing resident memory after each, to show that memory
+    /// does not grow from step to step; returns the growth from after step 2 to the last step's peak.
+    func memoryPerStep(steps: Int, report: (String) -> Void) throws -> Int {
+        var request = request
+        request.steps = steps
+        let (prompt, negative) = try model.encodePrompts()
+        var afterSecond = 0, highest = 0
+        _ = try model.diffusion.render(request, prompt: prompt, negativePrompt: negative) { progress in
+            let now = ResidentMemory.currentBytes
+            if progress.step == 2 { afterSecond = now }
+            if progress.step >= 2 { highest = max(highest, now) }
+            report(String(format: "step %3d/%d  %6.2f s/step  resident %@  peak %@", progress.step, progress.steps,
+                          progress.secondsPerStep, ResidentMemory.gib(now), ResidentMemory.gib(ResidentMemory.peakBytes)))
+        }
+        let growth = highest - afterSecond
+        report("resident after step 2: \(ResidentMemory.gib(afterSecond)), highest after a later step: "
+               + "\(ResidentMemory.gib(highest)), growth: \(String(format: "%.1f MiB", Double(growth) / Double(1 << 20)))")
+        return growth
+    }
+
+    static let header = "item".padding(toLength: 34, withPad: " ", startingAt: 0)
+        + "median s   GFLOP   GFLOP/s  % sgemm   runs (s)"
+
+    static func line(_ row: Row, sgemm: Double) -> String {
+        let gflops = row.flops / row.median / 1e9
+        return row.name.padding(toLength: 34, withPad: " ", startingAt: 0)
+            + String(format: "%8.3f  %6.0f  %8.1f  %6.0f%%   ", row.median, row.flops / 1e9, gflops, 100 * gflops / sgemm)
+            + row.seconds.map { String(format: "%.3f", $0) }.joined(separator: " ")
+    }
+}

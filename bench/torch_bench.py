@@ -1,0 +1,149 @@
+"""PyTorch twin of `sweep bench --model-config sd1|sd2` / `sweep bench --model DIR`.
+
+Times the same four things with diffusers on the same architecture and thread count, each after a
+warm-up, and prints the same table: both prompts through the text encoder, one guided UNet step
+(batch 2), one VAE decode, and a whole image of --image-steps steps (StableDiffusionPipeline, as
+a user calls it). Random weights come from the published configs in make_random_model.py.
+
+    /opt/torchenv/bin/python bench/torch_bench.py --model-config sd1 --threads 2 --runs 3 --image-steps 20
+    /opt/torchenv/bin/python bench/compare.py ours.json torch.json     # with --json on both sides
+"""
+import argparse
+import json
+import resource
+import statistics
+import sys
+import time
+
+import torch
+from torch.utils.flop_counter import FlopCounterMode
+
+from make_random_model import build
+from diffusers import StableDiffusionPipeline
+
+PROMPT = "a photograph of an astronaut riding a horse"
+
+
+def sgemm_gflops(repeats=3, n=2048):
+    a, b = torch.rand(n, n), torch.rand(n, n)
+    a @ b
+    best = min(timed(lambda: a @ b) for _ in range(repeats))
+    return 2 * n ** 3 / best / 1e9
+
+
+def timed(fn):
+    start = time.perf_counter()
+    fn()
+    return time.perf_counter() - start
+
+
+def flops_of(fn):
+    counter = FlopCounterMode(display=False)
+    with counter:
+        fn()
+    return counter.get_total_flops()
+
+
+def line(name, seconds, flops, sgemm):
+    median = statistics.median_low(seconds) if len(seconds) % 2 == 0 else statistics.median(seconds)
+    gflops = flops / median / 1e9
+    return (f"{name:<34}{median:8.3f}  {flops / 1e9:6.0f}  {gflops:8.1f}  {100 * gflops / sgemm:6.0f}%   "
+            + " ".join(f"{s:.3f}" for s in seconds))
+
+
+def main():
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    source = parser.add_mutually_exclusive_group(required=True)
+    source.add_argument("--model-config", choices=["sd1", "sd2"])
+    source.add_argument("--model")
+    parser.add_argument("--threads", type=int, default=None, help="default: torch's own choice")
+    parser.add_argument("--size", type=int, default=512)
+    parser.add_argument("--runs", type=int, default=3)
+    parser.add_argument("--image-steps", type=int, default=20)
+    parser.add_argument("--image-runs", type=int, default=None)
+    parser.add_argument("--json")
+    args = parser.parse_args()
+    if args.size <= 0 or args.size % 64:
+        sys.exit(f"--size must be a positive multiple of 64, got {args.size}")
+    if args.runs < 1:
+        sys.exit(f"--runs must be at least 1, got {args.runs}")
+    if args.threads:
+        torch.set_num_threads(args.threads)
+
+    torch.manual_seed(0)
+    if args.model_config:
+        pipe = build(args.model_config)
+        name = {"sd1": "Stable Diffusion 1.5", "sd2": "Stable Diffusion 2.1"}[args.model_config] + ", random weights"
+    else:
+        pipe = StableDiffusionPipeline.from_pretrained(args.model, safety_checker=None, requires_safety_checker=False)
+        name = args.model
+    pipe.set_progress_bar_config(disable=True)
+    weight_bytes = sum(p.numel() * p.element_size() for m in (pipe.text_encoder, pipe.unet, pipe.vae) for p in m.parameters())
+
+    sgemm = sgemm_gflops()
+    print(f"{name}, {args.size}×{args.size}, threads {torch.get_num_threads()}, PyTorch {torch.__version__} "
+          f"(CPU capability {torch.backends.cpu.get_cpu_capability()})")
+    print(f"sgemm 2048³: {sgemm:.1f} GFLOP/s")
+    print(f"{'item':<34}median s   GFLOP   GFLOP/s  % sgemm   runs (s)")
+
+    latent = args.size // pipe.vae_scale_factor
+    generator = torch.Generator().manual_seed(7)
+    latents = torch.rand(1, pipe.unet.config.in_channels, latent, latent, generator=generator) * 2 - 1
+    tokenizer, text_encoder = pipe.tokenizer, pipe.text_encoder
+
+    def ids(text):
+        return tokenizer(text, padding="max_length", max_length=tokenizer.model_max_length, truncation=True,
+                         return_tensors="pt").input_ids
+
+    prompt_ids, negative_ids = ids(PROMPT), ids("")
+
+    def encode():
+        return text_encoder(prompt_ids)[0], text_encoder(negative_ids)[0]
+
+    rows = []
+
+    def row(name, fn, runs):
+        flops = flops_of(fn)  # the counted run is the warm-up
+        seconds = [timed(fn) for _ in range(runs)]
+        rows.append({"name": name, "seconds": seconds, "flops": flops})
+        print(line(name, seconds, flops, sgemm), flush=True)
+
+    with torch.inference_mode():
+        prompt, negative = encode()
+        context = torch.cat([negative, prompt])
+        t = torch.tensor(500)
+
+        def guided_step():
+            noise = pipe.unet(torch.cat([latents, latents]), t, encoder_hidden_states=context).sample
+            uncond, text = noise.chunk(2)
+            return uncond + 7.5 * (text - uncond)
+
+        row("text encoder (prompt + negative)", encode, args.runs)
+        row("guided UNet step (batch 2)", guided_step, args.runs)
+        row("VAE decode", lambda: pipe.vae.decode(latents).sample, args.runs)
+        if args.image_steps > 0:
+            image = lambda: pipe(PROMPT, negative_prompt="", num_inference_steps=args.image_steps, guidance_scale=7.5,
+                                 height=args.size, width=args.size, generator=torch.Generator().manual_seed(0))
+            runs = args.image_runs or args.runs
+            seconds = [timed(image) for _ in range(runs)]
+            # FLOPs by composition (counting a whole image would take another image's time); PNDM
+            # evaluates the UNet once more than it has steps, so count its timesteps.
+            unet_calls = len(pipe.scheduler.timesteps)
+            flops = rows[0]["flops"] + unet_calls * rows[1]["flops"] + rows[2]["flops"]
+            rows.append({"name": f"image, {args.image_steps} steps", "seconds": seconds, "flops": flops})
+            print(line(rows[-1]["name"], seconds, flops, sgemm), flush=True)
+
+    sgemm_after = sgemm_gflops()
+    print(f"sgemm 2048³ after: {sgemm_after:.1f} GFLOP/s")
+    peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss * 1024
+    print(f"peak resident: {peak / 2**30:.2f} GiB   weights: {weight_bytes / 2**30:.2f} GiB")
+    if args.json:
+        with open(args.json, "w") as f:
+            json.dump({"side": "torch", "model": name, "size": args.size, "threads": torch.get_num_threads(),
+                       "core": f"PyTorch {torch.__version__} {torch.backends.cpu.get_cpu_capability()}",
+                       "sgemmGFLOPS": [sgemm, sgemm_after], "rows": rows, "peakBytes": peak,
+                       "weightBytes": weight_bytes}, f, indent=2)
+
+
+if __name__ == "__main__":
+    main()
