@@ -47,7 +47,7 @@ final class LocalRenderThread: @unchecked Sendable {
     }
 
     private func run(job: Job, rank: Int, host: String) {
-        var renderer: TaskRenderer?
+        var renderer = RankRenderer(job: job, rank: rank, host: host)
         while true {
             let task: RenderTask? = condition.withLock {
                 while next == nil && !stopping { condition.wait() }
@@ -57,15 +57,7 @@ final class LocalRenderThread: @unchecked Sendable {
             }
             guard let task else { return }
             let outcome: Outcome
-            do {
-                // Loaded on first use, so a rank with nothing to do never reads the weights.
-                let loaded = try renderer ?? TaskRenderer(job: job)
-                renderer = loaded
-                let (png, seconds) = try loaded.render(task)
-                outcome = .finished(RenderResult(taskID: task.id, png: png, seconds: seconds, rank: rank, host: host))
-            } catch {
-                outcome = .failed("\(error)")
-            }
+            do { outcome = .finished(try renderer.render(task)) } catch { outcome = .failed(error.description) }
             condition.withLock {
                 outcomes.append(outcome)
                 busy = false

@@ -15,26 +15,20 @@ public struct Worker {
     public func run() throws(MPIError) {
         let host = mpi.processorName
         try mpi.send(Data(host.utf8), to: 0, tag: ClusterTag.ready.rawValue)
-        var renderer: TaskRenderer?
+        var renderer = RankRenderer(job: job, rank: mpi.rank, host: host)
         while true {
             let message = try mpi.receive(from: 0)
             guard message.tag == ClusterTag.task.rawValue, let task = ClusterCodec.decode(RenderTask.self, from: message.data) else {
                 return
             }
-            do {
-                let loaded = try renderer ?? TaskRenderer(job: job)
-                renderer = loaded
-                let (png, seconds) = try loaded.render(task)
-                let result = RenderResult(taskID: task.id, png: png, seconds: seconds, rank: mpi.rank, host: host)
-                try mpi.send(ClusterCodec.encode(result), to: 0, tag: ClusterTag.result.rawValue)
-            } catch let error as MPIError {
-                throw error
-            } catch {
+            let result: RenderResult
+            do { result = try renderer.render(task) } catch {
                 // Rank 0 reports it and ends the job; this rank waits to be ended with it.
-                try mpi.send(Data("\(error)".utf8), to: 0, tag: ClusterTag.failure.rawValue)
+                try mpi.send(Data(error.description.utf8), to: 0, tag: ClusterTag.failure.rawValue)
                 _ = try mpi.receive(from: 0, tag: ClusterTag.stop.rawValue)
                 return
             }
+            try mpi.send(ClusterCodec.encode(result), to: 0, tag: ClusterTag.result.rawValue)
         }
     }
 }

@@ -73,16 +73,11 @@ struct RenderCommand: ParsableCommand {
     private func renderAlone() throws {
         let (job, grids, output) = try prepare()
         var progress = start(output, ranks: 1)
-        let pending = output.pending
-        if !pending.isEmpty {
-            let renderer = try TaskRenderer(job: job)
-            let host = ProcessInfo.processInfo.hostName
-            for task in pending {
-                let (png, seconds) = try renderer.render(task)
-                let result = RenderResult(taskID: task.id, png: png, seconds: seconds, rank: 0, host: host)
-                try output.record(result)
-                log(progress.line(for: result))
-            }
+        var renderer = RankRenderer(job: job, rank: 0, host: ProcessInfo.processInfo.hostName)
+        for task in output.pending {
+            let result = try renderer.render(task)
+            try output.record(result)
+            log(progress.line(for: result))
         }
         try finish(output, grids: grids, progress: progress)
     }

@@ -29,12 +29,8 @@ func parallelRanges(_ count: Int, grain: Int = 4096, _ body: (Range<Int>) -> Voi
 /// restored before returning; our own loops inside `body` see one thread and run inline.
 func parallelJobs(_ count: Int, _ body: (Range<Int>) -> Void) {
     let saved = Threads.count
-    guard saved > 1 else {
-        if count > 0 { body(0..<count) }
-        return
-    }
-    Threads.set(1)
-    defer { Threads.set(saved) }
+    if saved > 1 { Threads.set(1) }
+    defer { if saved > 1 { Threads.set(saved) } }
     let threads = min(saved, count)
     guard threads > 1 else {
         if count > 0 { body(0..<count) }

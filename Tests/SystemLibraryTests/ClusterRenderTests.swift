@@ -42,18 +42,17 @@ import Testing
         let out = folder.appendingPathComponent("killed").path, reference = folder.appendingPathComponent("reference").path
         let process = try SweepProcess.launch(["render", job, "--output", out], mpiRanks: 3)
         let log = folder.appendingPathComponent("killed.log")
-        FileManager.default.createFile(atPath: log.path, contents: nil)
+        _ = FileManager.default.createFile(atPath: log.path, contents: nil)
         process.standardError = try FileHandle(forWritingTo: log)
         process.standardOutput = FileHandle.nullDevice
         try process.run()
         // Midway: a few images recorded and rank 1 still at work. Watched without suspending:
         // other tests block the few cooperative threads, and a suspended watcher would only
         // wake once the job is over.
-        let journal = out + "/journal"
         var worker: Int32?, done = 0, seen = false
         let deadline = Date().addingTimeInterval(300)
         while Date() < deadline, process.isRunning {
-            done = (try? String(contentsOfFile: journal, encoding: .utf8))?.split(separator: "\n").count ?? 0
+            done = RenderCommandTests.finished(out)
             let pid = Self.rankProcess(1, arguments: out)
             seen = seen || pid != nil
             if done >= 2, let pid {
@@ -67,7 +66,7 @@ import Testing
         kill(pid, SIGKILL)
         process.waitUntilExit()
         #expect(process.terminationStatus != 0, "mpirun must fail when a rank dies")
-        done = try String(contentsOfFile: journal, encoding: .utf8).split(separator: "\n").count
+        done = RenderCommandTests.finished(out)
         #expect(done < 30, "the job finished before the kill")
 
         let rerun = try await SweepProcess.run(["render", job, "--output", out], mpiRanks: 3)

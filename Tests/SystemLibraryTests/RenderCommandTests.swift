@@ -41,6 +41,11 @@ import Testing
         return files
     }
 
+    /// How many images the journal in `out` records.
+    static func finished(_ out: String) -> Int {
+        (try? String(contentsOfFile: out + "/journal", encoding: .utf8))?.split(separator: "\n").count ?? 0
+    }
+
     @Test func aKilledRunResumesToTheSameOutput() async throws {
         let job = try manifest(Self.sweepJob)
         let whole = folder.appendingPathComponent("whole").path, resumed = folder.appendingPathComponent("resumed").path
@@ -51,16 +56,14 @@ import Testing
         let process = try SweepProcess.launch(["render", job, "--output", resumed])
         process.standardError = FileHandle.nullDevice
         try process.run()
-        let journal = resumed + "/journal"
         let deadline = Date().addingTimeInterval(120)
         // Watched without suspending, as in ClusterRenderTests: a suspended watcher may only wake after the run.
-        while Date() < deadline, process.isRunning,
-              (try? String(contentsOfFile: journal, encoding: .utf8))?.split(separator: "\n").count ?? 0 < 4 {
+        while Date() < deadline, process.isRunning, Self.finished(resumed) < 4 {
             usleep(20_000)
         }
         kill(process.processIdentifier, SIGKILL)
         process.waitUntilExit()
-        let done = try String(contentsOfFile: journal, encoding: .utf8).split(separator: "\n").count
+        let done = Self.finished(resumed)
         #expect((4..<12).contains(done), "killed after \(done) images")
 
         let rerun = try await SweepProcess.run(["render", job, "--output", resumed])

@@ -1,0 +1,26 @@
+import Foundation
+
+/// A rank's renderer: loads the model on its first task, so a rank with nothing to do never
+/// reads the weights, and labels each result with the rank and host that made it.
+public struct RankRenderer {
+    let job: Job
+    let rank: Int
+    let host: String
+    private var renderer: TaskRenderer?
+
+    public init(job: Job, rank: Int, host: String) {
+        self.job = job
+        self.rank = rank
+        self.host = host
+    }
+
+    public mutating func render(_ task: RenderTask) throws(RenderError) -> RenderResult {
+        let loaded: TaskRenderer
+        if let renderer { loaded = renderer } else {
+            loaded = try TaskRenderer(job: job)
+            renderer = loaded
+        }
+        let (png, seconds) = try loaded.render(task)
+        return RenderResult(taskID: task.id, png: png, seconds: seconds, rank: rank, host: host)
+    }
+}
