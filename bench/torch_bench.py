@@ -11,7 +11,6 @@ a user calls it). Random weights come from the published configs in make_random_
 import argparse
 import json
 import resource
-import statistics
 import sys
 import time
 
@@ -45,7 +44,7 @@ def flops_of(fn):
 
 
 def line(name, seconds, flops, sgemm):
-    median = statistics.median_low(seconds) if len(seconds) % 2 == 0 else statistics.median(seconds)
+    median = sorted(seconds)[len(seconds) // 2]  # as `sweep bench` takes it
     gflops = flops / median / 1e9
     return (f"{name:<34}{median:8.3f}  {flops / 1e9:6.0f}  {gflops:8.1f}  {100 * gflops / sgemm:6.0f}%   "
             + " ".join(f"{s:.3f}" for s in seconds))
