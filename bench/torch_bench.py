@@ -11,7 +11,6 @@ a user calls it). Random weights come from the published configs in make_random_
 import argparse
 import json
 import resource
-import statistics
 import sys
 import time
 
@@ -45,7 +44,7 @@ def flops_of(fn):
 
 
 def line(name, seconds, flops, sgemm):
-    median = statistics.median_low(seconds) if len(seconds) % 2 == 0 else statistics.median(seconds)
+    median = sorted(seconds)[len(seconds) // 2]  # as `sweep bench` takes it
     gflops = flops / median / 1e9
     return (f"{name:<34}{median:8.3f}  {flops / 1e9:6.0f}  {gflops:8.1f}  {100 * gflops / sgemm:6.0f}%   "
             + " ".join(f"{s:.3f}" for s in seconds))
@@ -61,6 +60,8 @@ def main():
     parser.add_argument("--runs", type=int, default=3)
     parser.add_argument("--image-steps", type=int, default=20)
     parser.add_argument("--image-runs", type=int, default=None)
+    parser.add_argument("--image-only", action="store_true",
+                        help="time only the whole image (its GFLOP then come from no count and print as nan)")
     parser.add_argument("--json")
     args = parser.parse_args()
     if args.size <= 0 or args.size % 64:
@@ -118,9 +119,10 @@ def main():
             uncond, text = noise.chunk(2)
             return uncond + 7.5 * (text - uncond)
 
-        row("text encoder (prompt + negative)", encode, args.runs)
-        row("guided UNet step (batch 2)", guided_step, args.runs)
-        row("VAE decode", lambda: pipe.vae.decode(latents).sample, args.runs)
+        if not args.image_only:
+            row("text encoder (prompt + negative)", encode, args.runs)
+            row("guided UNet step (batch 2)", guided_step, args.runs)
+            row("VAE decode", lambda: pipe.vae.decode(latents).sample, args.runs)
         if args.image_steps > 0:
             image = lambda: pipe(PROMPT, negative_prompt="", num_inference_steps=args.image_steps, guidance_scale=7.5,
                                  height=args.size, width=args.size, generator=torch.Generator().manual_seed(0))
@@ -129,7 +131,7 @@ def main():
             # FLOPs by composition (counting a whole image would take another image's time); PNDM
             # evaluates the UNet once more than it has steps, so count its timesteps.
             unet_calls = len(pipe.scheduler.timesteps)
-            flops = rows[0]["flops"] + unet_calls * rows[1]["flops"] + rows[2]["flops"]
+            flops = (rows[0]["flops"] + unet_calls * rows[1]["flops"] + rows[2]["flops"]) if rows else float("nan")
             rows.append({"name": f"image, {args.image_steps} steps", "seconds": seconds, "flops": flops})
             print(line(rows[-1]["name"], seconds, flops, sgemm), flush=True)
 

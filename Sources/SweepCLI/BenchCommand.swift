@@ -56,6 +56,9 @@ struct BenchCommand: ParsableCommand {
     @Option(help: "Timed whole images (default: --runs).")
     var imageRuns: Int?
 
+    @Flag(help: "Time only the whole image (skip the text encoder, UNet step and VAE decode items).")
+    var imageOnly = false
+
     @Option(help: "Instead of timing, render this many steps printing resident memory after each.")
     var memorySteps: Int?
 
@@ -86,6 +89,9 @@ struct BenchCommand: ParsableCommand {
         }
         if memorySteps != nil, !pipeline || onePass { throw ValidationError("--memory-steps needs --model-config or --model") }
         if json != nil, !pipeline || onePass { throw ValidationError("--json needs --model-config or --model") }
+        if imageOnly, !pipeline || onePass || imageSteps == 0 {
+            throw ValidationError("--image-only needs --model-config or --model and --image-steps of 1 or more")
+        }
         if let threads, threads < 1 { throw ValidationError("--threads must be at least 1, got \(threads)") }
     }
 
@@ -112,7 +118,7 @@ struct BenchCommand: ParsableCommand {
 
     private func runPipeline(_ model: BenchModel) throws {
         let benchmark = PipelineBenchmark(model: model, size: size, runs: runs, imageSteps: imageSteps,
-                                          imageRuns: imageRuns ?? runs)
+                                          imageRuns: imageRuns ?? runs, imageOnly: imageOnly)
         // Line by line as results arrive: a run takes minutes and may be piped to a log.
         let say = { (line: String) in FileHandle.standardOutput.write(Data((line + "\n").utf8)) }
         if let memorySteps {

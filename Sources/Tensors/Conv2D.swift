@@ -28,33 +28,42 @@ extension Tensor {
 
         let (out, y) = Tensor.empty([batch, cout, outH, outW])
         let plane = outH * outW
-        let pointwise = kh == 1 && kw == 1 && stride == 1 && padding == .all(0)
+        let beta: Float = bias == nil ? 0 : 1
+        if kh == 1 && kw == 1 && stride == 1 && padding == .all(0) {
+            for n in 0..<batch {
+                let yn = y + n * cout * plane
+                if let bias { fillRowsWithScalars(yn, rows: cout, width: plane, ld: plane, values: bias.pointer) }
+                gemm(m: cout, n: plane, k: cin, a: weight.pointer, lda: cin, b: pointer + n * cin * height * width,
+                     ldb: plane, beta: beta, c: yn, ldc: plane)
+            }
+            return out
+        }
+
         let depth = cin * kh * kw
-        let bandRows = pointwise ? outH : Conv2DPlan.bandRows(depth: depth, outH: outH, outW: outW)
-        let columns = pointwise ? nil : UnsafeMutablePointer<Float>.allocate(capacity: depth * bandRows * outW)
-        defer { columns?.deallocate() }
+        // Large feature maps with few channels (the VAE's 256² and 512² layers) run each band
+        // (unfold, then one GEMM) as a job of its own on one core: the GEMMs are too thin to
+        // split well, and cores that never wait for each other inside a GEMM lose less on a busy
+        // machine. Deeper, smaller maps keep one band at a time with OpenBLAS splitting its GEMM.
+        let independent = plane >= Conv2DPlan.independentBandPixels
+        let bandRows = Conv2DPlan.bandRows(depth: depth, outH: outH, outW: outW)
+        let bands = (outH + bandRows - 1) / bandRows
         let plan = Conv2DPlan(channels: cin, height: height, width: width, kh: kh, kw: kw,
                               stride: stride, padding: padding, outW: outW)
-
-        for n in 0..<batch {
-            let x = pointer + n * cin * height * width
-            let yn = y + n * cout * plane
-            if let bias { fillRowsWithScalars(yn, rows: cout, width: plane, ld: plane, values: bias.pointer) }
-            let beta: Float = bias == nil ? 0 : 1
-            guard let columns else {
-                gemm(m: cout, n: plane, k: cin, a: weight.pointer, lda: cin, b: x, ldb: plane,
+        let x = pointer, w = weight.pointer, b = bias?.pointer
+        let run = { (jobs: Range<Int>) in
+            let columns = UnsafeMutablePointer<Float>.allocate(capacity: depth * bandRows * outW)
+            defer { columns.deallocate() }
+            for job in jobs {
+                let (n, band) = job.quotientAndRemainder(dividingBy: bands)
+                let row0 = band * bandRows, rows = Swift.min(bandRows, outH - row0)
+                let yn = y + n * cout * plane + row0 * outW
+                if let b { fillRowsWithScalars(yn, rows: cout, width: rows * outW, ld: plane, values: b) }
+                plan.unfold(x + n * cin * height * width, outputRows: row0..<(row0 + rows), into: columns)
+                gemm(m: cout, n: rows * outW, k: depth, a: w, lda: depth, b: columns, ldb: rows * outW,
                      beta: beta, c: yn, ldc: plane)
-                continue
-            }
-            var row0 = 0
-            while row0 < outH {
-                let rows = Swift.min(bandRows, outH - row0)
-                plan.unfold(x, outputRows: row0..<(row0 + rows), into: columns)
-                gemm(m: cout, n: rows * outW, k: depth, a: weight.pointer, lda: depth,
-                     b: columns, ldb: rows * outW, beta: beta, c: yn + row0 * outW, ldc: plane)
-                row0 += rows
             }
         }
+        if independent { parallelJobs(batch * bands, run) } else { run(0..<(batch * bands)) }
         return out
     }
 }
@@ -67,7 +76,12 @@ struct Conv2DPlan {
     /// GEMMs narrower than this many output pixels run well below sgemm speed (deep layers on
     /// small maps would otherwise get bands of a few rows), so a band never has fewer.
     static let minimumColumns = 2048
+    /// Output pixels per image from which bands run as independent single-core jobs.
+    static let independentBandPixels = 256 * 256
 
+    /// Output rows per band: as many as the column budget allows, at least `minimumColumns`
+    /// pixels. It depends on the shape alone, never on the thread count, so every band's GEMM
+    /// (and so every sum) is the same however many cores share the work.
     static func bandRows(depth: Int, outH: Int, outW: Int) -> Int {
         let byBudget = columnBudget / Swift.max(depth * outW, 1)
         let byWidth = (minimumColumns + outW - 1) / outW

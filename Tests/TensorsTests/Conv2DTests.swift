@@ -35,6 +35,14 @@ import Testing
         expectClose(strided, Naive.conv2d(x, w, b, stride: 2, padding: .all(1)), tolerance: 5e-5, "banded strided conv")
     }
 
+    /// A map large enough that bands run as independent jobs, batch 2, with a partial last band.
+    @Test func independentBandsMatchNaive() {
+        let x = randomTensor([2, 3, 257, 258], seed: 19), w = randomTensor([4, 3, 3, 3], seed: 20), b = randomTensor([4], seed: 21)
+        #expect(257 * 258 >= Conv2DPlan.independentBandPixels, "test no longer runs independent bands")
+        expectClose(x.conv2d(weight: w, bias: b, padding: .all(1)), Naive.conv2d(x, w, b, stride: 1, padding: .all(1)),
+                    tolerance: 5e-5, "independent bands")
+    }
+
     @Test func matchesPyTorch() throws {
         let x = try PyTorchReference.tensor("conv.input")
         let w = try PyTorchReference.tensor("conv.weight"), b = try PyTorchReference.tensor("conv.bias")

@@ -13,6 +13,8 @@ struct PipelineBenchmark {
     let runs: Int
     let imageSteps: Int
     let imageRuns: Int
+    /// Skip the three component items (a long whole-image run on its own).
+    let imageOnly: Bool
 
     struct Row: Encodable {
         let name: String
@@ -63,14 +65,16 @@ struct PipelineBenchmark {
             report(Self.line(row, sgemm: sgemmBefore))
         }
 
-        try time("text encoder (prompt + negative)", runs: runs) { _ = try model.encodePrompts() }
-        time("guided UNet step (batch 2)", runs: runs) {
-            let both = Tensor.concatenate([latents, latents], axis: 0)
-            _ = LatentDiffusion.guide(unet(both, timestep: 500, context: context), scale: 7.5)
+        if !imageOnly {
+            try time("text encoder (prompt + negative)", runs: runs) { _ = try model.encodePrompts() }
+            time("guided UNet step (batch 2)", runs: runs) {
+                let both = Tensor.concatenate([latents, latents], axis: 0)
+                _ = LatentDiffusion.guide(unet(both, timestep: 500, context: context), scale: 7.5)
+            }
+            time("VAE decode", runs: runs) { _ = vae.decode(latents) }
         }
-        time("VAE decode", runs: runs) { _ = vae.decode(latents) }
         if imageSteps > 0 {
-            // The components above are warm, so every image run counts.
+            // Every image run counts: the components above, or the prompts' encoding, warmed up.
             try time("image, \(imageSteps) steps", runs: imageRuns, warmUp: false) {
                 let (prompt, negative) = try model.encodePrompts()
                 _ = try model.diffusion.render(request, prompt: prompt, negativePrompt: negative)

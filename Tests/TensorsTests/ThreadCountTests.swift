@@ -1,0 +1,36 @@
+import Testing
+@testable import Tensors
+
+/// Every rank of a cluster must write the same bytes whatever its `--threads`, so the kernels
+/// whose work is split across cores must give bit-identical sums for 1 and 2 threads.
+@Suite struct ThreadCountTests {
+    private func sameForOneAndTwoThreads(_ label: String, _ compute: () -> Tensor) {
+        let before = Threads.count
+        defer { Threads.set(before) }
+        Threads.set(1)
+        let single = compute()
+        Threads.set(2)
+        let double = compute()
+        #expect(single.scalars == double.scalars, "\(label) depends on the thread count")
+    }
+
+    /// Large enough to be cut into several GEMM parts, with both operands' shapes uneven.
+    @Test func largeLinear() {
+        let x = randomTensor([1, 1031, 300], seed: 31), w = randomTensor([517, 300], seed: 32)
+        sameForOneAndTwoThreads("linear") { x.linear(weight: w) }
+    }
+
+    /// A 256² map, so bands run as independent single-core jobs, as in the VAE's last layers.
+    @Test func largeMapConvolution() {
+        let x = randomTensor([1, 8, 256, 256], seed: 33), w = randomTensor([8, 8, 3, 3], seed: 34)
+        #expect(256 * 256 >= Conv2DPlan.independentBandPixels, "test no longer covers independent bands")
+        sameForOneAndTwoThreads("conv2d") { x.conv2d(weight: w, padding: .all(1)) }
+    }
+
+    /// Several query tiles and key blocks per head, as in the UNet's 64×64 self-attention.
+    @Test func attention() {
+        let q = randomTensor([2, 600, 64], seed: 35), k = randomTensor([2, 700, 64], seed: 36)
+        let v = randomTensor([2, 700, 64], seed: 37)
+        sameForOneAndTwoThreads("attention") { Tensor.attention(query: q, key: k, value: v, heads: 2) }
+    }
+}
