@@ -31,7 +31,10 @@ let package = Package(
                        providers: [.apt(["libpng-dev"])]),
         .systemLibrary(name: "CFreeType", path: "Sources/CFreeType", pkgConfig: "freetype2",
                        providers: [.apt(["libfreetype-dev"])]),
-        .target(name: "Tensors", dependencies: ["COpenBLAS"], swiftSettings: optimized),
+        // Compiled for the baseline CPU; the AVX-512 kernel opts in per function and is only
+        // called where the CPU reports AVX-512F. -O3 holds in debug builds too (the test suite).
+        .target(name: "CKernels", cSettings: [.unsafeFlags(["-O3"])]),
+        .target(name: "Tensors", dependencies: ["COpenBLAS", "CKernels"], swiftSettings: optimized),
         .target(name: "StableDiffusion", dependencies: ["Tensors"], swiftSettings: optimized),
         .target(name: "Sweep", dependencies: ["StableDiffusion", "Tensors", "CPNG", "CFreeType",
                                              .product(name: "Yams", package: "Yams")]),
@@ -40,7 +43,7 @@ let package = Package(
             "Tensors", "StableDiffusion", "Sweep", "Cluster", "COpenBLAS",
             .product(name: "ArgumentParser", package: "swift-argument-parser"),
         ], swiftSettings: optimized),
-        .testTarget(name: "TensorsTests", dependencies: ["Tensors", "StableDiffusion"],
+        .testTarget(name: "TensorsTests", dependencies: ["Tensors", "StableDiffusion", "CKernels"],
                     swiftSettings: optimized),
         .testTarget(name: "StableDiffusionTests", dependencies: ["StableDiffusion", "Tensors"]),
         .testTarget(name: "SweepTests", dependencies: ["Sweep", "StableDiffusion"]),

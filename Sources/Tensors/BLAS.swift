@@ -1,3 +1,4 @@
+import CKernels
 import COpenBLAS
 
 /// Row-major `C = alpha·op(A)·op(B) + beta·C`; every matrix product in the project goes through here.
@@ -12,7 +13,8 @@ func gemm(
     FLOPCounter.current?.add(2 * Double(m) * Double(n) * Double(k))
     // OpenBLAS's threaded sgemm sums in an order that depends on its thread count, which would
     // make an image depend on how many ranks share a node. So the product is cut into parts fixed
-    // by its shape alone, each a single-threaded sgemm, and the parts are spread over our threads.
+    // by its shape alone, each a single-threaded GEMM, and the parts are spread over our threads.
+    let kernel = GEMMKernel.current
     let alongRows = m >= n
     let parts = gemmParts(m: m, n: n, k: k)
     let span = alongRows ? m : n
@@ -23,6 +25,10 @@ func gemm(
             let aPart = alongRows ? a + start * (transposeA ? 1 : lda) : a
             let bPart = alongRows ? b : b + start * (transposeB ? ldb : 1)
             let cPart = alongRows ? c + start * ldc : c + start
+            // Our kernel reports only a failed allocation of its packing buffer; OpenBLAS then
+            // does the part.
+            if kernel == .avx512, ds_sgemm(transposeA ? 1 : 0, transposeB ? 1 : 0, rows, columns, k, alpha,
+                                           aPart, lda, bPart, ldb, beta, cPart, ldc) == 0 { continue }
             cblas_sgemm(CblasRowMajor,
                         transposeA ? CblasTrans : CblasNoTrans,
                         transposeB ? CblasTrans : CblasNoTrans,
