@@ -1,6 +1,5 @@
 import ArgumentParser
 import Foundation
-import COpenBLAS
 import StableDiffusion
 import Tensors
 
@@ -15,7 +14,8 @@ struct BenchCommand: ParsableCommand {
             With --model-config or --model: after a warm-up, times --runs runs each of the text \
             encoder (prompt and negative prompt), one guided UNet step (batch 2), one VAE decode \
             and a whole image of --image-steps steps, and prints the medians, the GFLOP/s they \
-            achieve, sgemm's GFLOP/s in the same run, the OpenBLAS core and peak resident memory. \
+            achieve, the same run's sgemm GFLOP/s (ours, and OpenBLAS's for reference), the GEMM \
+            in use (SWEEP_GEMM=openblas forces OpenBLAS's) and peak resident memory. \
             bench/torch_bench.py prints the same table for diffusers on PyTorch. --one-pass instead \
             runs each component once and checks memory (--max-overhead-gib); --memory-steps N \
             renders N steps printing resident memory after each.
@@ -107,8 +107,9 @@ struct BenchCommand: ParsableCommand {
         }
         let sgemmSize = quick ? 1024 : 2048
         let sgemm = KernelBenchmark.sgemmGFLOPS(size: sgemmSize, repeats: `repeat`)
-        let core = openblas_get_corename().map { String(cString: $0) } ?? "unknown"
-        print("OpenBLAS core: \(core)   threads: \(Threads.count)   sgemm \(sgemmSize)³: \(String(format: "%.1f", sgemm)) GFLOP/s")
+        let openBLAS = KernelBenchmark.openBLASGFLOPS(size: sgemmSize, repeats: `repeat`)
+        print("\(KernelBenchmark.gemmDescription)   threads: \(Threads.count)")
+        print(String(format: "sgemm %d³: %.1f GFLOP/s (OpenBLAS's threaded cblas_sgemm: %.1f)", sgemmSize, sgemm, openBLAS))
         print(KernelBenchmark.header(withTorch: torchPython != nil))
         for benchCase in cases {
             let seconds = KernelBenchmark.time(benchCase, repeats: `repeat`)

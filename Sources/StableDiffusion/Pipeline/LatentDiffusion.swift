@@ -44,8 +44,8 @@ public struct LatentDiffusion: Sendable {
     /// the negative one is needed when guidance is above 1).
     public func render(_ request: GenerationRequest, prompt: Tensor, negativePrompt: Tensor?,
                        progress: (TextToImagePipeline.Progress) -> Void = { _ in }) throws(PipelineError) -> RGBImage {
-        // One pool for the whole loop: each step reuses the memory of the step before.
-        try BufferPool.scoped { () throws(PipelineError) in
+        // One pool for the whole loop: each step, and the next image, reuses the memory of the last.
+        try BufferPool.scoped(in: unet.pool) { () throws(PipelineError) in
             try denoiseAndDecode(request, prompt: prompt, negativePrompt: negativePrompt, progress: progress)
         }
     }

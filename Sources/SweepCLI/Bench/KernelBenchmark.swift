@@ -1,3 +1,4 @@
+import COpenBLAS
 import Foundation
 import Tensors
 
@@ -57,10 +58,28 @@ enum KernelBenchmark {
         return cases
     }
 
+    /// Our GEMM (`GEMMKernel.current`, split over our threads) on an n×n×n product.
     static func sgemmGFLOPS(size n: Int, repeats: Int) -> Double {
         let a = random([n, n]), b = random([n, n])
         let seconds = best(of: repeats) { _ = a.matmul(b) }
         return 2 * Double(n * n * n) / seconds / 1e9
+    }
+
+    /// OpenBLAS's own threaded `cblas_sgemm` on the same product, for reference.
+    static func openBLASGFLOPS(size n: Int, repeats: Int) -> Double {
+        let a = random([n, n]).scalars, b = random([n, n]).scalars
+        var c = [Float](repeating: 0, count: n * n)
+        let seconds = best(of: repeats) {
+            cblas_sgemm(CblasRowMajor, CblasNoTrans, CblasNoTrans, Int32(n), Int32(n), Int32(n), 1, a, Int32(n),
+                        b, Int32(n), 0, &c, Int32(n))
+        }
+        return 2 * Double(n * n * n) / seconds / 1e9
+    }
+
+    /// The GEMM in use and the OpenBLAS core, as the tables' headers print them.
+    static var gemmDescription: String {
+        let core = openblas_get_corename().map { String(cString: $0) } ?? "unknown"
+        return "GEMM \(GEMMKernel.current.rawValue), OpenBLAS core \(core)"
     }
 
     static func time(_ benchCase: BenchCase, repeats: Int) -> Double {

@@ -1,4 +1,3 @@
-import COpenBLAS
 import Foundation
 import StableDiffusion
 import Tensors
@@ -30,6 +29,7 @@ struct PipelineBenchmark {
         let threads: Int
         let core: String
         let sgemmGFLOPS: [Double]
+        let openBLASGFLOPS: Double
         let rows: [Row]
         let peakBytes: Int
         let weightBytes: Int?
@@ -40,10 +40,11 @@ struct PipelineBenchmark {
     }
 
     func run(report: (String) -> Void) throws -> Report {
-        let core = openblas_get_corename().map { String(cString: $0) } ?? "unknown"
+        let core = KernelBenchmark.gemmDescription
         let sgemmBefore = KernelBenchmark.sgemmGFLOPS(size: 2048, repeats: 3)
-        report("\(model.description), \(size)×\(size), threads \(Threads.count), OpenBLAS core \(core)")
-        report(String(format: "sgemm 2048³: %.1f GFLOP/s", sgemmBefore))
+        let openBLAS = KernelBenchmark.openBLASGFLOPS(size: 2048, repeats: 3)
+        report("\(model.description), \(size)×\(size), threads \(Threads.count), \(core)")
+        report(String(format: "sgemm 2048³: %.1f GFLOP/s (OpenBLAS's threaded cblas_sgemm: %.1f)", sgemmBefore, openBLAS))
         report(Self.header)
 
         let unet = model.diffusion.unet, vae = model.diffusion.vae
@@ -83,7 +84,7 @@ struct PipelineBenchmark {
         let sgemmAfter = KernelBenchmark.sgemmGFLOPS(size: 2048, repeats: 3)
         report(String(format: "sgemm 2048³ after: %.1f GFLOP/s", sgemmAfter))
         let result = Report(model: model.description, size: size, threads: Threads.count, core: core,
-                            sgemmGFLOPS: [sgemmBefore, sgemmAfter], rows: rows, peakBytes: ResidentMemory.peakBytes,
+                            sgemmGFLOPS: [sgemmBefore, sgemmAfter], openBLASGFLOPS: openBLAS, rows: rows, peakBytes: ResidentMemory.peakBytes,
                             weightBytes: model.weightBytes)
         report("peak resident: \(ResidentMemory.gib(result.peakBytes))"
                + (model.weightBytes.map { "   weights: \(ResidentMemory.gib($0))" } ?? ""))
