@@ -21,9 +21,9 @@ extension Tensor {
         let plan = AttentionPlan(queries: queries, keys: keys, headDim: width / heads, width: width, causal: causal)
         let tiles = (queries + plan.queryTile - 1) / plan.queryTile
         let (q, k, v) = (query.pointer, key.pointer, value.pointer)
-        parallelJobs(batch * heads * tiles) { jobs in
-            let scratch = AttentionScratch(plan)
-            defer { scratch.deallocate() }
+        let pool = BufferPool.current
+        parallelJobs(batch * heads * tiles) { jobs in BufferPool.withScratch(from: pool, count: AttentionScratch.count(plan)) { memory in
+            let scratch = AttentionScratch(plan, memory: memory)
             for job in jobs {
                 let (bh, tile) = job.quotientAndRemainder(dividingBy: tiles)
                 let (b, h) = bh.quotientAndRemainder(dividingBy: heads)
@@ -34,7 +34,7 @@ extension Tensor {
                          output: o + (b * queries + first) * width + head,
                          firstQuery: first, rows: Swift.min(plan.queryTile, queries - first), scratch: scratch)
             }
-        }
+        } }
         return out
     }
 }
@@ -94,19 +94,16 @@ struct AttentionPlan {
     }
 }
 
-/// One job's working memory, reused across the tiles a thread runs.
+/// One job's working memory, reused across the tiles a thread runs: a score block, then the
+/// running maximum and sum of each query.
 struct AttentionScratch {
     let scores, maxima, sums: UnsafeMutablePointer<Float>
 
-    init(_ plan: AttentionPlan) {
-        scores = .allocate(capacity: plan.queryTile * plan.keyBlock)
-        maxima = .allocate(capacity: plan.queryTile)
-        sums = .allocate(capacity: plan.queryTile)
-    }
+    static func count(_ plan: AttentionPlan) -> Int { plan.queryTile * (plan.keyBlock + 2) }
 
-    func deallocate() {
-        scores.deallocate()
-        maxima.deallocate()
-        sums.deallocate()
+    init(_ plan: AttentionPlan, memory: UnsafeMutablePointer<Float>) {
+        scores = memory
+        maxima = memory + plan.queryTile * plan.keyBlock
+        sums = maxima + plan.queryTile
     }
 }

@@ -16,17 +16,13 @@ public final class BufferPool: @unchecked Sendable {
     /// Bytes of released buffers kept for reuse at most; the oldest go back to the system first.
     let retainLimit: Int
     private let lock = NSLock()
-    /// Released buffers, oldest first.
-    private var retained: [(pointer: UnsafeMutableRawPointer, byteCount: Int)] = []
+    /// Released buffers, oldest first, each with the call that released it (every `scoped` call
+    /// made while this pool is installed counts, nested ones too: a UNet step, a VAE decode).
+    private var retained: [(pointer: UnsafeMutableRawPointer, byteCount: Int, call: Int)] = []
     private var retainedBytes = 0
+    private var call = 0
 
-    /// Released bytes that may stay held while a new buffer is allocated: a little slack keeps a
-    /// repeated call free of misses, while a call with new sizes trades old buffers for its own.
-    let missSlack: Int
-
-    public init(retainLimit: Int = 1 << 31, missSlack: Int = 1 << 29) {
-        (self.retainLimit, self.missSlack) = (retainLimit, missSlack)
-    }
+    public init(retainLimit: Int = 1 << 31) { self.retainLimit = retainLimit }
 
     /// Bytes of released buffers held now.
     var heldBytes: Int { lock.withLock { retainedBytes } }
@@ -35,11 +31,16 @@ public final class BufferPool: @unchecked Sendable {
         for buffer in retained { buffer.pointer.deallocate() }
     }
 
-    /// Runs `body` with a pool installed: the current one if a caller already installed one
-    /// (so a whole denoising loop shares one), otherwise `pool`, or a new one for this call.
+    /// Runs `body` as a new call with a pool installed: the current one if a caller already
+    /// installed one (so a whole denoising loop shares one), otherwise `pool`, or a new one.
     public static func scoped<R, E: Error>(in pool: BufferPool? = nil, _ body: () throws(E) -> R) throws(E) -> R {
-        if current != nil { return try body() }
-        let result: Result<R, E> = $current.withValue(pool ?? BufferPool()) {
+        if let current {
+            current.lock.withLock { current.call += 1 }
+            return try body()
+        }
+        let pool = pool ?? BufferPool()
+        pool.lock.withLock { pool.call += 1 }
+        let result: Result<R, E> = $current.withValue(pool) {
             do throws(E) { return .success(try body()) } catch { return .failure(error) }
         }
         return try result.get()
@@ -48,38 +49,50 @@ public final class BufferPool: @unchecked Sendable {
     /// Buffers only below this size come from the allocator's own reusable heap anyway.
     static let smallest = 1 << 16
 
+    /// Runs `body` with `count` floats of scratch memory (uninitialised) from `pool`, or from the
+    /// allocator, and gives it back afterwards. Parallel jobs run outside the task that installed
+    /// the pool, so their caller reads `current` and hands it over.
+    static func withScratch<R>(from pool: BufferPool?, count: Int, _ body: (UnsafeMutablePointer<Float>) -> R) -> R {
+        let bytes = Swift.max(count, 1) * 4
+        let pool = bytes >= smallest ? pool : nil
+        let raw = pool?.take(byteCount: bytes) ?? .allocate(byteCount: bytes, alignment: 64)
+        defer { if let pool { pool.give(raw, byteCount: bytes) } else { raw.deallocate() } }
+        return body(raw.bindMemory(to: Float.self, capacity: Swift.max(count, 1)))
+    }
+
     /// The most recently released buffer of this size, or new memory. A new buffer first sends
-    /// the oldest released ones back to the system until at most `missSlack` bytes stay held, so
-    /// what the pool holds adds little to the peak: a call whose sizes differ from the last
-    /// call's (the VAE after the UNet) trades the old buffers for its own instead of keeping both.
+    /// buffers that earlier calls released back to the system, oldest first and as many bytes as
+    /// it needs, so the pool adds little to the peak: a call whose sizes differ from the last
+    /// call's (the VAE after the UNet) trades the old buffers for its own instead of keeping both,
+    /// while a call like the last one finds all it needs.
     func take(byteCount: Int) -> UnsafeMutableRawPointer {
         let (reused, evicted) = lock.withLock { () -> (UnsafeMutableRawPointer?, [UnsafeMutableRawPointer]) in
             if let index = retained.lastIndex(where: { $0.byteCount == byteCount }) {
                 retainedBytes -= byteCount
                 return (retained.remove(at: index).pointer, [])
             }
-            return (nil, evictOldest(atLeast: retainedBytes + byteCount - missSlack))
+            return (nil, evictOldest(atLeast: byteCount, before: call))
         }
         for pointer in evicted { pointer.deallocate() }
-        return reused ?? PageAllocation.allocate(byteCount: byteCount)
+        return reused ?? .allocate(byteCount: byteCount, alignment: 64)
     }
 
     func give(_ pointer: UnsafeMutableRawPointer, byteCount: Int) {
         let evicted = lock.withLock { () -> [UnsafeMutableRawPointer] in
             guard byteCount <= retainLimit else { return [pointer] }
-            let evicted = evictOldest(atLeast: retainedBytes + byteCount - retainLimit)
-            retained.append((pointer, byteCount))
+            let evicted = evictOldest(atLeast: retainedBytes + byteCount - retainLimit, before: .max)
+            retained.append((pointer, byteCount, call))
             retainedBytes += byteCount
             return evicted
         }
         for pointer in evicted { pointer.deallocate() }
     }
 
-    /// Removes the oldest released buffers until `bytes` are removed or none are left; the caller
-    /// holds the lock and frees them after releasing it.
-    private func evictOldest(atLeast bytes: Int) -> [UnsafeMutableRawPointer] {
+    /// Removes the oldest released buffers, of calls before `call` only, until `bytes` are
+    /// removed or none are left; the caller holds the lock and frees them after releasing it.
+    private func evictOldest(atLeast bytes: Int, before call: Int) -> [UnsafeMutableRawPointer] {
         var removed = 0, count = 0
-        while removed < bytes && count < retained.count {
+        while removed < bytes && count < retained.count && retained[count].call < call {
             removed += retained[count].byteCount
             count += 1
         }

@@ -10,7 +10,7 @@ public final class TensorStorage: @unchecked Sendable {
     init(count: Int) {
         let bytes = max(count, 1) * 4
         pool = bytes >= BufferPool.smallest ? BufferPool.current : nil
-        let raw = pool?.take(byteCount: bytes) ?? PageAllocation.allocate(byteCount: bytes)
+        let raw = pool?.take(byteCount: bytes) ?? .allocate(byteCount: bytes, alignment: 64)
         pointer = raw.bindMemory(to: Float.self, capacity: max(count, 1))
         self.count = count
         owner = nil

@@ -17,20 +17,25 @@ import Testing
         #expect(other != first)
     }
 
-    /// A new size first sends back the oldest buffers beyond the slack; the limit caps what stays.
-    @Test func missesAndTheLimitEvictTheOldest() {
-        let pool = BufferPool(retainLimit: 3 << 20, missSlack: 1 << 20)
+    /// A new size first sends back as many bytes of earlier calls' buffers, oldest first, never
+    /// this call's; the limit caps what stays.
+    @Test func missesEvictEarlierCallsBuffersAndTheLimitTheOldest() {
+        let pool = BufferPool(retainLimit: 3 << 20)
         BufferPool.scoped(in: pool) {
             let alive = (0..<4).map { _ in Tensor(shape: [1 << 18]) }
             withExtendedLifetime(alive) {}
         }
         #expect(pool.heldBytes == 3 * mib, "four 1 MiB buffers released under a 3 MiB limit")
-        let kept = BufferPool.scoped(in: pool) { () -> Tensor in
-            let other = Tensor(shape: [1 << 19])  // a 2 MiB miss may leave only 1 MiB − 2 MiB held: all go
-            #expect(pool.heldBytes == 0)
-            return other
+        BufferPool.scoped(in: pool) {
+            allocate(1 << 19) { #expect(pool.heldBytes == 1 * mib, "a 2 MiB miss returns two of the last call's buffers") }
+            allocate(3 << 18) { #expect(pool.heldBytes == 2 * mib, "a 3 MiB miss returns the last call's buffer only") }
         }
-        #expect(kept.shape == [1 << 19])
+    }
+
+    /// Makes a tensor of `count` floats and checks the pool while it is alive; it dies on return.
+    private func allocate(_ count: Int, whileAlive check: () -> Void) {
+        let tensor = Tensor(shape: [count])
+        withExtendedLifetime(tensor) { check() }
     }
 
     /// An installed pool wins over the one a nested call names, so a whole generation shares one.

@@ -8,6 +8,9 @@ public struct LatentDiffusion: Sendable {
     public let unet: UNet2DConditionModel
     public let vae: AutoencoderKL
     public let schedulerConfig: SchedulerConfig
+    /// Activation memory shared by the UNet and the VAE and kept from one image to the next, so
+    /// a rank rendering many images stops faulting in fresh pages after the first.
+    public let pool = BufferPool()
 
     public init(unet: UNet2DConditionModel, vae: AutoencoderKL, schedulerConfig: SchedulerConfig) {
         self.unet = unet
@@ -44,8 +47,8 @@ public struct LatentDiffusion: Sendable {
     /// the negative one is needed when guidance is above 1).
     public func render(_ request: GenerationRequest, prompt: Tensor, negativePrompt: Tensor?,
                        progress: (TextToImagePipeline.Progress) -> Void = { _ in }) throws(PipelineError) -> RGBImage {
-        // One pool for the whole loop: each step, and the next image, reuses the memory of the last.
-        try BufferPool.scoped(in: unet.pool) { () throws(PipelineError) in
+        // Each step, the decode and the next image reuse the memory of the last.
+        try BufferPool.scoped(in: pool) { () throws(PipelineError) in
             try denoiseAndDecode(request, prompt: prompt, negativePrompt: negativePrompt, progress: progress)
         }
     }

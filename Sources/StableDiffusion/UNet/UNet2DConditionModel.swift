@@ -11,9 +11,6 @@ public struct UNet2DConditionModel: Sendable {
     let downBlocks: [DownBlock2D]
     let midBlock: UNetMidBlock2DCrossAttn?
     let upBlocks: [UpBlock2D]
-    /// Activation memory kept from one call to the next (and, in `LatentDiffusion.render`, for
-    /// the decode and the next image too).
-    let pool = BufferPool()
 
     public init(config: UNetConfig, parameters p: Parameters) throws(WeightsError) {
         self.config = config
@@ -34,7 +31,7 @@ public struct UNet2DConditionModel: Sendable {
     /// `sample` is `[B, inChannels, h, w]` latents, `context` is `[B, tokens, crossAttentionDim]`;
     /// the same `timestep` applies to the whole batch. Returns `[B, outChannels, h, w]`.
     public func callAsFunction(_ sample: Tensor, timestep: Float, context: Tensor) -> Tensor {
-        BufferPool.scoped(in: pool) { forward(sample, timestep: timestep, context: context) }
+        BufferPool.scoped { forward(sample, timestep: timestep, context: context) }
     }
 
     private func forward(_ sample: Tensor, timestep: Float, context: Tensor) -> Tensor {

@@ -6,8 +6,6 @@ public struct AutoencoderKL: Sendable {
     let encoder: VAEEncoder
     let decoder: VAEDecoder
     let quantConv, postQuantConv: Conv2d?
-    /// Activation memory kept from one decode or encode to the next.
-    let pool = BufferPool()
 
     public init(config: VAEConfig, parameters p: Parameters) throws(WeightsError) {
         self.config = config
@@ -25,13 +23,13 @@ public struct AutoencoderKL: Sendable {
 
     /// `latents` (already divided by `scaling_factor`) → image `[B, out, h·f, w·f]`.
     public func decode(_ latents: Tensor) -> Tensor {
-        BufferPool.scoped(in: pool) { decoder(postQuantConv?(latents) ?? latents) }
+        BufferPool.scoped { decoder(postQuantConv?(latents) ?? latents) }
     }
 
     /// `image` in [-1, 1] → the latent distribution's mean and log-variance (clamped to
     /// [-30, 20] as diffusers' `DiagonalGaussianDistribution` does).
     public func encode(_ image: Tensor) -> (mean: Tensor, logVariance: Tensor) {
-        let h = BufferPool.scoped(in: pool) { encoder(image) }
+        let h = BufferPool.scoped { encoder(image) }
         let moments = quantConv?(h) ?? h
         let latent = config.latentChannels
         return (moments.slice(axis: 1, 0..<latent), moments.slice(axis: 1, latent..<(2 * latent)).clamped(to: -30, 20))

@@ -68,11 +68,15 @@ struct PipelineBenchmark {
 
         if !imageOnly {
             try time("text encoder (prompt + negative)", runs: runs) { _ = try model.encodePrompts() }
+            // In the pipeline's pool, as a rank rendering image after image runs them.
+            let pool = model.diffusion.pool
             time("guided UNet step (batch 2)", runs: runs) {
-                let both = Tensor.concatenate([latents, latents], axis: 0)
-                _ = LatentDiffusion.guide(unet(both, timestep: 500, context: context), scale: 7.5)
+                BufferPool.scoped(in: pool) {
+                    let both = Tensor.concatenate([latents, latents], axis: 0)
+                    _ = LatentDiffusion.guide(unet(both, timestep: 500, context: context), scale: 7.5)
+                }
             }
-            time("VAE decode", runs: runs) { _ = vae.decode(latents) }
+            time("VAE decode", runs: runs) { BufferPool.scoped(in: pool) { _ = vae.decode(latents) } }
         }
         if imageSteps > 0 {
             // Every image run counts: the components above, or the prompts' encoding, warmed up.
