@@ -14,7 +14,7 @@ enum { MR = 6, NR = 64, KC = 384, NC = 512 };
 
 static long min_long(long a, long b) { return a < b ? a : b; }
 
-int ds_sgemm_available(void) {
+int ds_avx512_available(void) {
     __builtin_cpu_init();
     return __builtin_cpu_supports("avx512f");
 }

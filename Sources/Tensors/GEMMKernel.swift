@@ -1,4 +1,3 @@
-import CKernels
 import Foundation
 
 /// Which single-threaded GEMM the parts of every product run on: our AVX-512 kernel where the
@@ -11,6 +10,6 @@ public enum GEMMKernel: String, Sendable {
     /// Chosen once per process; `SWEEP_GEMM=openblas` forces OpenBLAS, e.g. to compare the two.
     public static let current: GEMMKernel = {
         if ProcessInfo.processInfo.environment["SWEEP_GEMM"]?.lowercased() == "openblas" { return .openBLAS }
-        return ds_sgemm_available() != 0 ? .avx512 : .openBLAS
+        return AVX512.available ? .avx512 : .openBLAS
     }()
 }

@@ -1,3 +1,5 @@
+import CKernels
+
 extension Tensor {
     /// Softmax over the last dimension, as `torch.softmax(x, dim=-1)`.
     public func softmax() -> Tensor {
@@ -20,6 +22,7 @@ func softmaxRow(_ row: UnsafeMutablePointer<Float>, count: Int) {
 
 /// The largest entry of a row (`-infinity` for an empty or fully masked one).
 func rowMaximum(_ row: UnsafePointer<Float>, count: Int) -> Float {
+    if AVX512.available { return ds_row_max(row, count) }
     let raw = UnsafeRawPointer(row)
     let blocks = count / 16 * 16
     var maxima = Vector(repeating: -.infinity)
@@ -35,6 +38,7 @@ func rowMaximum(_ row: UnsafePointer<Float>, count: Int) -> Float {
 
 /// Replaces each entry `x` by `exp(x − maximum)` and returns their sum.
 func exponentiate(_ row: UnsafeMutablePointer<Float>, count: Int, subtracting maximum: Float) -> Float {
+    if AVX512.available { return ds_exp_sum(row, count, maximum) }
     let raw = UnsafeMutableRawPointer(row)
     let blocks = count / 16 * 16
     var sums = Vector.zero

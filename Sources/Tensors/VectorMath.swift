@@ -5,7 +5,7 @@ typealias Vector = SIMD16<Float>
 
 @inline(__always)
 func vectorExp(_ x: Vector) -> Vector {
-    let clamped = clamp(x, -87.33654, 88.3762626)
+    let clamped = pointwiseMin(pointwiseMax(x, Vector(repeating: -87.33654)), Vector(repeating: 88.3762626))
     // Adding 1.5·2²³ rounds to the nearest integer n and leaves n in the low mantissa bits,
     // avoiding a float→int conversion that Swift's generic SIMD code does lane by lane.
     let magic: Float = 12_582_912
@@ -22,15 +22,6 @@ func vectorExp(_ x: Vector) -> Vector {
     let exponent = (unsafeBitCast(shifted, to: SIMD16<UInt32>.self) &+ 127) &<< 23
     let result = p * unsafeBitCast(exponent, to: Vector.self)
     return result.replacing(with: 0, where: x .< -87.33654)
-}
-
-/// Each lane limited to `lower...upper` (NaN stays NaN). Selects on comparisons compile to
-/// vmaxps/vminps; `pointwiseMin`/`pointwiseMax` are called as generic functions that go lane by lane.
-@inline(__always)
-func clamp(_ x: Vector, _ lower: Float, _ upper: Float) -> Vector {
-    let low = Vector(repeating: lower), high = Vector(repeating: upper)
-    let raised = x.replacing(with: low, where: x .< low)
-    return raised.replacing(with: high, where: raised .> high)
 }
 
 /// Applies `vector` to whole 16-lane blocks and `scalar` to the tail, over `count` floats.

@@ -1,8 +1,8 @@
 #ifndef DIFFUSIONSWEEP_CKERNELS_H
 #define DIFFUSIONSWEEP_CKERNELS_H
 
-/// 1 when this CPU runs `ds_sgemm` (AVX-512F), else 0; callers fall back to cblas_sgemm.
-int ds_sgemm_available(void);
+/// 1 when this CPU (and OS) runs AVX-512F code, which every other function here needs, else 0.
+int ds_avx512_available(void);
 
 /// Row-major, single-threaded C = alpha·op(A)·op(B) + beta·C, op(A) m×k and op(B) k×n.
 /// Every element of C is summed in an order fixed by k alone (blocks of k in turn, each an FMA
@@ -10,5 +10,12 @@ int ds_sgemm_available(void);
 /// With beta = 0, C is never read. Returns 0, or -1 when the packing buffers cannot be allocated.
 int ds_sgemm(int transA, int transB, long m, long n, long k, float alpha,
              const float *a, long lda, const float *b, long ldb, float beta, float *c, long ldc);
+
+/// The largest of `count` floats (NaN entries ignored; -infinity when count is 0).
+float ds_row_max(const float *row, long count);
+
+/// row[i] = exp(row[i] - maximum) in place; returns their sum. exp is the Cephes polynomial of
+/// Tensors' `vectorExp` (within 2 ulp), sixteen lanes per instruction.
+float ds_exp_sum(float *row, long count, float maximum);
 
 #endif
