@@ -16,13 +16,13 @@ public final class BufferPool: @unchecked Sendable {
     /// Bytes of released buffers kept for reuse at most; the oldest go back to the system first.
     let retainLimit: Int
     private let lock = NSLock()
-    /// Released buffers, oldest first, each with the call that released it (every `scoped` call
-    /// made while this pool is installed counts, nested ones too: a UNet step, a VAE decode).
-    private var retained: [(pointer: UnsafeMutableRawPointer, byteCount: Int, call: Int)] = []
+    /// Released buffers, oldest first.
+    private var retained: [(pointer: UnsafeMutableRawPointer, byteCount: Int)] = []
     private var retainedBytes = 0
-    private var call = 0
 
-    public init(retainLimit: Int = 1 << 31) { self.retainLimit = retainLimit }
+    /// 1 GiB keeps a UNet step's whole working set and the VAE's largest buffers while adding at
+    /// most that much to the peak (2 GiB would keep all of a decode, but peak above PyTorch's).
+    public init(retainLimit: Int = 1 << 30) { self.retainLimit = retainLimit }
 
     /// Bytes of released buffers held now.
     var heldBytes: Int { lock.withLock { retainedBytes } }
@@ -31,16 +31,11 @@ public final class BufferPool: @unchecked Sendable {
         for buffer in retained { buffer.pointer.deallocate() }
     }
 
-    /// Runs `body` as a new call with a pool installed: the current one if a caller already
-    /// installed one (so a whole denoising loop shares one), otherwise `pool`, or a new one.
+    /// Runs `body` with a pool installed: the current one if a caller already installed one (so
+    /// a whole denoising loop shares one), otherwise `pool`, or a new one for this call.
     public static func scoped<R, E: Error>(in pool: BufferPool? = nil, _ body: () throws(E) -> R) throws(E) -> R {
-        if let current {
-            current.lock.withLock { current.call += 1 }
-            return try body()
-        }
-        let pool = pool ?? BufferPool()
-        pool.lock.withLock { pool.call += 1 }
-        let result: Result<R, E> = $current.withValue(pool) {
+        if current != nil { return try body() }
+        let result: Result<R, E> = $current.withValue(pool ?? BufferPool()) {
             do throws(E) { return .success(try body()) } catch { return .failure(error) }
         }
         return try result.get()
@@ -60,45 +55,31 @@ public final class BufferPool: @unchecked Sendable {
         return body(raw.bindMemory(to: Float.self, capacity: Swift.max(count, 1)))
     }
 
-    /// The most recently released buffer of this size, or new memory. A new buffer first sends
-    /// buffers that earlier calls released back to the system, oldest first and as many bytes as
-    /// it needs, so the pool adds little to the peak: a call whose sizes differ from the last
-    /// call's (the VAE after the UNet) trades the old buffers for its own instead of keeping both,
-    /// while a call like the last one finds all it needs.
+    /// The most recently released buffer of this size, or new memory.
     func take(byteCount: Int) -> UnsafeMutableRawPointer {
-        let (reused, evicted) = lock.withLock { () -> (UnsafeMutableRawPointer?, [UnsafeMutableRawPointer]) in
-            if let index = retained.lastIndex(where: { $0.byteCount == byteCount }) {
-                retainedBytes -= byteCount
-                return (retained.remove(at: index).pointer, [])
-            }
-            return (nil, evictOldest(atLeast: byteCount, before: call))
+        let reused = lock.withLock { () -> UnsafeMutableRawPointer? in
+            guard let index = retained.lastIndex(where: { $0.byteCount == byteCount }) else { return nil }
+            retainedBytes -= byteCount
+            return retained.remove(at: index).pointer
         }
-        for pointer in evicted { pointer.deallocate() }
         return reused ?? .allocate(byteCount: byteCount, alignment: 64)
     }
 
+    /// Keeps a released buffer, sending the oldest ones back to the system beyond `retainLimit`:
+    /// after a UNet loop the VAE's buffers replace the UNet's instead of adding to them.
     func give(_ pointer: UnsafeMutableRawPointer, byteCount: Int) {
         let evicted = lock.withLock { () -> [UnsafeMutableRawPointer] in
             guard byteCount <= retainLimit else { return [pointer] }
-            let evicted = evictOldest(atLeast: retainedBytes + byteCount - retainLimit, before: .max)
-            retained.append((pointer, byteCount, call))
+            var count = 0
+            while retainedBytes + byteCount > retainLimit {
+                retainedBytes -= retained[count].byteCount
+                count += 1
+            }
+            defer { retained.removeFirst(count) }
+            retained.append((pointer, byteCount))
             retainedBytes += byteCount
-            return evicted
+            return retained[..<count].map(\.pointer)
         }
         for pointer in evicted { pointer.deallocate() }
-    }
-
-    /// Removes the oldest released buffers, of calls before `call` only, until `bytes` are
-    /// removed or none are left; the caller holds the lock and frees them after releasing it.
-    private func evictOldest(atLeast bytes: Int, before call: Int) -> [UnsafeMutableRawPointer] {
-        var removed = 0, count = 0
-        while removed < bytes && count < retained.count && retained[count].call < call {
-            removed += retained[count].byteCount
-            count += 1
-        }
-        let evicted = retained[..<count].map(\.pointer)
-        retained.removeFirst(count)
-        retainedBytes -= removed
-        return evicted
     }
 }
