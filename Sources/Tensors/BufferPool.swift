@@ -7,9 +7,9 @@ import Foundation
 ///
 /// A pool is installed for the duration of a call (`BufferPool.scoped`), never process-wide:
 /// tensors made inside take their storage from it and give it back when released, wherever that
-/// happens. A model owns one, so its next call reuses the memory of the last one instead of
-/// faulting in fresh pages; the pool and what it holds are freed once its owner and the last
-/// tensor it made are gone.
+/// happens. The pipeline (`LatentDiffusion`) owns one, so its next step and its next image reuse
+/// the memory of the last instead of faulting in fresh pages; the pool and what it holds are
+/// freed once its owner and the last tensor it made are gone.
 public final class BufferPool: @unchecked Sendable {
     @TaskLocal static var current: BufferPool?
 
