@@ -43,7 +43,7 @@ extension Tensor {
         // Large feature maps with few channels (the VAE's 256² and 512² layers) run each band
         // (unfold, then one GEMM) as a job of its own on one core: the GEMMs are too thin to
         // split well, and cores that never wait for each other inside a GEMM lose less on a busy
-        // machine. Deeper, smaller maps keep one band at a time with OpenBLAS splitting its GEMM.
+        // machine. Deeper, smaller maps keep one band at a time, its GEMM split over our threads.
         let independent = plane >= Conv2DPlan.independentBandPixels
         let bandRows = Conv2DPlan.bandRows(depth: depth, outH: outH, outW: outW)
         let bands = (outH + bandRows - 1) / bandRows
