@@ -1,16 +1,14 @@
 // Goto/BLIS-style single-precision GEMM for AVX-512: op(B) is packed in kc × NC panels, op(A) is
 // read in place, and an MR × NR tile of C (24 zmm accumulators) is updated by a micro-kernel
 // that broadcasts A and loads B four vectors at a time.
+#include "avx512.h"
 #include "ckernels.h"
-#include <immintrin.h>
 #include <stdlib.h>
 #include <string.h>
 
 // MR × NR is the register tile (24 accumulators); MR rows of A (MR × KC) stay in L1 while the
 // packed B panel (KC × NC, 768 KB) stays in L2.
 enum { MR = 6, NR = 64, KC = 384, NC = 512 };
-
-#define AVX512 __attribute__((target("avx512f")))
 
 static long min_long(long a, long b) { return a < b ? a : b; }
 
@@ -38,10 +36,6 @@ static void pack_b(int trans, const float *b, long ldb, long p0, long kc, long j
             }
         }
     }
-}
-
-static __mmask16 lanes(long count) {
-    return count >= 16 ? (__mmask16)0xFFFF : count <= 0 ? (__mmask16)0 : (__mmask16)((1u << count) - 1);
 }
 
 // C[0..<mr, 0..<nr] = alpha·(A strip · B strip) + beta·C over kc depths, for nr ≤ 16·vectors;
@@ -81,7 +75,7 @@ void tile(int vectors, long kc, const float *a, long rowStride, long depthStride
         float *row = c + i * ldc;
 #pragma clang loop unroll(full)
         for (int v = 0; v < vectors; v++) {
-            __mmask16 m = lanes(nr - 16 * v);
+            __mmask16 m = first_lanes(nr - 16 * v);
             __m512 r = _mm512_mul_ps(va, acc[i][v]);
             if (beta != 0) r = _mm512_fmadd_ps(vb, _mm512_maskz_loadu_ps(m, row + 16 * v), r);
             _mm512_mask_storeu_ps(row + 16 * v, m, r);

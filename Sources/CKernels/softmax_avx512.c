@@ -1,14 +1,8 @@
 // The two row passes of attention's online softmax, in AVX-512. Tensors is compiled for AVX2,
 // where these passes took 40% of attention's time next to the AVX-512 GEMM.
+#include "avx512.h"
 #include "ckernels.h"
-#include <immintrin.h>
 #include <math.h>
-
-#define AVX512 __attribute__((target("avx512f")))
-
-AVX512 static inline __mmask16 tail_lanes(long count) {
-    return count >= 16 ? (__mmask16)0xFFFF : (__mmask16)((1u << count) - 1);
-}
 
 AVX512 float ds_row_max(const float *row, long count) {
     __m512 maxima = _mm512_set1_ps(-INFINITY);
@@ -16,7 +10,7 @@ AVX512 float ds_row_max(const float *row, long count) {
     // max(v, m) returns m where v is NaN, so NaN entries are skipped.
     for (; i + 16 <= count; i += 16) maxima = _mm512_max_ps(_mm512_loadu_ps(row + i), maxima);
     if (i < count) {
-        __mmask16 m = tail_lanes(count - i);
+        __mmask16 m = first_lanes(count - i);
         maxima = _mm512_mask_max_ps(maxima, m, _mm512_maskz_loadu_ps(m, row + i), maxima);
     }
     return _mm512_reduce_max_ps(maxima);
@@ -52,7 +46,7 @@ AVX512 float ds_exp_sum(float *row, long count, float maximum) {
         sums = _mm512_add_ps(sums, e);
     }
     if (i < count) {
-        __mmask16 lanes = tail_lanes(count - i);
+        __mmask16 lanes = first_lanes(count - i);
         __m512 e = _mm512_maskz_mov_ps(lanes, exp16(_mm512_sub_ps(_mm512_maskz_loadu_ps(lanes, row + i), m)));
         _mm512_mask_storeu_ps(row + i, lanes, e);
         sums = _mm512_add_ps(sums, e);

@@ -48,11 +48,8 @@ public final class BufferPool: @unchecked Sendable {
     /// allocator, and gives it back afterwards. Parallel jobs run outside the task that installed
     /// the pool, so their caller reads `current` and hands it over.
     static func withScratch<R>(from pool: BufferPool?, count: Int, _ body: (UnsafeMutablePointer<Float>) -> R) -> R {
-        let bytes = Swift.max(count, 1) * 4
-        let pool = bytes >= smallest ? pool : nil
-        let raw = pool?.take(byteCount: bytes) ?? .allocate(byteCount: bytes, alignment: 64)
-        defer { if let pool { pool.give(raw, byteCount: bytes) } else { raw.deallocate() } }
-        return body(raw.bindMemory(to: Float.self, capacity: Swift.max(count, 1)))
+        let storage = TensorStorage(count: count, pool: pool)
+        return withExtendedLifetime(storage) { body(storage.pointer) }
     }
 
     /// The most recently released buffer of this size, or new memory.

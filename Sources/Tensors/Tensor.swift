@@ -7,9 +7,11 @@ public final class TensorStorage: @unchecked Sendable {
     private let owner: AnyObject?
     private let pool: BufferPool?
 
-    init(count: Int) {
+    /// Memory for `count` floats from `pool` (by default the installed one) when it is large
+    /// enough to be worth keeping, else from the allocator.
+    init(count: Int, pool: BufferPool? = BufferPool.current) {
         let bytes = max(count, 1) * 4
-        pool = bytes >= BufferPool.smallest ? BufferPool.current : nil
+        self.pool = bytes >= BufferPool.smallest ? pool : nil
         let raw = pool?.take(byteCount: bytes) ?? .allocate(byteCount: bytes, alignment: 64)
         pointer = raw.bindMemory(to: Float.self, capacity: max(count, 1))
         self.count = count
