@@ -5,7 +5,7 @@ import Foundation
 // @unchecked: the values are immutable Foundation objects from JSONSerialization, never mutated.
 struct JSONConfig: @unchecked Sendable {
     let path: String
-    private let values: [String: Any]
+    private var values: [String: Any]
 
     init(path: String) throws(ConfigError) {
         let data: Data
@@ -23,6 +23,13 @@ struct JSONConfig: @unchecked Sendable {
         }
         self.path = path
         self.values = values
+    }
+
+    /// The same config with `key` set to `value`.
+    func setting(_ key: String, to value: Any) -> JSONConfig {
+        var copy = self
+        copy.values[key] = value
+        return copy
     }
 
     /// Whether `key` is present with a non-null value.

@@ -25,6 +25,18 @@ public struct SchedulerConfig: Sendable {
         pipelineClassName = nil
     }
 
+    /// The same config with `prediction_type` replaced (`--prediction-type`).
+    public func with(predictionType: String) -> SchedulerConfig {
+        SchedulerConfig(json: json.setting("prediction_type", to: predictionType), className: className, pipelineClassName: pipelineClassName)
+    }
+
+    private init(json: JSONConfig, className: String, pipelineClassName: String?) {
+        self.json = json
+        path = json.path
+        self.className = className
+        self.pipelineClassName = pipelineClassName
+    }
+
     /// The kind the model itself asks for, or an error naming its unsupported class. A variant
     /// name of a scheduler we run (Flax pipelines save `FlaxPNDMScheduler`) is that scheduler, and
     /// an unknown `_class_name` gives way to model_index.json's class, as diffusers' loading does.
