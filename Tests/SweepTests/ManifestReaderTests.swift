@@ -60,7 +60,7 @@ import Testing
     @Test func missingModelPromptsAndFilesAreNamed() throws {
         let noModel = try fixture.problems("model: nowhere/sd\nprompts: []\n")
         #expect(noModel.count == 2)
-        #expect(noModel[0].line == 1 && noModel[0].message.contains("model 'nowhere/sd'") && noModel[0].message.contains("model_index.json"))
+        #expect(noModel[0].line == 1 && noModel[0].message.contains("model 'nowhere/sd'") && noModel[0].message.contains("no such file or folder"))
         #expect(noModel[1].line == 2 && noModel[1].message == "prompts is an empty list: expected at least one value")
         let noFile = try fixture.problems("model: MODEL\nprompts_file: missing.csv\n")
         #expect(noFile.map(\.line) == [2] && noFile[0].message.contains("prompts_file 'missing.csv': no such file"))
