@@ -25,6 +25,9 @@ public struct SchedulerConfig: Sendable {
         pipelineClassName = nil
     }
 
+    /// `prediction_type` as written ("epsilon" when absent, as every class defaults).
+    public var predictionType: String { (try? json.string("prediction_type", default: "epsilon")) ?? "epsilon" }
+
     /// The same config with `prediction_type` replaced (`--prediction-type`).
     public func with(predictionType: String) -> SchedulerConfig {
         SchedulerConfig(json: json.setting("prediction_type", to: predictionType), className: className, pipelineClassName: pipelineClassName)
