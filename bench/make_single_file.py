@@ -26,7 +26,7 @@ def main():
     if len(sys.argv) not in (3, 4) or (len(sys.argv) == 4 and sys.argv[3] != "--half"):
         sys.exit(__doc__)
     folder, output = sys.argv[1], sys.argv[2]
-    pipe = StableDiffusionPipeline.from_pretrained(folder, torch_dtype=torch.float32)
+    pipe = StableDiffusionPipeline.from_pretrained(folder, dtype=torch.float32)
     state = {"model.diffusion_model." + k: v for k, v in singlefile.unet_to_ldm(pipe.unet).items()}
     state |= {"first_stage_model." + k: v for k, v in singlefile.vae_to_ldm(pipe.vae).items()}
     if pipe.text_encoder.config.hidden_act == "quick_gelu":

@@ -97,6 +97,18 @@ public struct ManifestReader {
         }
         guard let path = values.string(node, key: "model"), let model = absolute("model") else { return (nil, nil, nil, nil) }
         let (config, vae) = (absolute("config"), absolute("vae"))
+        // A bad config or VAE is reported on its own line.
+        let checks: [(String, String?, (String) throws(ModelError) -> Void)] = [
+            ("config", config, { path throws(ModelError) in _ = try StableDiffusionModel.index(path) }),
+            ("vae", vae, { path throws(ModelError) in _ = try VAESource(path: path) }),
+        ]
+        for (key, path, check) in checks {
+            guard let path, let node = entries[key] else { continue }
+            do { try check(path) } catch {
+                values.report(node, "\(key) '\(values.string(node, key: key) ?? path)': \(error.description)")
+                return (nil, nil, nil, nil)
+            }
+        }
         do { return (model, config, vae, try ModelDescription(source: ModelSource(model: model, config: config, vae: vae))) } catch {
             values.report(node, "model '\(path)': \(error.description)")
             return (nil, nil, nil, nil)

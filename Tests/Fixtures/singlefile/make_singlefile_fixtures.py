@@ -284,7 +284,7 @@ def render(spec, pipes):
     if key not in pipes:
         extra = {"vae": AutoencoderKL.from_pretrained(HERE / spec["vae"])} if spec["vae"] else {}
         pipe = StableDiffusionPipeline.from_single_file(str(HERE / f"{spec['model']}.safetensors"),
-                                                        config=str(HERE / spec["config"]), torch_dtype=torch.float32, **extra)
+                                                        config=str(HERE / spec["config"]), dtype=torch.float32, **extra)
         pipe.set_progress_bar_config(disable=True)
         pipes[key] = pipe
     pipe = pipes[key]
@@ -300,7 +300,7 @@ def render(spec, pipes):
 
 def check_round_trip(pipe, path, config):
     """diffusers reads our LDM file back into exactly the weights it was made from (after rounding)."""
-    loaded = StableDiffusionPipeline.from_single_file(str(path), config=str(config), torch_dtype=torch.float32)
+    loaded = StableDiffusionPipeline.from_single_file(str(path), config=str(config), dtype=torch.float32)
     for part in ("unet", "vae", "text_encoder"):
         want, got = getattr(pipe, part).state_dict(), getattr(loaded, part).state_dict()
         for key, value in want.items():
@@ -356,7 +356,7 @@ def main():
     # The VAE as a lone LDM file gives the same image as the folder.
     spec = dict(CASES[2], name="sd1.vae-swap-file")
     file_pipe = StableDiffusionPipeline.from_single_file(
-        str(HERE / "sd1.safetensors"), config=str(HERE / "sd1-config"), torch_dtype=torch.float32,
+        str(HERE / "sd1.safetensors"), config=str(HERE / "sd1-config"), dtype=torch.float32,
         vae=AutoencoderKL.from_single_file(str(HERE / "vae-swap.safetensors"), config=str(HERE / "vae-swap")))
     file_pipe.set_progress_bar_config(disable=True)
     assert torch.equal(render(spec, {("sd1", "vae-swap"): file_pipe}), images["sd1.vae-swap"])
