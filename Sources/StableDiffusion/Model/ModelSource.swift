@@ -49,6 +49,15 @@ public struct ModelSource: Sendable {
         }
     }
 
+    /// Component folders read one at a time, without the model_index.json a whole model needs.
+    init(componentsIn folder: String) {
+        model = folder
+        configs = .folder(folder)
+        checkpoint = nil
+        vae = nil
+        predictionType = nil
+    }
+
     /// The model's name in PNG metadata and the CSV: its folder or file name.
     public var name: String { URL(fileURLWithPath: model).lastPathComponent }
 
