@@ -22,7 +22,7 @@ public struct ModelSource: Sendable {
     static let predictionTypes = ["epsilon", "v_prediction"]
 
     public init(model: String, config: String? = nil, vae: String? = nil, predictionType: String? = nil) throws(ModelError) {
-        try PickleFile.refuse(model, folder: false)
+        try PickleFile.refuse(model)
         var isFolder: ObjCBool = false
         guard FileManager.default.fileExists(atPath: model, isDirectory: &isFolder) else { throw .notFound(path: model) }
         if let predictionType, !Self.predictionTypes.contains(predictionType) {
