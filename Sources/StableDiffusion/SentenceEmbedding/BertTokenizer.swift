@@ -21,8 +21,10 @@ public struct BertTokenizer: Sendable {
     let vocabularySize: Int
 
     /// Reads tokenizer.json when the folder has one (what transformers prefers), else vocab.txt,
-    /// with tokenizer_config.json's flags and special tokens.
-    public init(directory: String, maxLength: Int) throws {
+    /// with tokenizer_config.json's flags and special tokens. `lowercase` is sentence_bert_config.json's
+    /// `do_lower_case`: sentence-transformers then lowercases in the normaliser if it does not
+    /// already, leaving accents as they were configured.
+    public init(directory: String, maxLength: Int, lowercase: Bool = false) throws {
         let folder = URL(fileURLWithPath: directory)
         let configPath = folder.appendingPathComponent("tokenizer_config.json").path
         let config = FileManager.default.fileExists(atPath: configPath) ? try JSONConfig(path: configPath) : nil
@@ -52,6 +54,10 @@ public struct BertTokenizer: Sendable {
         } else {
             vocabularyFile = folder.appendingPathComponent("vocab.txt").path
             vocabulary = try Self.readVocabularyText(vocabularyFile)
+        }
+        if lowercase && !normalizer.lowercase {
+            normalizer.stripAccents = normalizer.stripAccents ?? false
+            normalizer.lowercase = true
         }
         func id(_ role: String) throws -> Int {
             guard let token = names[role], let id = vocabulary[Array(token.utf8)] else {

@@ -9,8 +9,6 @@ public struct SentenceEmbedder: Sendable {
     public let model: BertModel
     /// Whether a Normalize module follows the pooling.
     public let normalizes: Bool
-    /// sentence_bert_config.json's `do_lower_case`: sentence-transformers lowercases the text itself.
-    let lowercasesText: Bool
 
     /// Numbers per embedding (384 for all-MiniLM-L6-v2).
     public var dimension: Int { model.config.hiddenSize }
@@ -33,14 +31,14 @@ public struct SentenceEmbedder: Sendable {
         let transformer = folder.appendingPathComponent(modules[0].path)
         let bertConfigFile = transformer.appendingPathComponent("sentence_bert_config.json").path
         let bertConfig = FileManager.default.fileExists(atPath: bertConfigFile) ? try JSONConfig(path: bertConfigFile) : nil
-        lowercasesText = try bertConfig?.bool("do_lower_case", default: false) ?? false
         let config = try BertConfig(path: transformer.appendingPathComponent("config.json").path)
         let maxLength = try bertConfig?.positive("max_seq_length", default: config.maxPositions) ?? config.maxPositions
         guard maxLength <= config.maxPositions else {
             throw ConfigError.invalid(path: bertConfigFile, key: "max_seq_length",
                                       reason: "(\(maxLength)) exceeds the model's max_position_embeddings (\(config.maxPositions))")
         }
-        tokenizer = try BertTokenizer(directory: transformer.path, maxLength: maxLength)
+        tokenizer = try BertTokenizer(directory: transformer.path, maxLength: maxLength,
+                                      lowercase: try bertConfig?.bool("do_lower_case", default: false) ?? false)
         guard tokenizer.vocabularySize <= config.vocabularySize else {
             throw ConfigError.invalid(path: transformer.appendingPathComponent("config.json").path, key: "vocab_size",
                                       reason: "(\(config.vocabularySize)) is smaller than the tokenizer's vocabulary (\(tokenizer.vocabularySize))")
@@ -54,7 +52,7 @@ public struct SentenceEmbedder: Sendable {
     /// The embedding of `text`: the mean of the model's last hidden state over its tokens,
     /// divided by its length when the folder has a Normalize module.
     public func embed(_ text: String) -> [Float] {
-        let ids = tokenizer.encode(lowercasesText ? text.lowercased() : text)
+        let ids = tokenizer.encode(text)
         let hidden = model(ids)
         let width = dimension
         var sums = [Double](repeating: 0, count: width)

@@ -35,6 +35,7 @@ import pathlib
 import shutil
 import subprocess
 import sys
+import tempfile
 
 import numpy as np
 import torch
@@ -139,8 +140,23 @@ def make(source):
     embeddings = st.encode(PROMPTS, convert_to_numpy=True)
     assert embeddings.dtype == np.float32 and embeddings.shape == (len(PROMPTS), 32)
     assert max(len(i) for i in ids) == 256, "a long prompt must reach max_seq_length"
-    record = {"prompts": PROMPTS, "ids": ids, "embeddings": [[float(x) for x in row] for row in embeddings]}
+    record = {"prompts": PROMPTS, "ids": ids, "embeddings": [[float(x) for x in row] for row in embeddings],
+              "ids_lowercased_by_sentence_transformers": lowercased_by_sentence_transformers(OUT)}
     (HERE / "embeddings.json").write_text(json.dumps(record, ensure_ascii=False) + "\n")
+
+
+def lowercased_by_sentence_transformers(folder):
+    """The ids when the tokenizer itself keeps case (tokenizer_config.json do_lower_case false) and
+    sentence_bert_config.json's do_lower_case asks sentence-transformers to lowercase."""
+    with tempfile.TemporaryDirectory() as temporary:
+        copy = pathlib.Path(temporary) / "model"
+        shutil.copytree(folder, copy)
+        for name, value in [("tokenizer_config.json", {"do_lower_case": False}),
+                            ("sentence_bert_config.json", {"do_lower_case": True})]:
+            settings = json.loads((copy / name).read_text())
+            (copy / name).write_text(json.dumps(settings | value))
+        st = load(copy)
+        return [st.tokenize([p])["input_ids"][0].tolist() for p in PROMPTS]
 
 
 def load(folder):
