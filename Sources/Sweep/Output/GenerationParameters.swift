@@ -14,9 +14,11 @@ public struct GenerationParameters: Equatable, Sendable {
     public var width: Int
     public var height: Int
     public var model: String
+    /// DDIM's eta; 0 (the default, and the value for samplers that take none) is not written, as A1111 does.
+    public var eta: Float
 
     public init(prompt: String, negativePrompt: String, steps: Int, sampler: String, guidance: Float, seed: UInt64,
-                width: Int, height: Int, model: String) {
+                width: Int, height: Int, model: String, eta: Float = 0) {
         self.prompt = prompt
         self.negativePrompt = negativePrompt
         self.steps = steps
@@ -26,13 +28,14 @@ public struct GenerationParameters: Equatable, Sendable {
         self.width = width
         self.height = height
         self.model = model
+        self.eta = eta
     }
 
     /// What a request made, with the sampler that ran and the image's own size.
     public init(request: GenerationRequest, scheduler: SchedulerKind, image: RGBImage, model: String) {
         self.init(prompt: request.prompt, negativePrompt: request.negativePrompt, steps: request.steps,
                   sampler: scheduler.samplerName, guidance: request.guidance, seed: request.seed,
-                  width: image.width, height: image.height, model: model)
+                  width: image.width, height: image.height, model: model, eta: scheduler.usesEta ? request.eta : 0)
     }
 
     /// Prompt line(s); `Negative prompt: …` when there is one; then the settings line.
@@ -40,7 +43,7 @@ public struct GenerationParameters: Equatable, Sendable {
         var lines = [prompt]
         if !negativePrompt.isEmpty { lines.append("Negative prompt: " + negativePrompt) }
         lines.append("Steps: \(steps), Sampler: \(sampler), CFG scale: \(Self.format(guidance: guidance)), Seed: \(seed), "
-                     + "Size: \(width)x\(height), Model: \(model)")
+                     + "Size: \(width)x\(height), Model: \(model)" + (eta != 0 ? ", Eta: \(eta)" : ""))
         return lines.joined(separator: "\n")
     }
 

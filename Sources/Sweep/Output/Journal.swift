@@ -8,6 +8,20 @@ public struct JournalEntry: Codable, Equatable, Sendable {
     public var seconds: Double
     public var rank: Int
     public var host: String
+    /// The model's content hash; nil in journals written before it was recorded.
+    public var model: String?
+    /// What the image was made from (`JobOutput.provenance(of:)`); nil in older journals.
+    public var provenance: String?
+
+    public init(id: String, sha256: String, seconds: Double, rank: Int, host: String, model: String? = nil, provenance: String? = nil) {
+        self.id = id
+        self.sha256 = sha256
+        self.seconds = seconds
+        self.rank = rank
+        self.host = host
+        self.model = model
+        self.provenance = provenance
+    }
 }
 
 /// The append-only record of finished tasks, one JSON object a line. A line cut short by a
