@@ -101,7 +101,11 @@ struct RenderCommand: ParsableCommand {
         // Before any rendering, so a machine without fonts fails at once rather than after hours.
         let grids = try job.grid.map { _ in try GridRenderer(fonts: LabelFonts.system()) }
         let cache = FileHashCache.userCache()
-        let model = try ModelIdentity(model: job.model, cache: cache) { log("hashing \($0) (once; the hash is cached)") }
+        var announced = false
+        let model = try ModelIdentity(model: job.model, cache: cache) { _ in
+            if !announced { log("hashing the model's files (once; the hashes are kept in \(cache.path ?? "memory only"))") }
+            announced = true
+        }
         cache.save()
         let output = try JobOutput(job: job, folder: output ?? "out/\(job.name)", owner: OutputOwner(job: job.name, manifest: self.job),
                                    modelHash: model.sha256, force: force)
