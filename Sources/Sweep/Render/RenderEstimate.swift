@@ -6,7 +6,8 @@ import StableDiffusion
 /// and a VAE decode about 0.1 × 2 × decoder parameters × pixels (SD 1.5: 0.8 TFLOP per UNet
 /// evaluation and 2.5 TFLOP per decode at 512²), at the 90 GFLOP/s per core the development
 /// machines reach. Small models are dominated by fixed costs, so each evaluation is charged at
-/// least a few milliseconds. The progress lines' ETA, measured as images finish, replaces it.
+/// least 20 ms and each image 0.1 s more (text encoding, PNG). The progress lines' ETA, measured
+/// as images finish, replaces it.
 public struct RenderEstimate: Sendable {
     /// Seconds for one image on one core, averaged over the job's axes.
     public let secondsPerImageOnOneCore: Double
@@ -14,7 +15,8 @@ public struct RenderEstimate: Sendable {
     static let flopsPerCoreSecond = 90e9
     static let unetFlopsPerParameterPixel = 0.114 * 2
     static let decoderFlopsPerParameterPixel = 0.096 * 2
-    static let minimumSecondsPerEvaluation = 0.004
+    static let minimumSecondsPerEvaluation = 0.02
+    static let secondsPerImage = 0.1
 
     /// nil when the model's weights cannot be read (a model that fails to load is reported when it loads).
     public init?(job: Job) {
@@ -33,7 +35,7 @@ public struct RenderEstimate: Sendable {
         let pixels = mean(job.sizes.map { Double($0.width * $0.height) })
         let perEvaluation = max(Self.unetFlopsPerParameterPixel * unetParameters * pixels / 64 / Self.flopsPerCoreSecond,
                                 Self.minimumSecondsPerEvaluation)
-        secondsPerImageOnOneCore = evaluations * perEvaluation
+        secondsPerImageOnOneCore = Self.secondsPerImage + evaluations * perEvaluation
             + Self.decoderFlopsPerParameterPixel * decoderParameters * pixels / Self.flopsPerCoreSecond
     }
 
