@@ -50,9 +50,7 @@ public final class FileHashCache {
     /// Writes the cache back when it learned something; failures are ignored (see the type's comment).
     public func save() {
         guard dirty, let path else { return }
-        let encoder = JSONEncoder()
-        encoder.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]
-        guard let data = try? encoder.encode(entries) else { return }
+        guard let data = OutputFile.json(entries) else { return }
         try? FileManager.default.createDirectory(atPath: URL(fileURLWithPath: path).deletingLastPathComponent().path,
                                                  withIntermediateDirectories: true)
         if (try? OutputFile.write(data, to: path)) != nil { dirty = false }

@@ -32,9 +32,7 @@ public final class JobOutput {
         do { try FileManager.default.createDirectory(at: self.folder, withIntermediateDirectories: true) } catch {
             throw .notWritable(path: self.folder.path, reason: PromptsFile.reason(error))
         }
-        let encoder = JSONEncoder()
-        encoder.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]
-        guard let record = try? encoder.encode(owner) else {
+        guard let record = OutputFile.json(owner) else {
             throw .notWritable(path: path(OutputOwner.fileName), reason: "cannot encode \(owner.description)")
         }
         try write(record, to: OutputOwner.fileName)

@@ -46,10 +46,8 @@ public struct Journal {
 
     /// Appends one line and flushes it to disk before returning, so a recorded task stays recorded.
     public func append(_ entry: JournalEntry) throws(OutputError) {
-        let encoder = JSONEncoder()
-        encoder.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]
+        guard var line = OutputFile.json(entry) else { throw .notWritable(path: path, reason: "cannot encode the entry for \(entry.id)") }
         do {
-            var line = try encoder.encode(entry)
             line.append(UInt8(ascii: "\n"))
             if !FileManager.default.fileExists(atPath: path) { _ = FileManager.default.createFile(atPath: path, contents: nil) }
             let handle = try FileHandle(forUpdating: URL(fileURLWithPath: path))
