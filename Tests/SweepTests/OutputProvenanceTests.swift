@@ -63,6 +63,15 @@ import Testing
         #expect(try String(contentsOfFile: base.out + "/owner.json", encoding: .utf8).contains("/jobs/other.yaml"))
     }
 
+    @Test func aFolderFromBeforeOwnersIsKeptByItsJobAndRefusedToOthers() throws {
+        try FileManager.default.createDirectory(atPath: base.out, withIntermediateDirectories: true)
+        try "name: older\nmodel: x\n".write(toFile: base.out + "/job.yaml", atomically: true, encoding: .utf8)
+        #expect(throws: OutputError.ownedByAnotherJob(folder: base.out, owner: "job older")) { try base.open() }
+        try "name: job\nmodel: x\n".write(toFile: base.out + "/job.yaml", atomically: true, encoding: .utf8)
+        _ = try base.open()
+        #expect(try String(contentsOfFile: base.out + "/owner.json", encoding: .utf8) == #"{"job":"job","manifest":"/jobs/job.yaml"}"#)
+    }
+
     @Test func aFolderOfOtherFilesIsRefused() throws {
         try FileManager.default.createDirectory(atPath: base.out, withIntermediateDirectories: true)
         try Data("notes".utf8).write(to: URL(fileURLWithPath: base.out + "/thesis.txt"))

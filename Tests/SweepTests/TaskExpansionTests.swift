@@ -90,11 +90,22 @@ extension TaskExpansionTests {
             "prompts: [a cat, a cat]\nseeds_per_prompt: 3\nseed: 4",
         ] {
             let job = try fixture.read("model: MODEL\n" + yaml + "\n")
-            var seen = Set<String>()
-            let filtered = job.allTasks().filter { seen.insert($0.id).inserted }
-            #expect(Array(job.tasks()) == filtered, "\(yaml)")
-            #expect(job.tasks().count == filtered.count && job.allTasks().count == Array(job.allTasks()).count, "\(yaml)")
+            try expectStreamedDuplicatesMatchFilteringByID(job, yaml)
         }
+        // A prompts CSV: rows repeated whole share their tasks; a row that differs only by its
+        // seed keeps its own id.
+        try "id,prompt,seed\nx,a cat,\nx,a cat,\ny,a cat,1\nz,a dog,\nz,a dog,3\n"
+            .write(to: fixture.folder.appendingPathComponent("p.csv"), atomically: true, encoding: .utf8)
+        let rows = try fixture.read("model: MODEL\nprompts_file: p.csv\nseeds: [1, 2]\ngrid: none\n")
+        try expectStreamedDuplicatesMatchFilteringByID(rows, "p.csv")
+        #expect(rows.tasks().map(\.id) == ["x-1", "x-2", "y", "z-1", "z-2", "z"])
+    }
+
+    func expectStreamedDuplicatesMatchFilteringByID(_ job: Job, _ yaml: String) throws {
+        var seen = Set<String>()
+        let filtered = job.allTasks().filter { seen.insert($0.id).inserted }
+        #expect(Array(job.tasks()) == filtered, "\(yaml)")
+        #expect(job.tasks().count == filtered.count && job.allTasks().count == Array(job.allTasks()).count, "\(yaml)")
     }
 
     @Test func etaEntersOnlyTasksOfSchedulersThatUseIt() throws {

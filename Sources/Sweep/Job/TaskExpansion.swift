@@ -89,10 +89,13 @@ final class ExpansionPlan: Sendable {
 
 /// One prompt after Prompt S/R with its seeds: the tasks of a block are its seeds × the inner axes.
 struct TaskBlock {
+    /// Blocks with equal keys make the same tasks for the seeds they share. A prompt's own id
+    /// numbers its tasks by position, so there the key also holds the row's seed.
     struct Key: Hashable {
         let id: String?
         let text: String
         let negative: String
+        let rowSeed: UInt64?
     }
 
     let promptIndex: Int
@@ -109,7 +112,7 @@ struct TaskBlock {
     let promptTaskCount: Int
 
     static func key(prompt: JobPrompt, text: String, job: Job) -> Key {
-        Key(id: prompt.id, text: text, negative: prompt.negativePrompt ?? job.negativePrompt)
+        Key(id: prompt.id, text: text, negative: prompt.negativePrompt ?? job.negativePrompt, rowSeed: prompt.id == nil ? nil : prompt.seed)
     }
 }
 
