@@ -49,6 +49,9 @@ public struct Job: Codable, Equatable, Sendable {
         }
     }
 
+    /// Whether eta changes some image: it is not 0 and a scheduler that uses it is swept.
+    public var etaApplies: Bool { eta != 0 && schedulers.contains(where: \.usesEta) }
+
     /// Axes with more than one value.
     public var sweptAxes: [SweepAxis] { SweepAxis.expansionOrder.filter { count(of: $0) > 1 } }
 }

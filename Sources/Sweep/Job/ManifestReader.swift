@@ -74,6 +74,7 @@ public struct ManifestReader {
             values.number(node, key: "eta").flatMap { (0...1).contains($0) ? Float($0) : values.reject(node, "eta \($0): expected a number from 0 to 1") }
         } ?? 0
         checkPromptReplace(promptReplace, prompts: prompts, node: entries["prompt_replace"])
+        checkEta(eta, schedulers: schedulers, node: entries["eta"])
 
         var job = Job(name: name, model: model ?? "", config: config, vae: vae, prompts: prompts, promptsFile: promptsFile, negativePrompt: negativePrompt, seeds: seeds,
                       guidance: guidance, steps: steps, schedulers: schedulers, sizes: sizes, promptReplace: promptReplace,
@@ -222,10 +223,12 @@ public struct ManifestReader {
         }
     }
 
-    /// Ids from a prompts file must not collide with each other or with derived ids.
+    /// Ids from a prompts file must not collide with each other or with derived ids. Only jobs
+    /// that give ids are walked, so a job of millions of derived ids is not expanded here.
     private func checkIDs(_ job: Job, promptLines: [Int?], promptsNode: Node?) {
+        guard job.prompts.contains(where: { $0.id != nil }) else { return }
         var identities: [String: String] = [:]
-        for task in job.tasks() {
+        for task in job.allTasks() {
             let identity = task.identity(model: job.modelName)
             if let earlier = identities[task.id], earlier != identity {
                 let prompt = task.coordinates[.prompts] ?? 0
@@ -239,6 +242,13 @@ public struct ManifestReader {
             }
             identities[task.id] = identity
         }
+    }
+
+    /// Only DDIM uses eta: an eta that no scheduler of the job uses would change nothing.
+    private func checkEta(_ eta: Float, schedulers: [SchedulerKind], node: Node?) {
+        guard eta != 0, !schedulers.isEmpty, !schedulers.contains(where: \.usesEta) else { return }
+        values.report(node, "eta \(eta): only ddim uses eta, and this job's scheduler(s) "
+                      + "\(schedulers.map(\.rawValue).joined(separator: ", ")) ignore it; remove eta or add ddim")
     }
 
     private static func line(of error: YamlError) -> Int? {

@@ -16,9 +16,11 @@ public struct GenerationParameters: Equatable, Sendable {
     public var model: String
     /// A replacement VAE's folder or file name; nil for the model's own.
     public var vae: String?
+    /// DDIM's eta; 0 (the default, and the value for samplers that take none) is not written, as A1111 does.
+    public var eta: Float
 
     public init(prompt: String, negativePrompt: String, steps: Int, sampler: String, guidance: Float, seed: UInt64,
-                width: Int, height: Int, model: String, vae: String? = nil) {
+                width: Int, height: Int, model: String, vae: String? = nil, eta: Float = 0) {
         self.prompt = prompt
         self.negativePrompt = negativePrompt
         self.steps = steps
@@ -29,13 +31,15 @@ public struct GenerationParameters: Equatable, Sendable {
         self.height = height
         self.model = model
         self.vae = vae
+        self.eta = eta
     }
 
     /// What a request made, with the sampler that ran and the image's own size.
     public init(request: GenerationRequest, scheduler: SchedulerKind, image: RGBImage, model: String, vae: String? = nil) {
         self.init(prompt: request.prompt, negativePrompt: request.negativePrompt, steps: request.steps,
                   sampler: scheduler.samplerName, guidance: request.guidance, seed: request.seed,
-                  width: image.width, height: image.height, model: model, vae: vae)
+                  width: image.width, height: image.height, model: model, vae: vae,
+                  eta: scheduler.usesEta ? request.eta : 0)
     }
 
     /// Prompt line(s); `Negative prompt: …` when there is one; then the settings line.
@@ -43,7 +47,8 @@ public struct GenerationParameters: Equatable, Sendable {
         var lines = [prompt]
         if !negativePrompt.isEmpty { lines.append("Negative prompt: " + negativePrompt) }
         lines.append("Steps: \(steps), Sampler: \(sampler), CFG scale: \(Self.format(guidance: guidance)), Seed: \(seed), "
-                     + "Size: \(width)x\(height), Model: \(model)" + (vae.map { ", VAE: \($0)" } ?? ""))
+                     + "Size: \(width)x\(height), Model: \(model)" + (vae.map { ", VAE: \($0)" } ?? "")
+                     + (eta != 0 ? ", Eta: \(eta)" : ""))
         return lines.joined(separator: "\n")
     }
 
