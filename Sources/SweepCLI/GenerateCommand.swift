@@ -22,6 +22,10 @@ struct GenerateCommand: ParsableCommand {
     @Option(help: "A diffusers model folder (model_index.json, tokenizer/, text_encoder/, unet/, vae/, scheduler/).")
     var model: String
 
+    @Option(name: .customLong("lora"),
+            help: "A LoRA .safetensors (kohya/A1111 or diffusers/PEFT) merged into the UNet and text encoder, as PATH or PATH:SCALE (default scale 1); repeatable.")
+    var loras: [String] = []
+
     @Option(help: "What to draw.")
     var prompt: String
 
@@ -60,14 +64,17 @@ struct GenerateCommand: ParsableCommand {
         try request.validate()
         try checkOutput()
         if let threads { Threads.set(threads) }
-        let pipeline = try TextToImagePipeline(model: StableDiffusionModel(directory: model))
+        let loras = try self.loras.map { argument throws(LoRAError) in try LoRA(argument: argument) }
+        let pipeline = try TextToImagePipeline(model: StableDiffusionModel(directory: model, loras: loras))
+        let loraInfos = try loras.map { lora throws(LoRAError) in try LoRAInfo(lora) }
         let image = try pipeline.generate(request) { progress in
             let line = String(format: "step %d/%d  %.2f s/step  %.0f s left\n",
                               progress.step, progress.steps, progress.secondsPerStep, progress.secondsLeft)
             FileHandle.standardError.write(Data(line.utf8))
         }
         let parameters = GenerationParameters(request: request, scheduler: try pipeline.schedulerKind(for: request), image: image,
-                                              model: URL(fileURLWithPath: model).lastPathComponent)
+                                              model: URL(fileURLWithPath: model).lastPathComponent,
+                                              loras: loraInfos)
         try OutputFile.write(parameters.png(of: image), to: output)
     }
 

@@ -8,13 +8,17 @@ public struct StableDiffusionModel: Sendable {
     public let textEncoder: CLIPTextModel
     public let unet: UNet2DConditionModel
     public let vae: AutoencoderKL
+    /// Merged into the UNet and text encoder at load, in this order.
+    public let loras: [LoRA]
 
-    public init(directory: String) throws(ModelError) {
+    public init(directory: String, loras: [LoRA] = []) throws(ModelError) {
         index = try Self.index(directory)
         self.directory = directory
+        self.loras = loras
+        let files = try Self.open(loras)
         tokenizer = try Self.tokenizer(directory)
-        textEncoder = try Self.textEncoder(directory)
-        unet = try Self.unet(directory)
+        textEncoder = try Self.textEncoder(directory, loras: files)
+        unet = try Self.unet(directory, loras: files)
         vae = try Self.vae(directory)
         let text = textEncoder.config, latent = vae.config.latentChannels
         if let width = unet.config.crossAttentionDim.first(where: { $0 != text.hiddenSize }) {
@@ -52,21 +56,39 @@ public struct StableDiffusionModel: Sendable {
         return tokenizer
     }
 
-    public static func textEncoder(_ directory: String) throws(ModelError) -> CLIPTextModel {
-        let folder = path(directory, "text_encoder")
-        let config = try load { () throws(ConfigError) in try CLIPTextConfig(path: folder + "/config.json") }
-        return try load { () throws(WeightsError) in
-            let weights = try ComponentWeights(directory: folder, legacyNames: CLIPTextModel.legacyNames)
-            return try CLIPTextModel(config: config, parameters: Parameters(weights))
-        }
+    public typealias LoRAFiles = [(file: LoRAFile, scale: Float)]
+
+    public static func open(_ loras: [LoRA]) throws(ModelError) -> LoRAFiles {
+        do {
+            return try loras.map { lora throws(LoRAError) in (try LoRAFile(path: lora.path), lora.scale) }
+        } catch { throw .lora(error) }
     }
 
-    public static func unet(_ directory: String) throws(ModelError) -> UNet2DConditionModel {
+    public static func textEncoder(_ directory: String, loras: LoRAFiles = []) throws(ModelError) -> CLIPTextModel {
+        let folder = path(directory, "text_encoder")
+        let config = try load { () throws(ConfigError) in try CLIPTextConfig(path: folder + "/config.json") }
+        let weights = try load { () throws(WeightsError) in
+            try ComponentWeights(directory: folder, legacyNames: CLIPTextModel.legacyNames)
+        }
+        let source = try merged(weights, .textEncoder, loras)
+        return try load { () throws(WeightsError) in try CLIPTextModel(config: config, parameters: Parameters(source)) }
+    }
+
+    public static func unet(_ directory: String, loras: LoRAFiles = []) throws(ModelError) -> UNet2DConditionModel {
         let folder = path(directory, "unet")
         let config = try load { () throws(ConfigError) in try UNetConfig(path: folder + "/config.json") }
-        return try load { () throws(WeightsError) in
-            try UNet2DConditionModel(config: config, parameters: Parameters(ComponentWeights(directory: folder)))
-        }
+        let weights = try load { () throws(WeightsError) in try ComponentWeights(directory: folder) }
+        let source = try merged(weights, .unet, loras)
+        return try load { () throws(WeightsError) in try UNet2DConditionModel(config: config, parameters: Parameters(source)) }
+    }
+
+    /// The weights with `loras` merged in; without LoRAs, the weights themselves.
+    private static func merged(_ weights: ComponentWeights, _ component: LoRAFile.Component,
+                               _ loras: LoRAFiles) throws(ModelError) -> any ParameterSource {
+        guard !loras.isEmpty else { return weights }
+        do {
+            return try LoRAMergedWeights(base: weights, shapes: weights.shapes, component: component, loras: loras)
+        } catch { throw .lora(error) }
     }
 
     public static func vae(_ directory: String) throws(ModelError) -> AutoencoderKL {

@@ -29,6 +29,13 @@ public struct ComponentWeights: ParameterSource {
         self.legacyNames = legacyNames
     }
 
+    /// Every stored tensor's name and shape, read from the headers alone.
+    public var shapes: [String: [Int]] {
+        files.reduce(into: [:]) { shapes, file in
+            for (name, entry) in file.entries { shapes[name] = entry.shape }
+        }
+    }
+
     public func tensor(_ name: String, shape: [Int]) throws(WeightsError) -> Tensor {
         guard let (stored, index) = ([name] + legacyNames(name)).lazy
             .compactMap({ candidate in fileOfTensor[candidate].map { (candidate, $0) } }).first else {

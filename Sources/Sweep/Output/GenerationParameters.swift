@@ -14,9 +14,10 @@ public struct GenerationParameters: Equatable, Sendable {
     public var width: Int
     public var height: Int
     public var model: String
+    public var loras: [LoRAInfo]
 
     public init(prompt: String, negativePrompt: String, steps: Int, sampler: String, guidance: Float, seed: UInt64,
-                width: Int, height: Int, model: String) {
+                width: Int, height: Int, model: String, loras: [LoRAInfo] = []) {
         self.prompt = prompt
         self.negativePrompt = negativePrompt
         self.steps = steps
@@ -26,21 +27,29 @@ public struct GenerationParameters: Equatable, Sendable {
         self.width = width
         self.height = height
         self.model = model
+        self.loras = loras
     }
 
     /// What a request made, with the sampler that ran and the image's own size.
-    public init(request: GenerationRequest, scheduler: SchedulerKind, image: RGBImage, model: String) {
+    public init(request: GenerationRequest, scheduler: SchedulerKind, image: RGBImage, model: String, loras: [LoRAInfo] = []) {
         self.init(prompt: request.prompt, negativePrompt: request.negativePrompt, steps: request.steps,
                   sampler: scheduler.samplerName, guidance: request.guidance, seed: request.seed,
-                  width: image.width, height: image.height, model: model)
+                  width: image.width, height: image.height, model: model, loras: loras)
     }
 
-    /// Prompt line(s); `Negative prompt: …` when there is one; then the settings line.
+    /// Prompt line(s); `Negative prompt: …` when there is one; then the settings line. LoRAs as
+    /// A1111 ≥ 1.5 writes them (`Lora hashes: "name: 0123456789ab"`); the prompt holds no
+    /// `<lora:name:scale>` tag, so `Lora: "name:scale"` records the scales.
     public var a1111Text: String {
         var lines = [prompt]
         if !negativePrompt.isEmpty { lines.append("Negative prompt: " + negativePrompt) }
-        lines.append("Steps: \(steps), Sampler: \(sampler), CFG scale: \(Self.format(guidance: guidance)), Seed: \(seed), "
-                     + "Size: \(width)x\(height), Model: \(model)")
+        var settings = "Steps: \(steps), Sampler: \(sampler), CFG scale: \(Self.format(guidance: guidance)), Seed: \(seed), "
+            + "Size: \(width)x\(height), Model: \(model)"
+        if !loras.isEmpty {
+            settings += ", Lora hashes: \"\(loras.map { "\($0.name): \($0.hash)" }.joined(separator: ", "))\""
+                + ", Lora: \"\(loras.map(\.label).joined(separator: ", "))\""
+        }
+        lines.append(settings)
         return lines.joined(separator: "\n")
     }
 
