@@ -21,6 +21,14 @@ public struct SchedulerConfig: Sendable {
         className = try json.string("_class_name", default: "PNDMScheduler")
     }
 
+    /// Every key but diffusers' bookkeeping (`_class_name`, `_diffusers_version`), with its value as JSON text.
+    public var settings: [(key: String, value: String)] {
+        json.keys.filter { !$0.hasPrefix("_") }.map { ($0, json.jsonText($0)) }
+    }
+
+    /// `prediction_type`: what the UNet predicts (`epsilon`, `v_prediction` or `sample`).
+    public var predictionType: String { (try? json.string("prediction_type", default: "epsilon")) ?? "epsilon" }
+
     /// The kind the model itself asks for, or an error naming its unsupported class.
     public func ownKind() throws(ConfigError) -> SchedulerKind {
         guard let kind = SchedulerKind(className: className, useKarrasSigmas: try json.bool("use_karras_sigmas", default: false)) else {
