@@ -13,6 +13,8 @@ enum LoRAFixtures {
 
     struct Case: Decodable, CustomStringConvertible, Sendable {
         let name: String
+        /// A single-file checkpoint under Tests/Fixtures (its configs beside it); sd1-tiny when nil.
+        let model: String?
         let loras: [[LoRAValue]]
         var description: String { name }
 
@@ -47,9 +49,13 @@ enum LoRAFixtures {
         return try? JSONDecoder().decode(Cases.self, from: data)
     }()
 
-    static func render(_ loras: [LoRA]) throws -> [UInt8] {
+    static func render(_ loras: [LoRA], singleFile: String? = nil) throws -> [UInt8] {
         let settings = try #require(all?.settings)
-        let model = try StableDiffusionModel(directory: ModelFixtures.model(settings.model), loras: loras)
+        let source = try singleFile.map { file in
+            let path = URL(fileURLWithPath: directory).deletingLastPathComponent().appendingPathComponent(file).path
+            return try ModelSource(model: path, config: path.replacingOccurrences(of: ".safetensors", with: "-config"))
+        } ?? ModelSource(model: ModelFixtures.model(settings.model))
+        let model = try StableDiffusionModel(source: source, loras: loras)
         let request = GenerationRequest(prompt: settings.prompt, seed: settings.seed, steps: settings.steps, guidance: settings.guidance,
                                         scheduler: SchedulerKind(rawValue: settings.scheduler))
         return try TextToImagePipeline(model: model).generate(request).pixels
@@ -61,11 +67,12 @@ enum LoRAFixtures {
 }
 
 @Suite struct LoRATests {
-    /// kohya (conv LoRA, text encoder, per-module alphas) and diffusers/PEFT LoRAs at two scales
-    /// and together: every pixel within 1 level of diffusers' `load_lora_weights` + `fuse_lora`.
+    /// kohya (conv LoRA, text encoder, per-module alphas) and diffusers/PEFT LoRAs at two scales,
+    /// both together, and a LoRA on a single-file checkpoint: every pixel within 1 level of
+    /// diffusers' `load_lora_weights` + `fuse_lora`.
     @Test(arguments: LoRAFixtures.all?.cases ?? [])
     func imageMatchesDiffusersFused(_ testCase: LoRAFixtures.Case) throws {
-        let image = try LoRAFixtures.render(testCase.list)
+        let image = try LoRAFixtures.render(testCase.list, singleFile: testCase.model)
         let expected = try LoRAFixtures.expected(testCase.name)
         #expect(image.count == expected.count)
         let worst = zip(image, expected).map { abs(Int($0) - Int($1)) }.max() ?? 0
@@ -99,7 +106,7 @@ enum LoRAFixtures {
     @Test func modelWeightsAreNotALoRA() {
         let path = ModelFixtures.model("sd1-tiny") + "/vae/diffusion_pytorch_model.safetensors"
         #expect(message { try LoRAFile(path: path) }?.hasPrefix("\(path): not a LoRA") == true)
-        #expect(throws: LoRAError.pickle(file: "style.ckpt")) { try LoRAFile(path: "style.ckpt") }
+        #expect(throws: LoRAError.weights(.pickle(file: "style.ckpt", inFolder: false))) { try LoRAFile(path: "style.ckpt") }
     }
 
     @Test func formatsAndScalesAreRead() throws {

@@ -21,6 +21,21 @@ import Testing
         #expect(inspection.renderable, "\(inspection.problems)")
     }
 
+    /// The single files as diffusers' `from_single_file(..., config=)` loads them: the LDM tables
+    /// cover every parameter, and skip EMA copies, schedules and OpenCLIP's unused last block.
+    @Test(arguments: ["sd1", "sd2"])
+    func singleFileCountsEqualDiffusers(_ name: String) throws {
+        let folder = URL(fileURLWithPath: LoRAFixtures.directory).deletingLastPathComponent().appendingPathComponent("singlefile")
+        let inspection = ModelInspection(path: folder.appendingPathComponent("\(name).safetensors").path,
+                                         config: folder.appendingPathComponent("\(name)-config").path)
+        let expected = try #require(Self.counts["singlefile/\(name)"])
+        for (component, count) in expected {
+            #expect(inspection.components.first { $0.name == component }?.parameters == count, "\(name) \(component)")
+        }
+        #expect(inspection.renderable && inspection.layout.hasPrefix("single file"), "\(inspection.problems)")
+        #expect(inspection.family == "SD-like (text encoder 8 wide)" && inspection.predictionType == (name == "sd1" ? "epsilon" : "v_prediction"))
+    }
+
     @Test func configsGiveFamilyAndDefaults() {
         let sd1 = ModelInspection(path: ModelFixtures.model("sd1-tiny"))
         #expect(sd1.predictionType == "epsilon" && sd1.scheduler == "PNDMScheduler" && sd1.nativeSize == 32 && sd1.vaeScaleFactor == 2)
@@ -45,7 +60,7 @@ import Testing
         try FileManager.default.moveItem(at: unet.appendingPathComponent("diffusion_pytorch_model.safetensors"),
                                          to: unet.appendingPathComponent("diffusion_pytorch_model.bin"))
         let pickled = ModelInspection(path: folder.path)
-        #expect(!pickled.renderable && pickled.problems.contains { $0.contains("diffusion_pytorch_model.bin, a Python pickle") })
+        #expect(!pickled.renderable && pickled.problems.contains { $0.contains("diffusion_pytorch_model.bin: a PyTorch pickle") })
 
         let index = folder.appendingPathComponent("model_index.json")
         var object = try #require(try JSONSerialization.jsonObject(with: Data(contentsOf: index)) as? [String: Any])
@@ -59,6 +74,6 @@ import Testing
     @Test func aPickleFileIsRefusedUnread() {
         let inspection = ModelInspection(path: ModelFixtures.model("sd1-tiny") + "/model_index.json.ckpt")
         #expect(!inspection.renderable)
-        #expect(ModelInspection(path: "/nonexistent/model.ckpt").problems == ["/nonexistent/model.ckpt: no such file or folder"])
+        #expect(ModelInspection(path: "/nonexistent/model").problems == ["/nonexistent/model: no such file or folder"])
     }
 }

@@ -6,7 +6,6 @@ public enum LoRAError: Error, CustomStringConvertible, Equatable {
     case unpaired(file: String, key: String, missing: String)
     case unmatched(file: String, key: String, component: String)
     case shapeMismatch(file: String, key: String, down: [Int], up: [Int], target: String, shape: [Int])
-    case pickle(file: String)
 
     public var description: String {
         switch self {
@@ -20,8 +19,6 @@ public enum LoRAError: Error, CustomStringConvertible, Equatable {
         case let .unmatched(file, key, component): "\(file): LoRA key '\(key)' matches nothing in the model's \(component)"
         case let .shapeMismatch(file, key, down, up, target, shape):
             "\(file): LoRA key '\(key)' (down \(down), up \(up)) does not fit '\(target)' of shape \(shape)"
-        case let .pickle(file):
-            "\(file): a Python pickle (.ckpt/.pt/.bin/.pth can run code when loaded) — not read; convert it to .safetensors first"
         }
     }
 }

@@ -49,7 +49,7 @@ public struct LoRAFile: Sendable {
     ]
 
     public init(path: String) throws(LoRAError) {
-        guard !Self.isPickle(path) else { throw .pickle(file: path) }
+        guard !PickleFile.isPickle(path) else { throw .weights(.pickle(file: path, inFolder: false)) }
         let file: SafeTensorsFile
         do { file = try SafeTensorsFile(path: path) } catch { throw .weights(error) }
         self.path = path
@@ -130,10 +130,6 @@ public struct LoRAFile: Sendable {
         var key = module.replacingOccurrences(of: ".", with: "_")
         if component == .textEncoder, key.hasPrefix("text_model_") { key.removeFirst("text_model_".count) }
         return key
-    }
-
-    static func isPickle(_ path: String) -> Bool {
-        [".ckpt", ".pt", ".pth", ".bin"].contains { path.lowercased().hasSuffix($0) }
     }
 
     private static func scalar(_ file: SafeTensorsFile, _ name: String) throws(LoRAError) -> Float? {

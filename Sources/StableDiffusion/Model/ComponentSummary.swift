@@ -23,19 +23,12 @@ public struct ComponentSummary: Encodable, Equatable, Sendable {
         self.note = note
     }
 
-    /// Counts the tensors of `files` (integer buffers such as `position_ids` are not parameters).
-    public mutating func count(_ files: [SafeTensorsFile]) {
-        var parameters = 0, bytes = 0
-        for file in files {
-            for entry in file.entries.values where [.f32, .f16, .bf16, .f64].contains(entry.dtype) {
-                let elements = entry.shape.reduce(1, *)
-                parameters += elements
-                bytes += entry.range.count
-                dtypes[entry.dtype.rawValue, default: 0] += elements
-            }
-        }
-        self.parameters = parameters
-        self.bytes = bytes
-        self.files = files.map { URL(fileURLWithPath: $0.path).lastPathComponent }
+    /// Counts the floating-point tensors of a listing (integer buffers such as `position_ids` are not parameters).
+    public mutating func count(_ listing: [String: StoredTensor], files: [String]) {
+        let floats = listing.values.filter { [.f32, .f16, .bf16, .f64].contains($0.dtype) }
+        parameters = floats.reduce(0) { $0 + $1.shape.reduce(1, *) }
+        bytes = floats.reduce(0) { $0 + $1.bytes }
+        dtypes = floats.reduce(into: [:]) { $0[$1.dtype.rawValue, default: 0] += $1.shape.reduce(1, *) }
+        self.files = files.map { URL(fileURLWithPath: $0).lastPathComponent }
     }
 }

@@ -55,8 +55,9 @@ public struct ModelInspection: Encodable, Sendable {
         try container.encode(renderable, forKey: .renderable)
     }
 
-    /// Never throws: whatever cannot be read becomes one of `problems`.
-    public init(path: String, loras: [LoRA] = []) {
+    /// Never throws: whatever cannot be read becomes one of `problems`. `config` and `vae` are
+    /// `--config` and `--vae`, as `sweep generate` takes them.
+    public init(path: String, config: String? = nil, vae: String? = nil, loras: [LoRA] = []) {
         self.path = path
         layout = "diffusers folder"
         schedulerConfig = [:]
@@ -64,76 +65,77 @@ public struct ModelInspection: Encodable, Sendable {
         self.loras = []
         problems = []
         var isFolder: ObjCBool = false
-        guard FileManager.default.fileExists(atPath: path, isDirectory: &isFolder) else {
-            problems.append("\(path): no such file or folder")
-            return
-        }
-        guard isFolder.boolValue else {
+        if FileManager.default.fileExists(atPath: path, isDirectory: &isFolder), !isFolder.boolValue {
             layout = "single file"
-            problems.append(LoRAFile.isPickle(path) ? LoRAError.pickle(file: path).description
-                            : "\(path): single-file checkpoints are not supported yet; use a diffusers folder")
+        }
+        if isFolder.boolValue { readIndex() }
+        let source: ModelSource
+        do { source = try ModelSource(model: path, config: config, vae: vae) } catch {
+            problems.append(error.description)
             return
         }
-        inspectFolder(loras: loras)
+        if let checkpoint = source.checkpoint {
+            layout = "single file, LDM layout, \(checkpoint.textEncoderLayout.rawValue) text encoder"
+                + (config.map { ", configs from \($0)" } ?? "")
+            family = family ?? (try? checkpoint.architecture()).map { $0 == .sd1 ? "SD 1.x" : "SD 2.x" }
+        }
+        var listings: [LoRAFile.Component: [String: StoredTensor]] = [:]
+        do {
+            let text = try source.textEncoderConfig(), unet = try source.unetConfig(), vae = try source.vaeConfig()
+            family = family ?? Self.familyName(textWidth: text.hiddenSize)
+            vaeScaleFactor = vae.scaleFactor
+            nativeSize = unet.sampleSize * vae.scaleFactor
+            // SD 2.x checkpoints hold one OpenCLIP block more than the encoder runs (diffusers drops it too).
+            listings[.textEncoder] = count("text_encoder", "CLIPTextModel", try source.textEncoderWeights()) { name in
+                Self.layerIndex(name).map { $0 < text.layers } ?? true
+            }
+            listings[.unet] = count("unet", "UNet2DConditionModel", try source.unetWeights(unet))
+            _ = count("vae", "AutoencoderKL", try source.vaeWeights(vae))
+            if let width = unet.crossAttentionDim.first(where: { $0 != text.hiddenSize }) {
+                problems.append("the UNet's cross_attention_dim \(width) must equal the text encoder's hidden_size \(text.hiddenSize)")
+            }
+            let tokenizer = try source.tokenizer()
+            tokenLimit = tokenizer.maxLength
+            describe("tokenizer", "CLIPTokenizer", note: "\(tokenizer.vocabularySize) tokens, pad id \(tokenizer.padID)")
+            let scheduler = try source.schedulerConfig()
+            self.scheduler = scheduler.className
+            predictionType = scheduler.predictionType
+            schedulerConfig = Dictionary(uniqueKeysWithValues: scheduler.settings.map { ($0.key, $0.value) })
+            do { describe("scheduler", scheduler.className, note: "sweep name: \(try scheduler.ownKind().rawValue)") } catch {
+                problems.append(error.description + " (or pass --scheduler)")
+            }
+        } catch { problems.append(error.description) }
+        inspect(loras, shapes: listings.mapValues { $0.mapValues(\.shape) })
     }
 
-    private mutating func inspectFolder(loras: [LoRA]) {
-        let folder = URL(fileURLWithPath: path)
-        let file = { (name: String) in folder.appendingPathComponent(name).path }
-        let index: JSONConfig
-        do { index = try JSONConfig(path: file("model_index.json")) } catch {
-            problems.append(ModelError.notAFolder(path: path).description)
-            return
-        }
+    /// model_index.json's pipeline class and component classes; SDXL is named as such.
+    private mutating func readIndex() {
+        guard let index = try? JSONConfig(path: ModelSource.path(path, "model_index.json")) else { return }
         pipelineClass = try? index.string("_class_name")
         if pipelineClass?.contains("XL") == true || index.has("text_encoder_2") {
             family = "SDXL"
             problems.append("SDXL is not supported yet (\(pipelineClass ?? "model_index.json lists text_encoder_2"))")
         }
-        do { _ = try ModelIndex(path: file("model_index.json")) } catch { problems.append(error.description) }
-
-        var shapes: [LoRAFile.Component: [String: [Int]]] = [:]
         for name in index.keys where !name.hasPrefix("_") {
             guard let pair = index.raw(name) as? [Any], pair.count == 2, let className = pair[1] as? String else { continue }
-            var summary = ComponentSummary(name: name, className: className)
-            if ["tokenizer", "tokenizer_2", "scheduler", "feature_extractor"].contains(name) {
-                components.append(summary)
-                continue
-            }
-            do {
-                let weights = try ComponentWeights(directory: file(name))
-                summary.count(weights.files)
-                if let component = LoRAFile.Component(rawValue: name) { shapes[component] = weights.shapes }
-            } catch {
-                problems.append(Self.weightsProblem(error, folder: file(name)))
-            }
-            components.append(summary)
+            components.append(ComponentSummary(name: name, className: className))
         }
-        readConfigs(file)
-        inspect(loras, shapes: shapes)
     }
 
-    private mutating func readConfigs(_ file: (String) -> String) {
-        do {
-            let text = try CLIPTextConfig(path: file("text_encoder/config.json"))
-            family = family ?? Self.familyName(textWidth: text.hiddenSize)
-            let unet = try UNetConfig(path: file("unet/config.json"))
-            let vae = try VAEConfig(path: file("vae/config.json"))
-            vaeScaleFactor = vae.scaleFactor
-            nativeSize = unet.sampleSize * vae.scaleFactor
-            let tokenizer = try StableDiffusionModel.tokenizer(path)
-            tokenLimit = tokenizer.maxLength
-            note("tokenizer", "\(tokenizer.vocabularySize) tokens, pad id \(tokenizer.padID)")
-        } catch { problems.append("\(error)") }
-        do {
-            let config = try SchedulerConfig(path: file("scheduler/scheduler_config.json"))
-            scheduler = config.className
-            predictionType = config.predictionType
-            schedulerConfig = Dictionary(uniqueKeysWithValues: config.settings.map { ($0.key, $0.value) })
-            do { note("scheduler", "sweep name: \(try config.ownKind().rawValue)") } catch {
-                problems.append(error.description + " (or pass --scheduler)")
-            }
-        } catch { problems.append(error.description) }
+    /// Adds or completes the component's row; a folder's model_index.json class wins.
+    private mutating func describe(_ name: String, _ className: String, note: String? = nil) {
+        if !components.contains(where: { $0.name == name }) { components.append(ComponentSummary(name: name, className: className)) }
+        if let note, let i = components.firstIndex(where: { $0.name == name }) { components[i].note = note }
+    }
+
+    /// Counts a component's parameters from its listing (headers only) and returns the listing.
+    private mutating func count(_ name: String, _ className: String, _ weights: any ParameterSource,
+                                keep: (String) -> Bool = { _ in true }) -> [String: StoredTensor] {
+        describe(name, className)
+        guard let listing = (weights as? any ListedParameterSource)?.listing.filter({ keep($0.key) }),
+              let i = components.firstIndex(where: { $0.name == name }) else { return [:] }
+        components[i].count(listing, files: (weights as? ComponentWeights)?.files.map(\.path) ?? [path])
+        return listing
     }
 
     private mutating func inspect(_ loras: [LoRA], shapes: [LoRAFile.Component: [String: [Int]]]) {
@@ -151,8 +153,10 @@ public struct ModelInspection: Encodable, Sendable {
         }
     }
 
-    private mutating func note(_ component: String, _ text: String) {
-        if let i = components.firstIndex(where: { $0.name == component }) { components[i].note = text }
+    /// N of a CLIP `encoder.layers.N.` tensor (under `text_model.` or not).
+    static func layerIndex(_ name: String) -> Int? {
+        guard let range = name.range(of: "encoder.layers.") else { return nil }
+        return Int(name[range.upperBound...].prefix { $0.isNumber })
     }
 
     /// The text encoder's width names the family: CLIP ViT-L/14 (768) for SD 1.x, OpenCLIP ViT-H/14 (1024) for SD 2.x.
@@ -162,13 +166,5 @@ public struct ModelInspection: Encodable, Sendable {
         case 1024: "SD 2.x"
         default: "SD-like (text encoder \(textWidth) wide)"
         }
-    }
-
-    /// `.bin`-only weights are Python pickles: said so, never read.
-    static func weightsProblem(_ error: WeightsError, folder: String) -> String {
-        let files = (try? FileManager.default.contentsOfDirectory(atPath: folder)) ?? []
-        guard case .noWeights = error, let pickle = files.sorted().first(where: LoRAFile.isPickle) else { return error.description }
-        return "\(folder): weights only as \(pickle), a Python pickle (can run code when loaded) — not read; "
-            + "convert with diffusers' save_pretrained(..., safe_serialization=True)"
     }
 }

@@ -5,35 +5,40 @@ extension Job {
     /// tasks with the same settings share an id and an image.
     public func tasks() -> [RenderTask] {
         var tasks: [RenderTask] = []
-        for (p, prompt) in prompts.enumerated() {
-            let seeds = prompt.seed.map { [$0] } ?? self.seeds.seeds(for: prompt.text)
-            let replacements = promptReplace.isEmpty
-                ? [prompt.text]
-                : promptReplace.map { prompt.text.replacingOccurrences(of: promptReplace[0], with: $0) }
-            let first = tasks.count
-            for (r, text) in replacements.enumerated() {
-                for (s, seed) in seeds.enumerated() {
-                    for (g, guidance) in guidance.enumerated() {
-                        for (st, steps) in steps.enumerated() {
-                            for (sc, scheduler) in schedulers.enumerated() {
-                                for (z, size) in sizes.enumerated() {
-                                    var task = RenderTask(
-                                        id: "", index: tasks.count, prompt: text, negativePrompt: prompt.negativePrompt ?? negativePrompt,
-                                        seed: seed, steps: steps, guidance: guidance, scheduler: scheduler, size: size, eta: eta,
-                                        basePrompt: prompt.text,
-                                        coordinates: [.prompts: p, .promptReplace: r, .seeds: s, .guidance: g, .steps: st,
-                                                      .scheduler: sc, .size: z])
-                                    task.id = Self.derivedID(task.identity(model: modelName))
-                                    tasks.append(task)
+        for (l, loras) in loraSets.enumerated() {
+            for (p, prompt) in prompts.enumerated() {
+                let seeds = prompt.seed.map { [$0] } ?? self.seeds.seeds(for: prompt.text)
+                let replacements = promptReplace.isEmpty
+                    ? [prompt.text]
+                    : promptReplace.map { prompt.text.replacingOccurrences(of: promptReplace[0], with: $0) }
+                let first = tasks.count
+                for (r, text) in replacements.enumerated() {
+                    for (s, seed) in seeds.enumerated() {
+                        for (g, guidance) in guidance.enumerated() {
+                            for (st, steps) in steps.enumerated() {
+                                for (sc, scheduler) in schedulers.enumerated() {
+                                    for (z, size) in sizes.enumerated() {
+                                        var task = RenderTask(
+                                            id: "", index: tasks.count, prompt: text, negativePrompt: prompt.negativePrompt ?? negativePrompt,
+                                            seed: seed, steps: steps, guidance: guidance, scheduler: scheduler, size: size, eta: eta,
+                                            basePrompt: prompt.text,
+                                            coordinates: [.prompts: p, .promptReplace: r, .seeds: s, .guidance: g, .steps: st,
+                                                          .scheduler: sc, .size: z, .loras: l])
+                                        task.loras = loras
+                                        task.id = Self.derivedID(task.identity(model: modelName))
+                                        tasks.append(task)
+                                    }
                                 }
                             }
                         }
                     }
                 }
-            }
-            if let id = prompt.id {
-                let count = tasks.count - first
-                for i in first..<tasks.count { tasks[i].id = count == 1 ? id : "\(id)-\(i - first + 1)" }
+                if var id = prompt.id {
+                    // A prompt's own id names one image per LoRA set too.
+                    if loraSets.count > 1 { id += "-lora\(l + 1)" }
+                    let count = tasks.count - first
+                    for i in first..<tasks.count { tasks[i].id = count == 1 ? id : "\(id)-\(i - first + 1)" }
+                }
             }
         }
         return tasks

@@ -1,8 +1,11 @@
+import StableDiffusion
+
 /// The tasks still to hand out, in manifest order. A rank asking for work gets the next task
-/// with the prompt it rendered last when one is left, so its prompt-encoding cache is reused.
+/// with the LoRA set and prompt it rendered last when one is left, else the next with its LoRA
+/// set, so its loaded model and prompt-encoding cache are reused.
 public struct TaskQueue {
     private var pending: [RenderTask]
-    private var lastPrompt: [Int: String] = [:]
+    private var last: [Int: (loras: [LoRA], prompt: String)] = [:]
 
     public init(_ tasks: [RenderTask]) {
         pending = tasks
@@ -13,9 +16,11 @@ public struct TaskQueue {
 
     public mutating func next(for rank: Int) -> RenderTask? {
         guard !pending.isEmpty else { return nil }
-        let index = lastPrompt[rank].flatMap { prompt in pending.firstIndex { $0.prompt == prompt } } ?? 0
+        let index = last[rank].flatMap { last in
+            pending.firstIndex { $0.loras == last.loras && $0.prompt == last.prompt } ?? pending.firstIndex { $0.loras == last.loras }
+        } ?? 0
         let task = pending.remove(at: index)
-        lastPrompt[rank] = task.prompt
+        last[rank] = (task.loras, task.prompt)
         return task
     }
 }

@@ -13,7 +13,10 @@ Writes, beside this script:
     cases.json             each image's LoRAs (file, scale) and settings
     images.safetensors     "<case>": float32 [height, width, 3], the 0...255 pixels diffusers gives after
                            `load_lora_weights` + `fuse_lora(lora_scale=s)` (two LoRAs: set_adapters weights)
-    inspect.json           parameter counts per component (diffusers' / transformers' `num_parameters()`)
+    singlefile-kohya.safetensors  a kohya LoRA (conv and text encoder too) for Tests/Fixtures/singlefile/sd1.safetensors,
+                           whose image comes from `from_single_file(..., config=sd1-config)` + the same fusing
+    inspect.json           parameter counts per component (diffusers' / transformers' `num_parameters()`) of the
+                           tiny folders and of the single files as `from_single_file` loads them
 
 Run from the repository root (PEFT is needed by diffusers' LoRA loader):
     /opt/torchenv/bin/pip install peft
@@ -35,11 +38,17 @@ from safetensors.torch import load_file, save_file
 HERE = pathlib.Path(__file__).resolve().parent
 MODELS = HERE.parent / "models"
 SD1 = MODELS / "sd1-tiny"
+SINGLE = HERE.parent / "singlefile"
 PROMPT = "a watercolor fox in the snow"
 
 
 def load(model=SD1, variant=None):
-    pipe = StableDiffusionPipeline.from_pretrained(model, dtype=torch.float32, variant=variant)
+    if str(model).endswith(".safetensors"):
+        config = SINGLE / pathlib.Path(model).name.replace(".safetensors", "-config")
+        pipe = StableDiffusionPipeline.from_single_file(model, config=str(config), torch_dtype=torch.float32,
+                                                        safety_checker=None, requires_safety_checker=False)
+    else:
+        pipe = StableDiffusionPipeline.from_pretrained(model, dtype=torch.float32, variant=variant)
     pipe.set_progress_bar_config(disable=True)
     return pipe
 
@@ -99,9 +108,9 @@ def save_diffusers_lora(generator):
         unet_lora_adapter_metadata=metadata[0], text_encoder_lora_adapter_metadata=metadata[1])
 
 
-def fused(loras):
-    """sd1-tiny with `loras` [(file, scale)] loaded and fused as diffusers does it."""
-    pipe = load()
+def fused(loras, model=SD1):
+    """The model with `loras` [(file, scale)] loaded and fused as diffusers does it."""
+    pipe = load(model)
     if len(loras) == 1:
         pipe.load_lora_weights(HERE, weight_name=loras[0][0])
         pipe.fuse_lora(lora_scale=loras[0][1])
@@ -144,9 +153,9 @@ def deltas(file, scale, models):
     return result
 
 
-def check_rule(loras):
+def check_rule(loras, model=SD1):
     """diffusers' fused weights are the base weights plus exactly the rule's deltas, nothing else."""
-    base, merged = load(), fused(loras)
+    base, merged = load(model), fused(loras, model)
     models = {"unet": base.unet, "text_encoder": base.text_encoder}
     expected = {}
     for file, scale in loras:
@@ -170,9 +179,11 @@ def render(pipe):
 
 def parameter_counts():
     counts = {}
-    for model, variant in (("sd1-tiny", None), ("sd2-tiny", "fp16")):
-        pipe = load(MODELS / model, variant)
-        counts[model] = {name: getattr(pipe, name).num_parameters() for name in ("unet", "text_encoder", "vae")}
+    for name, model, variant in (("sd1-tiny", MODELS / "sd1-tiny", None), ("sd2-tiny", MODELS / "sd2-tiny", "fp16"),
+                                 ("singlefile/sd1", SINGLE / "sd1.safetensors", None),
+                                 ("singlefile/sd2", SINGLE / "sd2.safetensors", None)):
+        pipe = load(model, variant)
+        counts[name] = {part: getattr(pipe, part).num_parameters() for part in ("unet", "text_encoder", "vae")}
     return counts
 
 
@@ -199,11 +210,16 @@ def main():
         {"name": "diffusers-0.5", "loras": [["diffusers.safetensors", 0.5]]},
         {"name": "both", "loras": [["kohya.safetensors", 0.8], ["diffusers.safetensors", 0.4]]},
     ]
-    images = {"none": render(load())}
+    single = SINGLE / "sd1.safetensors"
+    save_kohya(kohya_lora(load(single), generator), HERE / "singlefile-kohya.safetensors")
+    cases.append({"name": "singlefile-kohya-0.7", "model": "singlefile/sd1.safetensors",
+                  "loras": [["singlefile-kohya.safetensors", 0.7]]})
+    images = {"none": render(load()), "singlefile-none": render(load(single))}
     for case in cases:
-        check_rule(case["loras"])
-        images[case["name"]] = render(fused(case["loras"]))
-        print(case["name"], float((images[case["name"]] - images["none"]).abs().max()))
+        model = SINGLE / "sd1.safetensors" if "model" in case else SD1
+        check_rule(case["loras"], model)
+        images[case["name"]] = render(fused(case["loras"], model))
+        print(case["name"], float((images[case["name"]] - images["none" if model == SD1 else "singlefile-none"]).abs().max()))
     settings = {"model": "sd1-tiny", "prompt": PROMPT, "seed": 7, "steps": 4, "guidance": 7.5, "scheduler": "euler"}
     save_file(images, HERE / "images.safetensors")
     (HERE / "cases.json").write_text(json.dumps({"settings": settings, "cases": cases}, indent=1) + "\n")
