@@ -8,7 +8,7 @@ import Tensors
 struct GenerateCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "generate",
-        abstract: "Render one prompt to a PNG with a Stable Diffusion 1.x/2.x model folder.",
+        abstract: "Render one prompt to a PNG with a Stable Diffusion 1.x/2.x model folder or checkpoint file.",
         discussion: """
             Gives the image diffusers' StableDiffusionPipeline gives for the same model folder, \
             prompt, negative prompt, seed (torch.Generator().manual_seed(seed)), steps, guidance, \
@@ -19,8 +19,7 @@ struct GenerateCommand: ParsableCommand {
             """
     )
 
-    @Option(help: "A diffusers model folder (model_index.json, tokenizer/, text_encoder/, unet/, vae/, scheduler/).")
-    var model: String
+    @OptionGroup var modelOptions: ModelOptions
 
     @Option(name: .customLong("lora"),
             help: "A LoRA .safetensors (kohya/A1111 or diffusers/PEFT) merged into the UNet and text encoder, as PATH or PATH:SCALE (default scale 1); repeatable.")
@@ -64,8 +63,9 @@ struct GenerateCommand: ParsableCommand {
         try request.validate()
         try checkOutput()
         if let threads { Threads.set(threads) }
+        let source = try modelOptions.source()
         let loras = try self.loras.map { argument throws(LoRAError) in try LoRA(argument: argument) }
-        let pipeline = try TextToImagePipeline(model: StableDiffusionModel(directory: model, loras: loras))
+        let pipeline = try TextToImagePipeline(model: StableDiffusionModel(source: source, loras: loras))
         let loraInfos = try loras.map { lora throws(LoRAError) in try LoRAInfo(lora) }
         let image = try pipeline.generate(request) { progress in
             let line = String(format: "step %d/%d  %.2f s/step  %.0f s left\n",
@@ -73,8 +73,7 @@ struct GenerateCommand: ParsableCommand {
             FileHandle.standardError.write(Data(line.utf8))
         }
         let parameters = GenerationParameters(request: request, scheduler: try pipeline.schedulerKind(for: request), image: image,
-                                              model: URL(fileURLWithPath: model).lastPathComponent,
-                                              loras: loraInfos)
+                                              model: source.name, vae: source.vae?.name, loras: loraInfos)
         try OutputFile.write(parameters.png(of: image), to: output)
     }
 

@@ -16,8 +16,14 @@ struct InspectCommand: ParsableCommand {
             """
     )
 
-    @Argument(help: "A diffusers model folder.")
+    @Argument(help: "A diffusers model folder or a single .safetensors checkpoint (LDM / AUTOMATIC1111 layout).")
     var model: String
+
+    @Option(help: "For a single checkpoint: the diffusers folder whose configs, tokenizer and scheduler it uses (as sweep generate --config).")
+    var config: String?
+
+    @Option(help: "A replacement VAE (folder or .safetensors), as sweep generate --vae.")
+    var vae: String?
 
     @Option(name: .customLong("lora"), help: "A LoRA to check against the model, as PATH or PATH:SCALE; repeatable.")
     var loras: [String] = []
@@ -27,7 +33,7 @@ struct InspectCommand: ParsableCommand {
 
     func run() throws {
         let loras = try self.loras.map { argument throws(LoRAError) in try LoRA(argument: argument) }
-        let inspection = ModelInspection(path: model, loras: loras)
+        let inspection = ModelInspection(path: model, config: config, vae: vae, loras: loras)
         if json {
             let encoder = JSONEncoder()
             encoder.outputFormatting = [.prettyPrinted, .sortedKeys, .withoutEscapingSlashes]

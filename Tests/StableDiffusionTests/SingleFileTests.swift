@@ -154,3 +154,56 @@ struct SingleFileCase: Decodable, CustomStringConvertible, Sendable {
         #expect(throws: WeightsError.self) { try file.tensor("qkv", part: 0, of: 4) }
     }
 }
+
+/// Telling SD 1.x from 2.x in a lone file, as diffusers' `infer_diffusers_model_type` does, on
+/// files holding only the tensors detection reads (zeros; no weights are loaded).
+@Suite struct ArchitectureDetectionTests {
+    static let crossAttentionKey = "model.diffusion_model.input_blocks.1.1.transformer_blocks.0.attn2.to_k.weight"
+    static let projectionKey = "model.diffusion_model.input_blocks.1.1.proj_in.weight"
+
+    /// A file of F16 zeros with these names and shapes.
+    static func file(_ tensors: [(String, [Int])]) throws -> String {
+        var offset = 0
+        let entries = tensors.map { name, shape in
+            let bytes = shape.reduce(2, *)
+            defer { offset += bytes }
+            return "\"\(name)\":{\"dtype\":\"F16\",\"shape\":\(shape),\"data_offsets\":[\(offset),\(offset + bytes)]}"
+        }
+        return try SafeTensorsBuilder("{" + entries.joined(separator: ",") + "}", data: Array(repeating: 0, count: offset))
+            .write(named: "model.safetensors")
+    }
+
+    static func checkpoint(context: Int, textPrefix: String, projection: [Int]) throws -> String {
+        try file([(crossAttentionKey, [320, context]), (projectionKey, projection), ("first_stage_model.decoder.conv_in.bias", [512]),
+                  (textPrefix + "x", [1])])
+    }
+
+    @Test func sd1FileGetsSD15ConfigsAndTheShippedTokenizer() throws {
+        let source = try ModelSource(model: Self.checkpoint(context: 768, textPrefix: LDMLayout.clipPrefix, projection: [320, 320, 1, 1]))
+        guard case .published(.sd1) = source.configs else { Issue.record("\(source.configs)"); return }
+        #expect(try !source.unetConfig().useLinearProjection)
+        let description = try ModelDescription(source: source)
+        #expect(description.nativeImageSize == 512 && description.ownScheduler == .pndm)
+        let tokenizer = try source.tokenizer()
+        #expect(tokenizer.encode("a cat!").prefix(6) == [49406, 320, 2368, 256, 49407, 49407])
+    }
+
+    @Test func sd2FileIsVPredictionUnlessOverridden() throws {
+        let path = try Self.checkpoint(context: 1024, textPrefix: LDMLayout.openCLIPPrefix, projection: [320, 320])
+        let source = try ModelSource(model: path)
+        guard case .published(.sd2) = source.configs else { Issue.record("\(source.configs)"); return }
+        #expect(try source.unetConfig().useLinearProjection)
+        let description = try ModelDescription(source: source)
+        #expect(description.nativeImageSize == 768 && description.ownScheduler == .ddim)
+        #expect(try source.tokenizer().encode("a cat!").prefix(6) == [49406, 320, 2368, 0, 49407, 0])
+        #expect(try source.schedulerConfig().predictionType == "v_prediction")
+        #expect(try ModelSource(model: path, predictionType: "epsilon").schedulerConfig().predictionType == "epsilon")
+    }
+
+    @Test func aWidthOrTextEncoderOfNoKnownFamilyIsNamed() throws {
+        let path = try Self.checkpoint(context: 1024, textPrefix: LDMLayout.clipPrefix, projection: [320, 320])
+        let error = try #require(throws: ModelError.self) { try ModelSource(model: path) }
+        #expect(error.description == "\(path): not a Stable Diffusion 1.x/2.x checkpoint: a CLIP text encoder and cross-attention "
+            + "width 1024, not SD 1.x (CLIP, 768) or SD 2.x (OpenCLIP, 1024); give --config with the model's diffusers configs")
+    }
+}

@@ -26,13 +26,16 @@ public struct StableDiffusionModel: Sendable {
         vae = try Self.vae(source)
         schedulerConfig = try source.schedulerConfig()
         let text = textEncoder.config, latent = vae.config.latentChannels
+        let unetConfig = switch source.configs {
+        case let .folder(directory): ModelSource.path(directory, "unet/config.json")
+        case .published: source.model
+        }
         if let width = unet.config.crossAttentionDim.first(where: { $0 != text.hiddenSize }) {
-            throw .componentMismatch(source.model, "the UNet's cross_attention_dim \(width) must equal the text encoder's hidden_size \(text.hiddenSize)")
+            throw .componentMismatch(unetConfig, "cross_attention_dim \(width) must equal the text encoder's hidden_size \(text.hiddenSize)")
         }
         guard unet.config.inChannels == latent, unet.config.outChannels == latent else {
-            throw .componentMismatch(source.vae?.path ?? source.model,
-                                     "the UNet's in_channels \(unet.config.inChannels) and out_channels \(unet.config.outChannels) "
-                                         + "must equal the VAE's latent_channels \(latent)")
+            throw .componentMismatch(unetConfig, "in_channels \(unet.config.inChannels) and out_channels \(unet.config.outChannels) "
+                                         + "must equal the \(source.vae.map { "VAE \($0.path)" } ?? "VAE")'s latent_channels \(latent)")
         }
     }
 

@@ -30,7 +30,7 @@ public struct SchedulerConfig: Sendable {
         json.keys.filter { !$0.hasPrefix("_") }.map { ($0, json.jsonText($0)) }
     }
 
-    /// `prediction_type`: what the UNet predicts (`epsilon`, `v_prediction` or `sample`).
+    /// `prediction_type` as written ("epsilon" when absent, as every class defaults).
     public var predictionType: String { (try? json.string("prediction_type", default: "epsilon")) ?? "epsilon" }
 
     /// The same config with `prediction_type` replaced (`--prediction-type`).

@@ -14,10 +14,12 @@ public struct GenerationParameters: Equatable, Sendable {
     public var width: Int
     public var height: Int
     public var model: String
+    /// A replacement VAE's folder or file name; nil for the model's own.
+    public var vae: String?
     public var loras: [LoRAInfo]
 
     public init(prompt: String, negativePrompt: String, steps: Int, sampler: String, guidance: Float, seed: UInt64,
-                width: Int, height: Int, model: String, loras: [LoRAInfo] = []) {
+                width: Int, height: Int, model: String, vae: String? = nil, loras: [LoRAInfo] = []) {
         self.prompt = prompt
         self.negativePrompt = negativePrompt
         self.steps = steps
@@ -27,14 +29,16 @@ public struct GenerationParameters: Equatable, Sendable {
         self.width = width
         self.height = height
         self.model = model
+        self.vae = vae
         self.loras = loras
     }
 
     /// What a request made, with the sampler that ran and the image's own size.
-    public init(request: GenerationRequest, scheduler: SchedulerKind, image: RGBImage, model: String, loras: [LoRAInfo] = []) {
+    public init(request: GenerationRequest, scheduler: SchedulerKind, image: RGBImage, model: String, vae: String? = nil,
+                loras: [LoRAInfo] = []) {
         self.init(prompt: request.prompt, negativePrompt: request.negativePrompt, steps: request.steps,
                   sampler: scheduler.samplerName, guidance: request.guidance, seed: request.seed,
-                  width: image.width, height: image.height, model: model, loras: loras)
+                  width: image.width, height: image.height, model: model, vae: vae, loras: loras)
     }
 
     /// Prompt line(s); `Negative prompt: …` when there is one; then the settings line. LoRAs as
@@ -44,7 +48,7 @@ public struct GenerationParameters: Equatable, Sendable {
         var lines = [prompt]
         if !negativePrompt.isEmpty { lines.append("Negative prompt: " + negativePrompt) }
         var settings = "Steps: \(steps), Sampler: \(sampler), CFG scale: \(Self.format(guidance: guidance)), Seed: \(seed), "
-            + "Size: \(width)x\(height), Model: \(model)"
+            + "Size: \(width)x\(height), Model: \(model)" + (vae.map { ", VAE: \($0)" } ?? "")
         if !loras.isEmpty {
             settings += ", Lora hashes: \"\(loras.map { "\($0.name): \($0.hash)" }.joined(separator: ", "))\""
                 + ", Lora: \"\(loras.map(\.label).joined(separator: ", "))\""

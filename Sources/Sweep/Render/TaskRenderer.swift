@@ -10,6 +10,7 @@ public final class TaskRenderer {
     let modelName: String
     private var loras: [LoRA] = []
     private var loraInfos: [LoRAInfo] = []
+    let vaeName: String?
     /// Tasks arrive grouped by prompt, so a small cache catches nearly every reuse while a
     /// dataset of thousands of prompts does not keep thousands of encodings.
     private var encodings: [String: Tensor] = [:]
@@ -19,13 +20,14 @@ public final class TaskRenderer {
     public init(job: Job) throws(RenderError) {
         self.job = job
         modelName = job.modelName
+        vaeName = job.vaeName
         loras = job.loraSets.first ?? []
         (pipeline, loraInfos) = try Self.load(job, loras: loras)
     }
 
     private static func load(_ job: Job, loras: [LoRA]) throws(RenderError) -> (TextToImagePipeline, [LoRAInfo]) {
         let pipeline: TextToImagePipeline
-        do { pipeline = try TextToImagePipeline(model: StableDiffusionModel(directory: job.model, loras: loras)) } catch { throw .model(error) }
+        do { pipeline = try TextToImagePipeline(model: StableDiffusionModel(source: job.modelSource(), loras: loras)) } catch { throw .model(error) }
         do { return (pipeline, try loras.map { lora throws(LoRAError) in try LoRAInfo(lora) }) } catch { throw .model(.lora(error)) }
     }
 
@@ -50,7 +52,8 @@ public final class TaskRenderer {
             let negative = request.guidance > 1 ? try encoding(of: request.negativePrompt) : nil
             image = try pipeline.generate(request, prompt: prompt, negativePrompt: negative, progress: progress)
         } catch { throw .pipeline(task: task.id, error) }
-        let parameters = GenerationParameters(request: request, scheduler: task.scheduler, image: image, model: modelName, loras: loraInfos)
+        let parameters = GenerationParameters(request: request, scheduler: task.scheduler, image: image, model: modelName, vae: vaeName,
+                                              loras: loraInfos)
         do { return (try parameters.png(of: image), Date().timeIntervalSince(start)) } catch { throw .png(task: task.id, error) }
     }
 

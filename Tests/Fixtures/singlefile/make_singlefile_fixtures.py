@@ -36,6 +36,7 @@ Writes, beside this script (rewritten on each run):
 Run from the repository root after Tests/Fixtures/models/make_model_fixtures.py, with its venv:
     /opt/torchenv/bin/python Tests/Fixtures/singlefile/make_singlefile_fixtures.py
 """
+import importlib.util
 import json
 import pathlib
 import shutil
@@ -43,57 +44,35 @@ import tempfile
 
 import numpy as np
 import torch
-from diffusers import (AutoencoderKL, DDIMScheduler, EulerAncestralDiscreteScheduler, PNDMScheduler,
-                       StableDiffusionPipeline, UNet2DConditionModel)
+from diffusers import AutoencoderKL, DDIMScheduler, EulerAncestralDiscreteScheduler, PNDMScheduler, StableDiffusionPipeline
 from diffusers.utils import logging as diffusers_logging
 from safetensors import safe_open
 from safetensors.torch import save_file
-from transformers import CLIPTextConfig, CLIPTextModel, CLIPTokenizer
+from transformers import CLIPTokenizer
 from transformers.utils import logging as transformers_logging
 
 HERE = pathlib.Path(__file__).resolve().parent
 MODELS = HERE.parent / "models"
-PERTURBATION = 0.05
+# The tiny models are built by the same functions as Tests/Fixtures/models', narrower.
+_spec = importlib.util.spec_from_file_location("make_model_fixtures", MODELS / "make_model_fixtures.py")
+models = importlib.util.module_from_spec(_spec)
+_spec.loader.exec_module(models)
 
 diffusers_logging.set_verbosity_error()
 diffusers_logging.disable_progress_bar()
 transformers_logging.set_verbosity_error()
 
 
-def perturb(model):
-    with torch.no_grad():
-        for p in model.parameters():
-            p.add_(PERTURBATION * torch.randn_like(p))
-    return model.eval()
+def tiny_text_encoder(seed, hidden_act, pad_token_id):
+    return models.text_encoder(seed, hidden_act, 2, pad_token_id, hidden=8, intermediate=13, heads=2)
 
 
-# ---------------------------------------------------------------------------------------------
-# Tiny models
-# ---------------------------------------------------------------------------------------------
-
-def text_encoder(seed, hidden_act, pad_token_id):
-    torch.manual_seed(seed)
-    config = CLIPTextConfig(vocab_size=49408, hidden_size=8, intermediate_size=13, num_hidden_layers=2,
-                            num_attention_heads=2, max_position_embeddings=77, hidden_act=hidden_act,
-                            bos_token_id=49406, eos_token_id=49407, pad_token_id=pad_token_id, projection_dim=8)
-    return perturb(CLIPTextModel(config))
+def tiny_unet(seed, **variant):
+    return models.unet(seed, channels=(8, 16, 16), context=8, groups=4, sample_size=8, **variant)
 
 
-def unet(seed, **variant):
-    torch.manual_seed(seed)
-    return perturb(UNet2DConditionModel(
-        sample_size=8, in_channels=4, out_channels=4, block_out_channels=(8, 16, 16), layers_per_block=2,
-        down_block_types=("CrossAttnDownBlock2D", "CrossAttnDownBlock2D", "DownBlock2D"),
-        up_block_types=("UpBlock2D", "CrossAttnUpBlock2D", "CrossAttnUpBlock2D"),
-        cross_attention_dim=8, norm_num_groups=4, **variant))
-
-
-def vae(seed):
-    torch.manual_seed(seed)
-    return perturb(AutoencoderKL(
-        block_out_channels=(8, 16), down_block_types=("DownEncoderBlock2D",) * 2,
-        up_block_types=("UpDecoderBlock2D",) * 2, latent_channels=4, layers_per_block=1,
-        norm_num_groups=4, sample_size=16))
+def tiny_vae(seed):
+    return models.vae(seed, channels=(8, 16), groups=4, sample_size=16)
 
 
 def pipeline(name):
@@ -101,16 +80,12 @@ def pipeline(name):
         tokenizer = CLIPTokenizer.from_pretrained(MODELS / "sd1-tiny" / "tokenizer")
         scheduler = PNDMScheduler(beta_start=0.00085, beta_end=0.012, beta_schedule="scaled_linear",
                                   skip_prk_steps=True, set_alpha_to_one=False, steps_offset=1)
-        return StableDiffusionPipeline(vae=vae(11), text_encoder=text_encoder(12, "quick_gelu", 1), tokenizer=tokenizer,
-                                       unet=unet(13), scheduler=scheduler, safety_checker=None,
-                                       feature_extractor=None, requires_safety_checker=False)
+        return models.pipeline(tokenizer, tiny_text_encoder(12, "quick_gelu", 1), tiny_unet(13), tiny_vae(11), scheduler)
     tokenizer = CLIPTokenizer.from_pretrained(MODELS / "sd2-tiny" / "tokenizer")
     scheduler = DDIMScheduler(beta_start=0.00085, beta_end=0.012, beta_schedule="scaled_linear", clip_sample=False,
                               set_alpha_to_one=False, steps_offset=1, prediction_type="v_prediction")
-    return StableDiffusionPipeline(
-        vae=vae(21), text_encoder=text_encoder(22, "gelu", 0), tokenizer=tokenizer,
-        unet=unet(23, attention_head_dim=(2, 4, 4), use_linear_projection=True, upcast_attention=True),
-        scheduler=scheduler, safety_checker=None, feature_extractor=None, requires_safety_checker=False)
+    unet_model = tiny_unet(23, attention_head_dim=(2, 4, 4), use_linear_projection=True, upcast_attention=True)
+    return models.pipeline(tokenizer, tiny_text_encoder(22, "gelu", 0), unet_model, tiny_vae(21), scheduler)
 
 
 # ---------------------------------------------------------------------------------------------
@@ -309,7 +284,7 @@ def render(spec, pipes):
     if key not in pipes:
         extra = {"vae": AutoencoderKL.from_pretrained(HERE / spec["vae"])} if spec["vae"] else {}
         pipe = StableDiffusionPipeline.from_single_file(str(HERE / f"{spec['model']}.safetensors"),
-                                                        config=str(HERE / spec["config"]), torch_dtype=torch.float32, **extra)
+                                                        config=str(HERE / spec["config"]), dtype=torch.float32, **extra)
         pipe.set_progress_bar_config(disable=True)
         pipes[key] = pipe
     pipe = pipes[key]
@@ -325,7 +300,7 @@ def render(spec, pipes):
 
 def check_round_trip(pipe, path, config):
     """diffusers reads our LDM file back into exactly the weights it was made from (after rounding)."""
-    loaded = StableDiffusionPipeline.from_single_file(str(path), config=str(config), torch_dtype=torch.float32)
+    loaded = StableDiffusionPipeline.from_single_file(str(path), config=str(config), dtype=torch.float32)
     for part in ("unet", "vae", "text_encoder"):
         want, got = getattr(pipe, part).state_dict(), getattr(loaded, part).state_dict()
         for key, value in want.items():
@@ -348,7 +323,7 @@ def main():
         save_file(single_file(pipe, name), HERE / f"{name}.safetensors")
         check_round_trip(pipe, HERE / f"{name}.safetensors", folder)
 
-    swap = vae(31).to(torch.float16).to(torch.float32)
+    swap = tiny_vae(31).to(torch.float16).to(torch.float32)
     swap.save_pretrained(HERE / "vae-swap", variant=None)
     folder_state = safe_open(HERE / "vae-swap" / "diffusion_pytorch_model.safetensors", "pt")
     save_file({k: folder_state.get_tensor(k).half() for k in folder_state.keys()},
@@ -381,7 +356,7 @@ def main():
     # The VAE as a lone LDM file gives the same image as the folder.
     spec = dict(CASES[2], name="sd1.vae-swap-file")
     file_pipe = StableDiffusionPipeline.from_single_file(
-        str(HERE / "sd1.safetensors"), config=str(HERE / "sd1-config"), torch_dtype=torch.float32,
+        str(HERE / "sd1.safetensors"), config=str(HERE / "sd1-config"), dtype=torch.float32,
         vae=AutoencoderKL.from_single_file(str(HERE / "vae-swap.safetensors"), config=str(HERE / "vae-swap")))
     file_pipe.set_progress_bar_config(disable=True)
     assert torch.equal(render(spec, {("sd1", "vae-swap"): file_pipe}), images["sd1.vae-swap"])
