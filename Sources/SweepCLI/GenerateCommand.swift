@@ -21,9 +21,7 @@ struct GenerateCommand: ParsableCommand {
 
     @OptionGroup var modelOptions: ModelOptions
 
-    @Option(name: .customLong("lora"),
-            help: "A LoRA .safetensors (kohya/A1111 or diffusers/PEFT) merged into the UNet and text encoder, as PATH or PATH:SCALE (default scale 1); repeatable.")
-    var loras: [String] = []
+    @OptionGroup var loraOptions: LoRAOptions
 
     @Option(help: "What to draw.")
     var prompt: String
@@ -64,7 +62,7 @@ struct GenerateCommand: ParsableCommand {
         try checkOutput()
         if let threads { Threads.set(threads) }
         let source = try modelOptions.source()
-        let loras = try self.loras.map { argument throws(LoRAError) in try LoRA(argument: argument) }
+        let loras = try loraOptions.loras()
         let pipeline = try TextToImagePipeline(model: StableDiffusionModel(source: source, loras: loras))
         let loraInfos = try loras.map { lora throws(LoRAError) in try LoRAInfo(lora) }
         let image = try pipeline.generate(request) { progress in

@@ -25,14 +25,13 @@ struct InspectCommand: ParsableCommand {
     @Option(help: "A replacement VAE (folder or .safetensors), as sweep generate --vae.")
     var vae: String?
 
-    @Option(name: .customLong("lora"), help: "A LoRA to check against the model, as PATH or PATH:SCALE; repeatable.")
-    var loras: [String] = []
+    @OptionGroup var loraOptions: LoRAOptions
 
     @Flag(help: "Print one JSON object instead of text.")
     var json = false
 
     func run() throws {
-        let loras = try self.loras.map { argument throws(LoRAError) in try LoRA(argument: argument) }
+        let loras = try loraOptions.loras()
         let inspection = ModelInspection(path: model, config: config, vae: vae, loras: loras)
         if json {
             let encoder = JSONEncoder()
