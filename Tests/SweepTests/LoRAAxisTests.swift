@@ -46,6 +46,9 @@ import Testing
         #expect(notLoRA.first?.message.contains("not a LoRA") == true)
         let badScale = try fixture.problems(manifest("[{path: LORAS/kohya.safetensors, scale: [0.5, strong]}]"))
         #expect(badScale.first?.message == "lora scale 'strong': expected a number")
+        let unmatched = try fixture.problems(manifest("[{path: LORAS/unmatched.safetensors}]"))
+        #expect(unmatched.count == 1 && unmatched[0].line == 4 && unmatched[0].message.hasSuffix(
+            "LoRA key 'lora_unet_down_blocks_9_attentions_0_proj_in.lora_down.weight' matches nothing in the model's unet"))
         let unknown = try fixture.problems(manifest("[{path: LORAS/kohya.safetensors, weight: 1}]"))
         #expect(unknown.first?.message.hasPrefix("unknown lora key 'weight'") == true)
     }

@@ -95,6 +95,14 @@ public struct StableDiffusionModel: Sendable {
         return try load { () throws(WeightsError) in try UNet2DConditionModel(config: config, parameters: Parameters(weights)) }
     }
 
+    /// Matches `loras` against the model's stored tensors from the headers alone, so a LoRA that
+    /// does not fit is reported before anything loads.
+    public static func check(_ loras: [LoRA], against source: ModelSource) throws(ModelError) {
+        let files = try open(loras)
+        _ = try merged(source.textEncoderWeights(), .textEncoder, files)
+        _ = try merged(source.unetWeights(source.unetConfig()), .unet, files)
+    }
+
     /// The weights with `loras` merged in; without LoRAs, the weights themselves.
     private static func merged(_ weights: any ParameterSource, _ component: LoRAFile.Component,
                                _ loras: LoRAFiles) throws(ModelError) -> any ParameterSource {

@@ -76,6 +76,11 @@ public struct ManifestReader {
         } ?? 0
         checkPromptReplace(promptReplace, prompts: prompts, node: entries["prompt_replace"])
         let loras = values.list(entries["loras"], key: "loras", default: []) { node in readLoRA(node) }
+        if let model, !loras.isEmpty, description != nil {
+            do {
+                try StableDiffusionModel.check(loras.map { LoRA(path: $0.path) }, against: ModelSource(model: model, config: config, vae: vae))
+            } catch { values.report(entries["loras"], error.description) }
+        }
 
         var job = Job(name: name, model: model ?? "", config: config, vae: vae, prompts: prompts, promptsFile: promptsFile, negativePrompt: negativePrompt, seeds: seeds,
                       guidance: guidance, steps: steps, schedulers: schedulers, sizes: sizes, promptReplace: promptReplace,
