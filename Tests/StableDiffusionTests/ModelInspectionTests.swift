@@ -61,6 +61,8 @@ import Testing
                                          to: unet.appendingPathComponent("diffusion_pytorch_model.bin"))
         let pickled = ModelInspection(path: folder.path)
         #expect(!pickled.renderable && pickled.problems.contains { $0.contains("diffusion_pytorch_model.bin: a PyTorch pickle") })
+        // The other parts are still described.
+        #expect(pickled.components.first { $0.name == "vae" }?.parameters == 658_375 && pickled.tokenLimit == 77)
 
         let index = folder.appendingPathComponent("model_index.json")
         var object = try #require(try JSONSerialization.jsonObject(with: Data(contentsOf: index)) as? [String: Any])

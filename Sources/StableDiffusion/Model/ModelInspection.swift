@@ -80,23 +80,30 @@ public struct ModelInspection: Encodable, Sendable {
             family = family ?? (try? checkpoint.architecture()).map { $0 == .sd1 ? "SD 1.x" : "SD 2.x" }
         }
         var listings: [LoRAFile.Component: [String: StoredTensor]] = [:]
+        // Each part on its own, so one unreadable part still leaves the others described.
         do {
             let text = try source.textEncoderConfig(), unet = try source.unetConfig(), vae = try source.vaeConfig()
             family = family ?? Self.familyName(textWidth: text.hiddenSize)
             vaeScaleFactor = vae.scaleFactor
             nativeSize = unet.sampleSize * vae.scaleFactor
-            // SD 2.x checkpoints hold one OpenCLIP block more than the encoder runs (diffusers drops it too).
-            listings[.textEncoder] = count("text_encoder", "CLIPTextModel", try source.textEncoderWeights()) { name in
-                Self.layerIndex(name).map { $0 < text.layers } ?? true
-            }
-            listings[.unet] = count("unet", "UNet2DConditionModel", try source.unetWeights(unet))
-            _ = count("vae", "AutoencoderKL", try source.vaeWeights(vae))
             if let width = unet.crossAttentionDim.first(where: { $0 != text.hiddenSize }) {
                 problems.append("the UNet's cross_attention_dim \(width) must equal the text encoder's hidden_size \(text.hiddenSize)")
             }
+            // SD 2.x checkpoints hold one OpenCLIP block more than the encoder runs (diffusers drops it too).
+            do {
+                listings[.textEncoder] = count("text_encoder", "CLIPTextModel", try source.textEncoderWeights()) { name in
+                    Self.layerIndex(name).map { $0 < text.layers } ?? true
+                }
+            } catch { problems.append(error.description) }
+            do { listings[.unet] = count("unet", "UNet2DConditionModel", try source.unetWeights(unet)) } catch { problems.append(error.description) }
+            do { _ = count("vae", "AutoencoderKL", try source.vaeWeights(vae)) } catch { problems.append(error.description) }
+        } catch { problems.append(error.description) }
+        do {
             let tokenizer = try source.tokenizer()
             tokenLimit = tokenizer.maxLength
             describe("tokenizer", "CLIPTokenizer", note: "\(tokenizer.vocabularySize) tokens, pad id \(tokenizer.padID)")
+        } catch { problems.append(error.description) }
+        do {
             let scheduler = try source.schedulerConfig()
             self.scheduler = scheduler.className
             predictionType = scheduler.predictionType
