@@ -10,7 +10,8 @@ struct GenerateCommand: ParsableCommand {
         commandName: "generate",
         abstract: "Render one prompt to a PNG with a Stable Diffusion 1.x/2.x model folder or checkpoint file.",
         discussion: """
-            Gives the image diffusers' StableDiffusionPipeline gives for the same model folder, \
+            Gives the image diffusers' StableDiffusionPipeline gives for the same model folder (or \
+            from_single_file for the same checkpoint file and --config), \
             prompt, negative prompt, seed (torch.Generator().manual_seed(seed)), steps, guidance, \
             scheduler and size. The PNG carries the settings as AUTOMATIC1111 "parameters" text. \
             Progress (step, s/step, time left) goes to stderr.

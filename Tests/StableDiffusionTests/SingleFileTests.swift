@@ -207,3 +207,21 @@ struct SingleFileCase: Decodable, CustomStringConvertible, Sendable {
             + "width 1024, not SD 1.x (CLIP, 768) or SD 2.x (OpenCLIP, 1024); give --config with the model's diffusers configs")
     }
 }
+
+extension SingleFileTests {
+    @Test func configWithMoreLayersThanTheFileNamesTheMissingParameter() throws {
+        let folder = try temporaryFolder()
+        for part in ["model_index.json", "scheduler", "text_encoder", "tokenizer", "vae"] {
+            try FileManager.default.createSymbolicLink(at: folder.appendingPathComponent(part),
+                                                       withDestinationURL: URL(fileURLWithPath: SingleFileCase.path("sd1-config/" + part)))
+        }
+        try FileManager.default.createDirectory(at: folder.appendingPathComponent("unet"), withIntermediateDirectories: true)
+        let config = try String(contentsOfFile: SingleFileCase.path("sd1-config/unet/config.json"), encoding: .utf8)
+            .replacingOccurrences(of: "\"layers_per_block\": 2", with: "\"layers_per_block\": 3")
+        try config.write(to: folder.appendingPathComponent("unet/config.json"), atomically: true, encoding: .utf8)
+        let source = try ModelSource(model: SingleFileCase.path("sd1.safetensors"), config: folder.path)
+        let error = try #require(throws: ModelError.self) { try StableDiffusionModel(source: source) }
+        #expect(error.description == "\(SingleFileCase.path("sd1.safetensors")): no tensor for the UNet's down_blocks.0.resnets.2.norm1.weight, "
+            + "which its config asks for (a config of another architecture?)")
+    }
+}

@@ -22,7 +22,7 @@ public struct ModelSource: Sendable {
     static let predictionTypes = ["epsilon", "v_prediction"]
 
     public init(model: String, config: String? = nil, vae: String? = nil, predictionType: String? = nil) throws(ModelError) {
-        try PickleFile.refuse(model, folder: false)
+        try PickleFile.refuse(model)
         var isFolder: ObjCBool = false
         guard FileManager.default.fileExists(atPath: model, isDirectory: &isFolder) else { throw .notFound(path: model) }
         if let predictionType, !Self.predictionTypes.contains(predictionType) {
@@ -47,6 +47,15 @@ public struct ModelSource: Sendable {
         } else {
             configs = .published(try checkpoint.architecture())
         }
+    }
+
+    /// Component folders read one at a time, without the model_index.json a whole model needs.
+    init(componentsIn folder: String) {
+        model = folder
+        configs = .folder(folder)
+        checkpoint = nil
+        vae = nil
+        predictionType = nil
     }
 
     /// The model's name in PNG metadata and the CSV: its folder or file name.

@@ -7,8 +7,9 @@ enum PickleFile {
 
     static func isPickle(_ path: String) -> Bool { extensions.contains(URL(fileURLWithPath: path).pathExtension.lowercased()) }
 
-    static func refuse(_ path: String, folder: Bool) throws(ModelError) {
+    /// Refuses `--model` or `--vae` named like a pickle (a folder's *.bin weights are refused where they are looked for).
+    static func refuse(_ path: String) throws(ModelError) {
         guard isPickle(path) else { return }
-        throw .weights(.pickle(file: path, inFolder: folder))
+        throw .weights(.pickle(file: path, inFolder: false))
     }
 }

@@ -64,15 +64,15 @@ public struct StableDiffusionModel: Sendable {
     }
 
     public static func textEncoder(_ directory: String) throws(ModelError) -> CLIPTextModel {
-        try textEncoder(ModelSource(model: directory))
+        try textEncoder(ModelSource(componentsIn: directory))
     }
 
     public static func unet(_ directory: String) throws(ModelError) -> UNet2DConditionModel {
-        try unet(ModelSource(model: directory))
+        try unet(ModelSource(componentsIn: directory))
     }
 
     public static func vae(_ directory: String) throws(ModelError) -> AutoencoderKL {
-        try vae(ModelSource(model: directory))
+        try vae(ModelSource(componentsIn: directory))
     }
 
     public typealias LoRAFiles = [(file: LoRAFile, scale: Float)]

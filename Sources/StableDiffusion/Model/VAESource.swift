@@ -8,7 +8,7 @@ public struct VAESource: Sendable {
     public let isFolder: Bool
 
     public init(path: String) throws(ModelError) {
-        try PickleFile.refuse(path, folder: false)
+        try PickleFile.refuse(path)
         var folder: ObjCBool = false
         guard FileManager.default.fileExists(atPath: path, isDirectory: &folder) else { throw .notFound(path: path) }
         guard folder.boolValue || path.hasSuffix(".safetensors") else { throw .notAModel(path: path) }

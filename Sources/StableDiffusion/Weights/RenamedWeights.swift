@@ -34,7 +34,7 @@ public struct RenamedWeights: ListedParameterSource {
 
     public func tensor(_ name: String, shape: [Int]) throws(WeightsError) -> Tensor {
         guard let stored = table[name] else {
-            throw .missingTensor(file: file.path, tensor: "the \(component)'s \(name) (no tensor of the file maps to it)")
+            throw .unmapped(file: file.path, component: component, tensor: name)
         }
         guard let entry = file.entries[stored.name] else { throw .missingTensor(file: file.path, tensor: stored.name) }
         let storedShape = [entry.shape.first.map { $0 / stored.parts } ?? 0] + entry.shape.dropFirst()

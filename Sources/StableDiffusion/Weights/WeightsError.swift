@@ -18,6 +18,8 @@ public enum WeightsError: Error, CustomStringConvertible, Equatable {
     case badIndex(file: String, reason: String)
     /// A PyTorch pickle, refused unopened: a lone file, or the only weights of a diffusers folder.
     case pickle(file: String, inFolder: Bool)
+    /// A single checkpoint with no tensor for a parameter the config asks for (by its diffusers name).
+    case unmapped(file: String, component: String, tensor: String)
 
     public var description: String {
         switch self {
@@ -49,6 +51,8 @@ public enum WeightsError: Error, CustomStringConvertible, Equatable {
             return "\(directory): no safetensors weights found (expected \(expected))"
         case let .badIndex(file, reason):
             return "\(file): \(reason)"
+        case let .unmapped(file, component, tensor):
+            return "\(file): no tensor for the \(component)'s \(tensor), which its config asks for (a config of another architecture?)"
         case let .pickle(file, inFolder):
             let conversion = inFolder
                 ? "python -c \"from diffusers import StableDiffusionPipeline as P; P.from_pretrained('MODEL_DIR').save_pretrained('NEW_DIR')\""
