@@ -102,7 +102,7 @@ struct RenderCommand: ParsableCommand {
         let grids = try job.grid.map { _ in try GridRenderer(fonts: LabelFonts.system()) }
         let cache = FileHashCache.userCache()
         var announced = false
-        let model = try ModelIdentity(model: job.model, config: job.config, vae: job.vae, cache: cache) { _ in
+        let model = try ModelIdentity(model: job.model, config: job.config, vae: job.vae, loras: job.loras.map(\.path), cache: cache) { _ in
             if !announced { log("hashing the model's files (once; the hashes are kept in \(cache.path ?? "memory only"))") }
             announced = true
         }

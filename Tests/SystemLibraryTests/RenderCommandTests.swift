@@ -33,7 +33,10 @@ import Testing
                   relative != "journal" else { continue }
             var data = try Data(contentsOf: URL(fileURLWithPath: out + "/" + relative))
             if relative.hasSuffix(".csv") {
-                let rows = try CSV.parse(String(decoding: data, as: UTF8.self)).map { Array($0.fields.prefix(13)) }
+                // Without the columns that describe the run (seconds, rank, host).
+                let records = try CSV.parse(String(decoding: data, as: UTF8.self))
+                let kept = (records.first?.fields ?? []).indices.filter { !["seconds", "rank", "host"].contains(records[0].fields[$0]) }
+                let rows = records.map { record in kept.map { $0 < record.fields.count ? record.fields[$0] : "" } }
                 data = Data(CSV.file(rows).utf8)
             }
             files[relative] = data

@@ -6,8 +6,9 @@ import Yams
 /// before anything renders. Paths in the manifest are relative to its folder.
 public struct ManifestReader {
     public static let keys = ["name", "model", "config", "vae", "prompts", "prompts_file", "negative_prompt", "seeds", "seeds_per_prompt",
-                              "seed", "guidance", "steps", "scheduler", "size", "prompt_replace", "eta", "grid"]
+                              "seed", "guidance", "steps", "scheduler", "size", "prompt_replace", "eta", "grid", "loras"]
     static let gridKeys = ["rows", "columns", "margin", "max_pixels"]
+    static let loraKeys = ["path", "scale"]
 
     let folder: URL
     let values: ManifestValues
@@ -75,10 +76,16 @@ public struct ManifestReader {
         } ?? 0
         checkPromptReplace(promptReplace, prompts: prompts, node: entries["prompt_replace"])
         checkEta(eta, schedulers: schedulers, node: entries["eta"])
+        let loras = values.list(entries["loras"], key: "loras", default: []) { node in readLoRA(node) }
+        if let model, !loras.isEmpty, description != nil {
+            do {
+                try StableDiffusionModel.check(loras.map { LoRA(path: $0.path) }, against: ModelSource(model: model, config: config, vae: vae))
+            } catch { values.report(entries["loras"], error.description) }
+        }
 
         var job = Job(name: name, model: model ?? "", config: config, vae: vae, prompts: prompts, promptsFile: promptsFile, negativePrompt: negativePrompt, seeds: seeds,
                       guidance: guidance, steps: steps, schedulers: schedulers, sizes: sizes, promptReplace: promptReplace,
-                      eta: eta, grid: nil)
+                      eta: eta, loras: loras, grid: nil)
         job.grid = readGrid(entries["grid"], job: job)
         checkIDs(job, promptLines: promptLines, promptsNode: entries["prompts_file"])
         return model == nil ? nil : job
@@ -171,6 +178,24 @@ public struct ManifestReader {
             return values.reject(node, "size \(size): width and height must be multiples of 8")
         }
         return size
+    }
+
+    /// `{path: x.safetensors, scale: 0.8}` or `scale: [0.5, 0.8, 1]`, the file read as a LoRA now.
+    private func readLoRA(_ node: Node) -> JobLoRA? {
+        guard case let .mapping(mapping) = node else {
+            return values.reject(node, "loras: expected entries such as {path: style.safetensors, scale: [0.5, 1]}")
+        }
+        let entries = values.entries(of: mapping, known: Self.loraKeys, what: "lora key")
+        guard let pathNode = entries["path"] else { return values.reject(node, "loras: an entry without 'path'") }
+        guard let path = values.string(pathNode, key: "lora path") else { return nil }
+        let url = URL(fileURLWithPath: path, relativeTo: folder).standardizedFileURL
+        let scales = values.list(entries["scale"], key: "lora scale", default: [1]) { node in
+            values.number(node, key: "lora scale").flatMap { $0.isFinite ? Float($0) : values.reject(node, "lora scale \($0): expected a finite number") }
+        }
+        do { _ = try LoRAFile(path: url.path) } catch {
+            return values.reject(pathNode, "lora '\(path)': \(error.description)")
+        }
+        return JobLoRA(path: url.path, scales: scales)
     }
 
     private func checkPromptReplace(_ replacements: [String], prompts: [JobPrompt], node: Node?) {

@@ -31,6 +31,11 @@ extension Job {
         ]
         if !promptReplace.isEmpty { pairs.append(("prompt_replace", Node(promptReplace.map(text)))) }
         pairs.append(("eta", Node("\(eta)")))
+        if !loras.isEmpty {
+            pairs.append(("loras", Node(loras.map { lora in
+                Node([("path", text(lora.path)), ("scale", list(lora.scales.map { "\($0)" }))] as [(Node, Node)])
+            })))
+        }
         if let grid {
             var gridPairs: [(Node, Node)] = []
             if let rows = grid.rows { gridPairs.append(("rows", Node(rows.rawValue))) }

@@ -1,4 +1,5 @@
 import Foundation
+import StableDiffusion
 
 extension Job {
     /// The tasks that render: the cartesian product of the axes in manifest order
@@ -43,7 +44,8 @@ public struct TaskSequence: Sequence {
             let kept = unique ? block.keep.lazy.filter { $0 }.count : block.seeds.count
             total = total.addingSaturating(kept.multipliedSaturating(by: unique && block.derivedIDs ? plan.uniqueInner : plan.inner))
         }
-        return total
+        // LoRA sets differ in every id, so each set repeats the same tasks.
+        return total.multipliedSaturating(by: plan.loraSets.count)
     }
 }
 
@@ -51,6 +53,8 @@ public struct TaskSequence: Sequence {
 /// which prompt blocks occur more than once.
 final class ExpansionPlan: Sendable {
     let replacements: [String]
+    /// The outermost axis: each combination of the LoRAs' scales (one empty set without LoRAs).
+    let loraSets: [[LoRA]]
     /// Per inner axis (guidance, steps, scheduler, size): whether each value is its first occurrence.
     let innerFirst: [[Bool]]
     let inner: Int
@@ -62,6 +66,7 @@ final class ExpansionPlan: Sendable {
 
     init(job: Job) {
         replacements = job.promptReplace.isEmpty ? [] : job.promptReplace
+        loraSets = job.loraSets
         innerFirst = [job.guidance.map(\.bitPattern).firstOccurrences, job.steps.firstOccurrences,
                       job.schedulers.firstOccurrences, job.sizes.map(\.description).firstOccurrences]
         inner = job.innerAxes.reduce(1) { $0.multipliedSaturating(by: $1) }
@@ -121,7 +126,8 @@ struct TaskBlockWalker {
     let sequence: TaskSequence
     private var promptIndex = 0
     private var replaceIndex = 0
-    private var ordinal = 0
+    /// Tasks of the full product walked so far.
+    private(set) var ordinal = 0
     private var promptFirstOrdinal = 0
     private var promptSeeds: [UInt64] = []
     private var emitted: [TaskBlock.Key: Set<UInt64>] = [:]
@@ -170,6 +176,9 @@ struct TaskBlockWalker {
 public struct TaskIterator: IteratorProtocol {
     private let sequence: TaskSequence
     private var walker: TaskBlockWalker
+    private var loraIndex = 0
+    /// Position of the current LoRA set's first task in the full product.
+    private var loraFirstOrdinal = 0
     private var block: TaskBlock?
     private var seedIndex = 0
     private var innerIndex = 0
@@ -183,7 +192,13 @@ public struct TaskIterator: IteratorProtocol {
         let plan = sequence.plan
         while true {
             if block == nil {
-                guard let next = walker.next() else { return nil }
+                guard let next = walker.next() else {
+                    guard loraIndex + 1 < plan.loraSets.count else { return nil }
+                    loraIndex += 1
+                    loraFirstOrdinal = loraFirstOrdinal.addingSaturating(walker.ordinal)
+                    walker = TaskBlockWalker(sequence: sequence)
+                    continue
+                }
                 block = next
                 seedIndex = 0
                 innerIndex = 0
@@ -206,13 +221,17 @@ public struct TaskIterator: IteratorProtocol {
 
     private func task(_ block: TaskBlock, seed s: Int, _ g: Int, _ st: Int, _ sc: Int, _ z: Int, ordinal: Int) -> RenderTask {
         let job = sequence.job, prompt = job.prompts[block.promptIndex], scheduler = job.schedulers[sc]
+        let loraSets = sequence.plan.loraSets
         var task = RenderTask(
-            id: "", index: ordinal, prompt: block.text, negativePrompt: prompt.negativePrompt ?? job.negativePrompt,
+            id: "", index: loraFirstOrdinal.addingSaturating(ordinal), prompt: block.text, negativePrompt: prompt.negativePrompt ?? job.negativePrompt,
             seed: block.seeds[s], steps: job.steps[st], guidance: job.guidance[g], scheduler: scheduler, size: job.sizes[z],
             eta: scheduler.usesEta ? job.eta : 0, basePrompt: prompt.text,
             coordinates: [.prompts: block.promptIndex, .promptReplace: block.replaceIndex, .seeds: s, .guidance: g, .steps: st,
-                          .scheduler: sc, .size: z])
-        if let id = prompt.id {
+                          .scheduler: sc, .size: z, .loras: loraIndex])
+        task.loras = loraSets[loraIndex]
+        if var id = prompt.id {
+            // A prompt's own id names one image per LoRA set.
+            if loraSets.count > 1 { id += "-lora\(loraIndex + 1)" }
             task.id = block.promptTaskCount == 1 ? id : "\(id)-\(ordinal - block.promptFirstOrdinal + 1)"
         } else {
             task.id = Job.derivedID(task.identity(model: job.modelName))

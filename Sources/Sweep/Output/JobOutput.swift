@@ -134,7 +134,7 @@ public final class JobOutput {
     /// Rewrites the CSV files from the journal, so reruns never repeat a row.
     public func writeManifests() throws(OutputError) {
         try write(Data(ManifestCSV.manifest(tasks: job.tasks(), entries: finished, model: job.modelName, eta: job.etaApplies,
-                                                          vae: job.vaeName).utf8),
+                                                          vae: job.vaeName, lora: !job.loras.isEmpty).utf8),
                   to: "manifest.csv")
         if job.grid == nil {
             let done = finished

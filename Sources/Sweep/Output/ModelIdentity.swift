@@ -34,13 +34,15 @@ public struct ModelIdentity: Equatable, Sendable {
         sha256 = ContentHash.hex(files.sorted { $0.key < $1.key }.map { "\($0.key)\u{0}\($0.value)\n" }.joined())
     }
 
-    /// A model with its overlays: a `--config` folder and a replacement VAE shape the pixels too,
-    /// so their files enter the hash (under `config:` and `vae:`); without overlays it is the model's own.
-    public init(model path: String, config: String?, vae: String?, cache: FileHashCache,
+    /// A model with its overlays: a `--config` folder, a replacement VAE and LoRA files shape the
+    /// pixels too, so their files enter the hash (under `config:`, `vae:` and `lora:<path>:`);
+    /// without overlays it is the model's own.
+    public init(model path: String, config: String?, vae: String?, loras: [String] = [], cache: FileHashCache,
                 hashing: (String) -> Void = { _ in }) throws(OutputError) {
         let model = try Self(model: path, cache: cache, hashing: hashing)
         var files = model.files
-        for (prefix, overlay) in [("config:", config), ("vae:", vae)] {
+        let overlays = [("config:", config), ("vae:", vae)] + loras.map { ("lora:\($0):", $0) }
+        for (prefix, overlay) in overlays {
             guard let overlay else { continue }
             for (relative, hash) in try Self(model: overlay, cache: cache, hashing: hashing).files { files[prefix + relative] = hash }
         }

@@ -1,12 +1,15 @@
+import StableDiffusion
+
 /// The tasks still to hand out, pulled from the job's task stream in manifest order. A rank
-/// asking for work gets the next task with the prompt it rendered last when one is among the
-/// next few, so its prompt-encoding cache is reused; only those few are held in memory.
+/// asking for work gets, among the next few, the next task with the LoRA set and prompt it
+/// rendered last, else the next with its LoRA set, so its loaded model and prompt-encoding
+/// cache are reused; only those few are held in memory.
 public struct TaskQueue {
     private var upcoming: AnyIterator<RenderTask>
     private var window: [RenderTask] = []
-    private var lastPrompt: [Int: String] = [:]
+    private var last: [Int: (loras: [LoRA], prompt: String)] = [:]
 
-    /// How far ahead a rank looks for its prompt; tasks sharing a prompt are neighbours in the stream.
+    /// How far ahead a rank looks; tasks sharing a LoRA set and a prompt are neighbours in the stream.
     static let lookahead = 64
 
     public init(_ tasks: some Sequence<RenderTask>) {
@@ -16,9 +19,11 @@ public struct TaskQueue {
     public mutating func next(for rank: Int) -> RenderTask? {
         while window.count < Self.lookahead, let task = upcoming.next() { window.append(task) }
         guard !window.isEmpty else { return nil }
-        let index = lastPrompt[rank].flatMap { prompt in window.firstIndex { $0.prompt == prompt } } ?? 0
+        let index = last[rank].flatMap { last in
+            window.firstIndex { $0.loras == last.loras && $0.prompt == last.prompt } ?? window.firstIndex { $0.loras == last.loras }
+        } ?? 0
         let task = window.remove(at: index)
-        lastPrompt[rank] = task.prompt
+        last[rank] = (task.loras, task.prompt)
         return task
     }
 }
