@@ -24,3 +24,13 @@ public struct RGBImage: Equatable, Sendable {
         self.pixels = pixels
     }
 }
+
+extension RGBImage {
+    /// An image from `width × height × 3` row-major bytes; the caller keeps the count right.
+    public init(width: Int, height: Int, pixels: [UInt8]) {
+        precondition(pixels.count == width * height * 3, "RGBImage: \(pixels.count) bytes for \(width)×\(height)")
+        self.width = width
+        self.height = height
+        self.pixels = pixels
+    }
+}

@@ -21,7 +21,9 @@ public struct CLIPTextModel: Sendable {
         tokenEmbedding = try p["embeddings"]["token_embedding"].tensor("weight", [config.vocabularySize, config.hiddenSize])
         positionEmbedding = try p["embeddings"]["position_embedding"].tensor("weight", [config.maxPositions, config.hiddenSize])
         layers = try (0..<config.layers).map { i throws(WeightsError) in
-            try CLIPEncoderLayer(p["encoder"]["layers"][i], config: config)
+            try CLIPEncoderLayer(p["encoder"]["layers"][i], width: config.hiddenSize, heads: config.heads,
+                                 intermediateSize: config.intermediateSize, activation: config.activation,
+                                 layerNormEps: config.layerNormEps, causal: true)
         }
         finalNorm = try LayerNorm(p["final_layer_norm"], width: config.hiddenSize, eps: config.layerNormEps)
     }
