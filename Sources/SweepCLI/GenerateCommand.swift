@@ -14,7 +14,9 @@ struct GenerateCommand: ParsableCommand {
             from_single_file for the same checkpoint file and --config), \
             prompt, negative prompt, seed (torch.Generator().manual_seed(seed)), steps, guidance, \
             scheduler and size. The PNG carries the settings as AUTOMATIC1111 "parameters" text. \
-            Progress (step, s/step, time left) goes to stderr.
+            Progress (step, s/step, time left) goes to stderr. With --safety-checker, the flag \
+            and score of diffusers' StableDiffusionSafetyChecker go to stderr too ("safety \
+            checker: nsfw false, score -0.1234"); the image is written as it is either way.
             Schedulers: \(SchedulerKind.allCases.map(\.rawValue).joined(separator: " ")). Without \
             --scheduler, the model's own (scheduler/scheduler_config.json) is used.
             """
@@ -54,6 +56,9 @@ struct GenerateCommand: ParsableCommand {
     @Option(help: "Threads for OpenBLAS and our own loops (default: all cores).")
     var threads: Int?
 
+    @Option(help: ArgumentHelp("A StableDiffusionSafetyChecker folder (config.json, model.safetensors, and feature_extractor/ inside or beside it) whose nsfw flag and score to print on stderr.", valueName: "dir"))
+    var safetyChecker: String?
+
     @Option(help: "Where to write the PNG.")
     var output: String
 
@@ -64,6 +69,7 @@ struct GenerateCommand: ParsableCommand {
         if let threads { Threads.set(threads) }
         let source = try modelOptions.source()
         let loras = try loraOptions.loras()
+        let checker = try safetyChecker.map { try SafetyChecker(directory: $0) }
         let pipeline = try TextToImagePipeline(model: StableDiffusionModel(source: source, loras: loras))
         let loraInfos = try loras.map { lora throws(LoRAError) in try LoRAInfo(lora) }
         let kind = try pipeline.schedulerKind(for: request)
@@ -74,6 +80,11 @@ struct GenerateCommand: ParsableCommand {
             let line = String(format: "step %d/%d  %.2f s/step  %.0f s left\n",
                               progress.step, progress.steps, progress.secondsPerStep, progress.secondsLeft)
             FileHandle.standardError.write(Data(line.utf8))
+        }
+        if let checker {
+            // The score is the largest concept score (cos − threshold + adjustment); see SafetyChecker.Result.
+            let (nsfw, score) = try checker.check(image)
+            FileHandle.standardError.write(Data(String(format: "safety checker: nsfw %@, score %.4f\n", "\(nsfw)", score).utf8))
         }
         let parameters = GenerationParameters(request: request, scheduler: kind, image: image,
                                               model: source.name, vae: source.vae?.name, loras: loraInfos)

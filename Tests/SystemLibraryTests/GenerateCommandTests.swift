@@ -1,4 +1,5 @@
 import Foundation
+import StableDiffusion
 import Sweep
 import Testing
 
@@ -26,11 +27,25 @@ import Testing
                 == "a café, 富士山\nNegative prompt: blurry\nSteps: 3, Sampler: Euler a, CFG scale: 7.5, Seed: 7, Size: 48x24, Model: sd1-tiny")
     }
 
+    /// The flag and score on stderr are the checker's verdict on the very image written.
+    @Test func safetyCheckerPrintsFlagAndScoreOfTheImage() async throws {
+        let output = try temporaryPNG()
+        let checker = Self.models + "/../safety/tiny-checker"
+        let run = try await SweepProcess.run(["generate", "--model", Self.models + "/sd1-tiny", "--prompt", "a cat", "--steps", "2",
+                                              "--width", "48", "--height", "32", "--safety-checker", checker, "--output", output])
+        #expect(run.status == 0, "\(run.errors)")
+        let png = try PNGImage(decoding: Data(contentsOf: URL(fileURLWithPath: output)))
+        let (nsfw, score) = try SafetyChecker(directory: checker).check(RGBImage(width: png.width, height: png.height, pixels: png.pixels))
+        #expect(run.errors.contains(String(format: "safety checker: nsfw %@, score %.4f\n", "\(nsfw)", score)), "\(run.errors)")
+    }
+
     @Test(arguments: [
         (["--scheduler", "dpm++3m"], "--scheduler dpm++3m: unknown; expected one of pndm, ddim, lms, euler, euler-a, heun, dpm++2m, dpm++2m-karras, unipc"),
         (["--width", "500"], "width 500: expected a positive multiple of 8"),
         (["--steps", "0"], "steps 0: expected at least 1"),
         (["--model", "/nonexistent/model"], "/nonexistent/model: no such file or folder"),
+        (["--safety-checker", "/nonexistent/checker"],
+         "/nonexistent/checker: no such folder; expected a StableDiffusionSafetyChecker folder (config.json, model.safetensors)"),
     ])
     func badFlagsFailWithOneLineAndNoFile(_ flags: [String], _ message: String) async throws {
         let output = try temporaryPNG()
