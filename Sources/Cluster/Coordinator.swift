@@ -15,13 +15,17 @@ public struct Coordinator {
         self.log = log
     }
 
-    public func run(progress: inout ProgressLog) throws(MPIError) {
+    /// Runs the job to its end. `recorded` hears of each result once it is written; `checkpoint`
+    /// is called between messages on this (the main) thread and may end the process (Ctrl-C).
+    public func run(recorded: (RenderResult) -> Void, checkpoint: () -> Void) throws(MPIError) {
         var queue = TaskQueue(output.pending)
         let host = mpi.processorName
         let local = LocalRenderThread(job: output.job, rank: 0, host: host)
         var hosts: [Int: String] = [0: host]
         var stopped = 0
         while true {
+            // First, before MPI can notice a worker that the same signal ended.
+            checkpoint()
             var busy = false
             while let message = try mpi.poll() {
                 busy = true
@@ -29,17 +33,20 @@ public struct Coordinator {
                 case .ready:
                     hosts[message.source] = String(decoding: message.data, as: UTF8.self)
                 case .result:
-                    guard let result = ClusterCodec.decode(RenderResult.self, from: message.data) else {
-                        fail(rank: message.source, host: hosts[message.source], "sent a result that does not decode")
+                    do { record(try ClusterCodec.decode(RenderResult.self, from: message.data), recorded) } catch {
+                        fail(rank: message.source, host: hosts[message.source], "sent a result rank 0 cannot read: \(error)")
                     }
-                    record(result, progress: &progress)
                 case .failure:
                     fail(rank: message.source, host: hosts[message.source], String(decoding: message.data, as: UTF8.self))
                 default:
                     fail(rank: message.source, host: hosts[message.source], "sent an unexpected message (tag \(message.tag))")
                 }
                 if let task = queue.next(for: message.source) {
-                    try mpi.send(ClusterCodec.encode(task), to: message.source, tag: ClusterTag.task.rawValue)
+                    let data: Data
+                    do { data = try ClusterCodec.encode(task) } catch {
+                        fail(rank: 0, host: host, "task \(task.id) for rank \(message.source): \(error)")
+                    }
+                    try mpi.send(data, to: message.source, tag: ClusterTag.task.rawValue)
                 } else {
                     try mpi.send(Data(), to: message.source, tag: ClusterTag.stop.rawValue)
                     stopped += 1
@@ -50,7 +57,7 @@ public struct Coordinator {
             for outcome in local.takeOutcomes() {
                 busy = true
                 switch outcome {
-                case let .finished(result): record(result, progress: &progress)
+                case let .finished(result): record(result, recorded)
                 case let .failed(message): fail(rank: 0, host: host, message)
                 }
             }
@@ -68,9 +75,9 @@ public struct Coordinator {
         }
     }
 
-    private func record(_ result: RenderResult, progress: inout ProgressLog) {
+    private func record(_ result: RenderResult, _ recorded: (RenderResult) -> Void) {
         do { try output.record(result) } catch { fail(rank: 0, host: mpi.processorName, error.description) }
-        log(progress.line(for: result))
+        recorded(result)
     }
 
     private func fail(rank: Int, host: String?, _ message: String) -> Never {

@@ -1,4 +1,5 @@
 import ArgumentParser
+import Cluster
 import Foundation
 import StableDiffusion
 import Sweep
@@ -49,7 +50,7 @@ struct GenerateCommand: ParsableCommand {
     @Option(help: "Image height in pixels, a multiple of 8 (default: the model's native size).")
     var height: Int?
 
-    @Option(help: "Threads for OpenBLAS and our own loops (default: all cores).")
+    @Option(help: "Threads for OpenBLAS and our own loops, 1 to the number of cores (default: all cores).")
     var threads: Int?
 
     @Option(help: "Where to write the PNG.")
@@ -59,16 +60,28 @@ struct GenerateCommand: ParsableCommand {
         let request = try makeRequest()
         try request.validate()
         try checkOutput()
+        if MPIRuntime.isLaunchedByMPI, MPIRuntime.launchRank ?? 0 == 0 {
+            FileHandle.standardError.write(Data(("warning: started by mpirun or srun: every rank renders this same image to "
+                + "\(output); use `sweep render JOB.yaml` to spread a sweep over ranks\n").utf8))
+        }
         if let threads { Threads.set(threads) }
         let pipeline = try TextToImagePipeline(model: StableDiffusionModel(directory: model))
+        let status = StatusLine(), interruption = Interruption()
+        var lastLine = Date.distantPast
         let image = try pipeline.generate(request) { progress in
-            let line = String(format: "step %d/%d  %.2f s/step  %.0f s left\n",
-                              progress.step, progress.steps, progress.secondsPerStep, progress.secondsLeft)
-            FileHandle.standardError.write(Data(line.utf8))
+            if interruption.isRequested {
+                status.print("interrupted at step \(progress.step) of \(progress.steps): nothing written")
+                Interruption.exit()
+            }
+            // Into a file: the first step, the last, and one line each 10 s between.
+            let plain = progress.step == progress.steps || Date().timeIntervalSince(lastLine) >= 10
+            if plain { lastLine = Date() }
+            status.report(progress.description, plain: plain)
         }
         let parameters = GenerationParameters(request: request, scheduler: try pipeline.schedulerKind(for: request), image: image,
                                               model: URL(fileURLWithPath: model).lastPathComponent)
         try OutputFile.write(parameters.png(of: image), to: output)
+        status.print("wrote \(output)")
     }
 
     private func makeRequest() throws -> GenerationRequest {
@@ -84,7 +97,7 @@ struct GenerateCommand: ParsableCommand {
     }
 
     private func checkOutput() throws {
-        if let threads, threads < 1 { throw GenerateError.badThreads(threads) }
+        try ThreadCount.check(threads)
         try OutputFile.checkWritable(output)
     }
 }

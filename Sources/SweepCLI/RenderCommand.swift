@@ -1,6 +1,7 @@
 import ArgumentParser
 import Cluster
 import Foundation
+import StableDiffusion
 import Sweep
 import Tensors
 
@@ -40,7 +41,7 @@ struct RenderCommand: ParsableCommand {
     var force = false
 
     func run() throws {
-        if let threads, threads < 1 { throw RenderCommandError.badThreads(threads) }
+        try ThreadCount.check(threads)
         guard MPIRuntime.isLaunchedByMPI else {
             Threads.set(threads ?? ProcessInfo.processInfo.processorCount)
             return try renderAlone()
@@ -49,46 +50,78 @@ struct RenderCommand: ParsableCommand {
         let ranksOnNode = try mpi.ranksOnThisNode()
         Threads.set(threads ?? max(1, ProcessInfo.processInfo.processorCount / ranksOnNode))
         if mpi.rank == 0 {
-            let prepared: (job: Job, grids: GridRenderer?, output: JobOutput)
-            do { prepared = try prepare() } catch {
+            let prepared: Prepared
+            let job: Data
+            do {
+                prepared = try prepare()
+                job = try ClusterCodec.encode(prepared.job)
+            } catch {
                 _ = try mpi.broadcast(Data())
                 try mpi.finish()
                 throw error
             }
-            _ = try mpi.broadcast(ClusterCodec.encode(prepared.job))
+            _ = try mpi.broadcast(job)
             var progress = start(prepared.output, ranks: mpi.size)
-            try Coordinator(mpi: mpi, output: prepared.output, log: log).run(progress: &progress)
-            try finish(prepared.output, grids: prepared.grids, progress: progress)
+            let interruption = Interruption()
+            try Coordinator(mpi: mpi, output: prepared.output, log: log).run { result in
+                log(progress.line(for: result))
+            } checkpoint: {
+                // mpirun and srun signal every rank; workers keep going until this ends the job.
+                if interruption.isRequested { interrupted(prepared.output, progress: progress) { mpi.abort(code: Interruption.exitCode) } }
+            }
+            try finish(prepared, progress: progress)
         } else {
             // An empty broadcast: rank 0 found the manifest wrong and reports it.
-            guard let job = ClusterCodec.decode(Job.self, from: try mpi.broadcast(Data())) else {
+            let data = try mpi.broadcast(Data())
+            guard !data.isEmpty else {
                 try mpi.finish()
                 throw ExitCode.failure
             }
-            try Worker(mpi: mpi, job: job).run()
+            let job: Job
+            do { job = try ClusterCodec.decode(Job.self, from: data) } catch {
+                log("Error: rank \(mpi.rank) (\(mpi.processorName)): the job from rank 0: \(error)")
+                mpi.abort(code: 1)
+            }
+            let interruption = Interruption()
+            try Worker(channel: mpi, job: job).run { interruption.isRequested }
         }
         try mpi.finish()
     }
 
     private func renderAlone() throws {
-        let (job, grids, output) = try prepare()
+        let prepared = try prepare()
+        let output = prepared.output
         var progress = start(output, ranks: 1)
-        var renderer = RankRenderer(job: job, rank: 0, host: ProcessInfo.processInfo.hostName)
+        let status = StatusLine(), interruption = Interruption()
+        var renderer = RankRenderer(job: prepared.job, rank: 0, host: ProcessInfo.processInfo.hostName)
         for task in output.pending {
-            let result = try renderer.render(task)
+            let result = try renderer.render(task) { step in
+                if interruption.isRequested { interrupted(output, progress: progress, status: status) { Interruption.exit() } }
+                status.show(progress.status(step: step))
+            }
             try output.record(result)
-            log(progress.line(for: result))
+            let line = progress.line(for: result)
+            status.report(status.isTerminal ? progress.status() : line, plain: true)
+            if interruption.isRequested { interrupted(output, progress: progress, status: status) { Interruption.exit() } }
         }
-        try finish(output, grids: grids, progress: progress)
+        try finish(prepared, progress: progress, status: status)
     }
 
+    private typealias Prepared = (job: Job, grids: GridRenderer?, output: JobOutput, lock: OutputLock)
+
     /// Everything checked and the output folder ready, before any model loads.
-    private func prepare() throws -> (job: Job, grids: GridRenderer?, output: JobOutput) {
+    private func prepare() throws -> Prepared {
         let job = try ManifestReader.read(self.job)
         // Before any rendering, so a machine without fonts fails at once rather than after hours.
         let grids = try job.grid.map { _ in try GridRenderer(fonts: LabelFonts.system()) }
-        return (job, grids, try JobOutput(job: job, folder: output ?? "out/\(job.name)", force: force))
+        // Configs and weight headers, before the output folder exists.
+        do { try StableDiffusionModel.check(job.model) } catch { throw RenderError.model(error) }
+        let folder = folder(of: job)
+        let lock = try OutputLock(folder: folder)
+        return (job, grids, try JobOutput(job: job, folder: folder, force: force), lock)
     }
+
+    private func folder(of job: Job) -> String { output ?? "out/\(job.name)" }
 
     private func start(_ output: JobOutput, ranks: Int) -> ProgressLog {
         let done = output.tasks.count - output.pending.count
@@ -97,24 +130,27 @@ struct RenderCommand: ParsableCommand {
         return ProgressLog(total: output.tasks.count, alreadyDone: done)
     }
 
-    private func finish(_ output: JobOutput, grids: GridRenderer?, progress: ProgressLog) throws {
+    private func finish(_ prepared: Prepared, progress: ProgressLog, status: StatusLine = StatusLine(isTerminal: false)) throws {
+        let output = prepared.output
         try output.writeManifests()
-        if let grids { try output.writeGrids(with: grids).forEach { log("wrote \($0)") } }
-        progress.summary().forEach(log)
+        let grids = try prepared.grids.map { try output.writeGrids(with: $0) } ?? []
+        progress.summary().forEach(status.print)
+        let csv = ["manifest.csv"] + (output.job.grid == nil ? ["prompts.csv"] : [])
+        status.print("wrote \(folder(of: output.job)): \(progress.imagesDone) images, \(csv.joined(separator: ", ")), "
+                     + "\(grids.count) grid\(grids.count == 1 ? "" : "s")")
+        withExtendedLifetime(prepared.lock) {}
+    }
+
+    /// Ctrl-C or SIGTERM between images or steps: the CSV files caught up with the journal, a
+    /// line saying how far the job got, then `end` (which ends the process).
+    private func interrupted(_ output: JobOutput, progress: ProgressLog, status: StatusLine = StatusLine(isTerminal: false),
+                             end: () -> Never) -> Never {
+        try? output.writeManifests()
+        status.print("interrupted: \(progress.imagesDone) of \(progress.total) images done; rerun the same command to resume")
+        end()
     }
 
     private func log(_ line: String) {
         FileHandle.standardError.write(Data((line + "\n").utf8))
-    }
-}
-
-/// Flags `sweep render` rejects before any work.
-enum RenderCommandError: Error, CustomStringConvertible {
-    case badThreads(Int)
-
-    var description: String {
-        switch self {
-        case let .badThreads(count): "--threads \(count): expected at least 1"
-        }
     }
 }

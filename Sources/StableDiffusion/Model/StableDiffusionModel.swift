@@ -10,12 +10,25 @@ public struct StableDiffusionModel: Sendable {
     public let vae: AutoencoderKL
 
     public init(directory: String) throws(ModelError) {
+        try self.init(directory: directory, reading: .tensors)
+    }
+
+    /// Everything loading the model at `path` checks, before any work: the configs parse, every
+    /// weight file's header reads, and every tensor the model needs is there with the shape its
+    /// config implies and a float dtype. Only headers are read (the weights' values never are),
+    /// so a command refuses a broken model before it writes anything.
+    public static func check(_ path: String) throws(ModelError) {
+        _ = try ModelDescription(directory: path)
+        _ = try StableDiffusionModel(directory: path, reading: .headers)
+    }
+
+    private init(directory: String, reading: WeightReading) throws(ModelError) {
         index = try Self.index(directory)
         self.directory = directory
         tokenizer = try Self.tokenizer(directory)
-        textEncoder = try Self.textEncoder(directory)
-        unet = try Self.unet(directory)
-        vae = try Self.vae(directory)
+        textEncoder = try Self.textEncoder(directory, reading: reading)
+        unet = try Self.unet(directory, reading: reading)
+        vae = try Self.vae(directory, reading: reading)
         let text = textEncoder.config, latent = vae.config.latentChannels
         if let width = unet.config.crossAttentionDim.first(where: { $0 != text.hiddenSize }) {
             throw .componentMismatch(Self.path(directory, "unet/config.json"),
@@ -53,28 +66,40 @@ public struct StableDiffusionModel: Sendable {
     }
 
     public static func textEncoder(_ directory: String) throws(ModelError) -> CLIPTextModel {
+        try textEncoder(directory, reading: .tensors)
+    }
+
+    public static func unet(_ directory: String) throws(ModelError) -> UNet2DConditionModel {
+        try unet(directory, reading: .tensors)
+    }
+
+    public static func vae(_ directory: String) throws(ModelError) -> AutoencoderKL {
+        try vae(directory, reading: .tensors)
+    }
+
+    private static func textEncoder(_ directory: String, reading: WeightReading) throws(ModelError) -> CLIPTextModel {
         let folder = path(directory, "text_encoder")
         let config = try load { () throws(ConfigError) in try CLIPTextConfig(path: folder + "/config.json") }
         return try load { () throws(WeightsError) in
             let weights = try ComponentWeights(directory: folder, legacyNames: CLIPTextModel.legacyNames)
-            return try CLIPTextModel(config: config, parameters: Parameters(weights))
+            return try CLIPTextModel(config: config, parameters: reading.parameters(weights))
         }
     }
 
-    public static func unet(_ directory: String) throws(ModelError) -> UNet2DConditionModel {
+    private static func unet(_ directory: String, reading: WeightReading) throws(ModelError) -> UNet2DConditionModel {
         let folder = path(directory, "unet")
         let config = try load { () throws(ConfigError) in try UNetConfig(path: folder + "/config.json") }
         return try load { () throws(WeightsError) in
-            try UNet2DConditionModel(config: config, parameters: Parameters(ComponentWeights(directory: folder)))
+            try UNet2DConditionModel(config: config, parameters: reading.parameters(ComponentWeights(directory: folder)))
         }
     }
 
-    public static func vae(_ directory: String) throws(ModelError) -> AutoencoderKL {
+    private static func vae(_ directory: String, reading: WeightReading) throws(ModelError) -> AutoencoderKL {
         let folder = path(directory, "vae")
         let config = try load { () throws(ConfigError) in try VAEConfig(path: folder + "/config.json") }
         return try load { () throws(WeightsError) in
             let weights = try ComponentWeights(directory: folder, legacyNames: AutoencoderKL.legacyNames)
-            return try AutoencoderKL(config: config, parameters: Parameters(weights))
+            return try AutoencoderKL(config: config, parameters: reading.parameters(weights))
         }
     }
 

@@ -74,13 +74,18 @@ public struct LatentDiffusion: Sendable {
         var latents = noise.scaled(by: scheduler.initNoiseSigma)
 
         let start = Date()
+        var finished = 0
         for (i, t) in scheduler.timesteps.enumerated() {
             let input = scheduler.scaleModelInput(guided ? Tensor.concatenate([latents, latents], axis: 0) : latents, step: i)
             let prediction = unet(input, timestep: t, context: context)
             let guidedPrediction = guided ? Self.guide(prediction, scale: request.guidance) : prediction
             latents = scheduler.step(modelOutput: guidedPrediction, step: i, sample: latents) { generator.randn($0) }
-            progress(.init(step: i + 1, steps: scheduler.timesteps.count,
-                           secondsPerStep: Date().timeIntervalSince(start) / Double(i + 1)))
+            // Reported in the steps the user asked for, not in UNet evaluations.
+            if scheduler.finishesStep(i, of: request.steps) {
+                finished = min(finished + 1, request.steps)
+                progress(.init(step: finished, steps: request.steps,
+                               secondsPerStep: Date().timeIntervalSince(start) / Double(finished)))
+            }
         }
         return RGBImage(decoded: vae.decode(latents.divided(by: vae.config.scalingFactor)))
     }
