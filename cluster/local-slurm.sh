@@ -82,7 +82,7 @@ start_munge() {
     [[ -f /etc/munge/munge.key ]] || skip "/etc/munge/munge.key is missing (the munge package makes it)"
     mkdir -p /run/munge /var/log/munge /var/lib/munge
     chown munge:munge /run/munge /var/log/munge /var/lib/munge 2>/dev/null || true
-    runuser -u munge -- munged >/dev/null 2>&1 || skip "munged did not start"
+    runuser -u munge -- munged </dev/null >/dev/null 2>&1 || skip "munged did not start"
     touch "$state/munged.ours"
     for _ in $(seq 50); do
         munge -n </dev/null >/dev/null 2>&1 && return
@@ -101,8 +101,9 @@ start() {
     mkdir -p "$state"
     write_conf
     start_munge
-    slurmctld -f "$conf" -i || skip_with_log "slurmctld did not start" "$state/log/slurmctld.log"
-    slurmd -f "$conf" || skip_with_log "slurmd did not start" "$state/log/slurmd.log"
+    # Detached from this script's output: a caller reading it to its end must not wait on them.
+    slurmctld -f "$conf" -i </dev/null >/dev/null 2>&1 || skip_with_log "slurmctld did not start" "$state/log/slurmctld.log"
+    slurmd -f "$conf" </dev/null >/dev/null 2>&1 || skip_with_log "slurmd did not start" "$state/log/slurmd.log"
     # The node reports in within a second or two; until then jobs would wait in the queue.
     for _ in $(seq 100); do
         if SLURM_CONF="$conf" sinfo -h -o %t 2>/dev/null | grep -qE '^(idle|mix|alloc)'; then
@@ -114,9 +115,11 @@ start() {
     skip_with_log "slurmd did not register with slurmctld within 20 s" "$state/log/slurmd.log"
 }
 
-# Ends the daemons this script started (by their pid files), never any other process.
+# Ends the daemons this script started (by their pid files), never any other process: asked
+# first (which works whatever signals they were started with blocked), then killed.
 stop_daemons() {
     local daemon pid
+    SLURM_CONF="$conf" scontrol shutdown >/dev/null 2>&1 || true
     for daemon in slurmd slurmctld; do
         [[ -f $state/$daemon.pid ]] || continue
         pid="$(cat "$state/$daemon.pid")"
@@ -127,8 +130,8 @@ stop_daemons() {
         done
         kill -9 "$pid" 2>/dev/null || true
     done
-    if [[ -f $state/munged.ours && -f /run/munge/munged.pid ]]; then
-        kill "$(cat /run/munge/munged.pid)" 2>/dev/null || true
+    if [[ -f $state/munged.ours ]]; then
+        runuser -u munge -- munged --stop >/dev/null 2>&1 || true
     fi
 }
 

@@ -111,6 +111,12 @@ public final class MPIRuntime {
         public let source: Int
         public let tag: Int32
         public let data: Data
+
+        public init(source: Int, tag: Int32, data: Data) {
+            self.source = source
+            self.tag = tag
+            self.data = data
+        }
     }
 }
 

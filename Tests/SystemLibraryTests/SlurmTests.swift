@@ -42,7 +42,7 @@ import Testing
         defer {
             // Synchronously, whatever happened above: the daemons must not outlive the test.
             let stop = Self.scriptProcess("stop", state: state, port: port)
-            try? stop.run()
+            try? SweepProcess.start(stop)
             stop.waitUntilExit()
         }
 
@@ -61,7 +61,7 @@ import Testing
                             "cluster/sweep.sbatch", "Jobs/demo.yaml", "--output", cluster]
         sbatch.environment = ProcessInfo.processInfo.environment.merging(
             ["SLURM_CONF": state + "/slurm.conf", "SWEEP_BIN": sweep]) { $1 }
-        let run = try await SweepProcess.run(sbatch, timeLimit: .seconds(120))
+        let run = try await SweepProcess.run(sbatch, timeLimit: .seconds(300))
         let text = (try? String(contentsOfFile: log, encoding: .utf8)) ?? ""
         #expect(run.status == 0, "sbatch exited \(run.status): \(run.output + run.errors)\n\(text)")
         #expect(text.contains("2 rank(s), 1 thread(s) each, via srun"), "\(text)")

@@ -25,7 +25,7 @@ struct SweepProcess {
         let output = Pipe(), errors = Pipe()
         process.standardOutput = output
         process.standardError = errors
-        try process.run()
+        try start(process)
         let watchdog = timeLimit.map { limit in
             Task.detached {
                 try await Task.sleep(for: limit)
@@ -38,6 +38,17 @@ struct SweepProcess {
         process.waitUntilExit()
         watchdog?.cancel()
         return SweepProcess(status: process.terminationStatus, output: text, errors: await errorText.value)
+    }
+
+    /// Starts `process` with no signal blocked, as a shell would. Tests run on dispatch threads,
+    /// which block most signals, and a child inherits that mask: mpirun, munged and Slurm's
+    /// daemons never unblock it, so SIGINT or SIGTERM would never reach them.
+    static func start(_ process: Process) throws {
+        var none = sigset_t(), saved = sigset_t()
+        sigemptyset(&none)
+        pthread_sigmask(SIG_SETMASK, &none, &saved)
+        defer { pthread_sigmask(SIG_SETMASK, &saved, nil) }
+        try process.run()
     }
 
     /// A process set up to run `sweep` (under `mpirun` with `mpiRanks`), not yet started.
