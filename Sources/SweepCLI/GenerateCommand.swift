@@ -14,7 +14,7 @@ struct GenerateCommand: ParsableCommand {
             Gives the image diffusers' StableDiffusionPipeline gives for the same model folder, \
             prompt, negative prompt, seed (torch.Generator().manual_seed(seed)), steps, guidance, \
             scheduler and size. The PNG carries the settings as AUTOMATIC1111 "parameters" text. \
-            Progress (step, s/step, time left) goes to stderr.
+            Progress (step, s/step, time left) goes to stderr; Ctrl-C stops without writing (exit status 130).
             Schedulers: \(SchedulerKind.allCases.map(\.rawValue).joined(separator: " ")). Without \
             --scheduler, the model's own (scheduler/scheduler_config.json) is used.
             """

@@ -20,7 +20,9 @@ struct RenderCommand: ParsableCommand {
             manifest order), grids/<name>.png (labeled comparison grids) or, with grid: none, a \
             Kaggle-style prompts.csv, and journal (finished tasks).
             Running the same command again renders only images that are missing or corrupt and \
-            rewrites the CSV files and grids; --force renders everything again.
+            rewrites the CSV files and grids; --force renders everything again. Ctrl-C stops at \
+            the next step, keeping every finished image (exit status 130); rerun to resume. One \
+            run at a time may write a folder: a second one stops, naming the first's pid and host.
             Under mpirun or srun every rank renders: rank 0 hands out tasks, renders too, and \
             writes every file, so other nodes need the model folder (at the same path) but no \
             shared filesystem. The output is the same whatever the number of ranks. See \
