@@ -9,9 +9,10 @@ import Tensors
 struct GenerateCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "generate",
-        abstract: "Render one prompt to a PNG with a Stable Diffusion 1.x/2.x model folder.",
+        abstract: "Render one prompt to a PNG with a Stable Diffusion 1.x/2.x model folder or checkpoint file.",
         discussion: """
-            Gives the image diffusers' StableDiffusionPipeline gives for the same model folder, \
+            Gives the image diffusers' StableDiffusionPipeline gives for the same model folder (or \
+            from_single_file for the same checkpoint file and --config), \
             prompt, negative prompt, seed (torch.Generator().manual_seed(seed)), steps, guidance, \
             scheduler and size. The PNG carries the settings as AUTOMATIC1111 "parameters" text. \
             Progress (step, s/step, time left) goes to stderr; Ctrl-C stops without writing (exit status 130).
@@ -20,8 +21,7 @@ struct GenerateCommand: ParsableCommand {
             """
     )
 
-    @Option(help: "A diffusers model folder (model_index.json, tokenizer/, text_encoder/, unet/, vae/, scheduler/).")
-    var model: String
+    @OptionGroup var modelOptions: ModelOptions
 
     @Option(help: "What to draw.")
     var prompt: String
@@ -65,7 +65,8 @@ struct GenerateCommand: ParsableCommand {
                 + "\(output); use `sweep render JOB.yaml` to spread a sweep over ranks\n").utf8))
         }
         if let threads { Threads.set(threads) }
-        let pipeline = try TextToImagePipeline(model: StableDiffusionModel(directory: model))
+        let source = try modelOptions.source()
+        let pipeline = try TextToImagePipeline(model: StableDiffusionModel(source: source))
         let status = StatusLine(), interruption = Interruption()
         var lastLine = Date.distantPast
         let image = try pipeline.generate(request) { progress in
@@ -79,7 +80,7 @@ struct GenerateCommand: ParsableCommand {
             status.report(progress.description, plain: plain)
         }
         let parameters = GenerationParameters(request: request, scheduler: try pipeline.schedulerKind(for: request), image: image,
-                                              model: URL(fileURLWithPath: model).lastPathComponent)
+                                              model: source.name, vae: source.vae?.name)
         try OutputFile.write(parameters.png(of: image), to: output)
         status.print("wrote \(output)")
     }

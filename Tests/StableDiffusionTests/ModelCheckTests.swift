@@ -21,13 +21,13 @@ import Testing
 
     @Test(arguments: ModelFixtures.names)
     func aGoodModelPasses(_ name: String) throws {
-        try StableDiffusionModel.check(ModelFixtures.model(name))
+        try StableDiffusionModel.check(ModelSource(model: ModelFixtures.model(name)))
     }
 
     @Test func aMissingConfigIsNamed() throws {
         let folder = try copy()
         try FileManager.default.removeItem(at: folder.appendingPathComponent("vae/config.json"))
-        let error = try #require(throws: ModelError.self) { try StableDiffusionModel.check(folder.path) }
+        let error = try #require(throws: ModelError.self) { try StableDiffusionModel.check(ModelSource(model: folder.path)) }
         #expect(error.description.contains(folder.appendingPathComponent("vae/config.json").path), "\(error)")
     }
 
@@ -35,7 +35,7 @@ import Testing
         let folder = try copy()
         let file = try weights(folder, "unet")
         try Data(contentsOf: file).prefix(1000).write(to: file)
-        let error = try #require(throws: ModelError.self) { try StableDiffusionModel.check(folder.path) }
+        let error = try #require(throws: ModelError.self) { try StableDiffusionModel.check(ModelSource(model: folder.path)) }
         #expect(error.description.contains(file.path) && error.description.contains("runs past the end"), "\(error)")
     }
 
@@ -58,7 +58,7 @@ import Testing
         rewritten += json
         rewritten += data[(8 + length)...]
         try rewritten.write(to: file)
-        let error = try #require(throws: ModelError.self) { try StableDiffusionModel.check(folder.path) }
+        let error = try #require(throws: ModelError.self) { try StableDiffusionModel.check(ModelSource(model: folder.path)) }
         #expect(error.description == "\(file.path): tensor '\(name)' has shape \([shape[1], shape[0]]) but the model config expects \(shape)")
     }
 }

@@ -6,28 +6,23 @@ import Testing
 /// writes. Where the daemons cannot start (not root, packages missing) the script exits 77 with
 /// a reason and the test is cancelled (shown as skipped) with it.
 @Suite(.serialized) struct SlurmTests {
-    static let script = LocalClusterTests.repository.appendingPathComponent("cluster/local-slurm.sh").path
+    static let repository = LocalClusterTests.repository.path
 
-    /// Runs `local-slurm.sh ACTION` in its own state folder, cancelling the test on status 77.
-    static func slurm(_ action: String, state: String, port: Int) async throws -> SweepProcess {
-        let run = try await SweepProcess.run(scriptProcess(action, state: state, port: port), timeLimit: .seconds(60))
-        if run.status == 77 {
-            let reason = run.errors.split(separator: "\n").last { $0.contains("skipped:") }.map(String.init) ?? run.errors
-            print("SlurmTests: SKIPPED, Slurm cannot run here: \(reason)")
-            try Test.cancel(Comment(rawValue: reason))
-        }
-        #expect(run.status == 0, "local-slurm.sh \(action) exited \(run.status): \(run.errors)")
-        return run
-    }
-
-    /// `local-slurm.sh ACTION` with its state folder and ports, not yet started.
-    static func scriptProcess(_ action: String, state: String, port: Int) -> Process {
-        let process = Process()
-        process.executableURL = URL(fileURLWithPath: script)
-        process.arguments = [action]
-        process.environment = ProcessInfo.processInfo.environment.merging(
-            ["DSWEEP_SLURM_DIR": state, "DSWEEP_SLURM_PORT": String(port)]) { $1 }
-        return process
+    /// `sh -c COMMAND` from the repository root, its output in `log`, waited for with `waitpid`.
+    /// (Foundation's Process, waiting for local-slurm.sh, sometimes never saw it end: the child
+    /// stayed a zombie and `waitUntilExit` hung.)
+    static func shell(_ command: String, log: String) throws -> (status: Int32, output: String) {
+        let arguments = ["/bin/sh", "-c", "cd '\(repository)' && { \(command); } >'\(log)' 2>&1"]
+        var pid: pid_t = 0
+        let argv = arguments.map { strdup($0) } + [nil]
+        defer { argv.forEach { free($0) } }
+        let spawned = posix_spawn(&pid, "/bin/sh", nil, nil, argv, environ)
+        try #require(spawned == 0, "posix_spawn failed: \(spawned)")
+        var status: Int32 = 0
+        while waitpid(pid, &status, 0) == -1 && errno == EINTR {}
+        let output = (try? String(contentsOfFile: log, encoding: .utf8)) ?? ""
+        // WIFEXITED / WEXITSTATUS, which Swift does not import.
+        return (status & 0x7F == 0 ? (status >> 8) & 0xFF : 128 + (status & 0x7F), output)
     }
 
     @Test func sbatchOfTheDemoJobWritesWhatOneProcessWrites() async throws {
@@ -35,35 +30,30 @@ import Testing
         let folder = FileManager.default.temporaryDirectory.appendingPathComponent("slurm-\(UUID().uuidString)")
         try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
         defer { try? FileManager.default.removeItem(at: folder) }
-        let state = folder.appendingPathComponent("state").path
-        // Ports of its own, so a Slurm of another test run on this machine is no obstacle.
-        let port = Int.random(in: 10_000..<15_000) * 2
-        _ = try await Self.slurm("start", state: state, port: port)
-        defer {
-            // Synchronously, whatever happened above: the daemons must not outlive the test.
-            let stop = Self.scriptProcess("stop", state: state, port: port)
-            try? SweepProcess.start(stop)
-            stop.waitUntilExit()
+        // A state folder and ports of its own, so a Slurm of another test run here is no obstacle.
+        let slurm = "DSWEEP_SLURM_DIR='\(folder.path)/state' DSWEEP_SLURM_PORT=\(Int.random(in: 10_000..<15_000) * 2) cluster/local-slurm.sh"
+        let started = try Self.shell("\(slurm) start", log: folder.path + "/start.log")
+        if started.status == 77 {
+            let reason = started.output.split(separator: "\n").last { $0.contains("skipped:") }.map(String.init) ?? started.output
+            print("SlurmTests: SKIPPED, Slurm cannot run here: \(reason)")
+            try Test.cancel(Comment(rawValue: reason))
         }
+        // Whatever happens below, the daemons must not outlive the test.
+        defer { _ = try? Self.shell("\(slurm) stop", log: folder.path + "/stop.log") }
+        try #require(started.status == 0, "local-slurm.sh start exited \(started.status): \(started.output)")
 
         let single = folder.appendingPathComponent("single").path, cluster = folder.appendingPathComponent("cluster").path
-        let job = LocalClusterTests.repository.appendingPathComponent("Jobs/demo.yaml").path
-        let reference = try await SweepProcess.run(["render", job, "--output", single])
+        let reference = try await SweepProcess.run(["render", LocalClusterTests.repository.path + "/Jobs/demo.yaml", "--output", single])
         #expect(reference.status == 0, "\(reference.errors)")
 
-        // sweep.sbatch's defaults ask for 2 nodes of 16 cores; this node has one, so the
+        // sweep.sbatch's defaults ask for 2 nodes of 16 cores; this node has fewer, so the
         // command line overrides them as cluster/README.md shows.
-        let log = folder.appendingPathComponent("sweep.log").path
-        let sbatch = Process()
-        sbatch.executableURL = URL(fileURLWithPath: "/usr/bin/sbatch")
-        sbatch.currentDirectoryURL = LocalClusterTests.repository
-        sbatch.arguments = ["--wait", "--nodes=1", "--ntasks-per-node=2", "--cpus-per-task=1", "--time=5", "--output=\(log)",
-                            "cluster/sweep.sbatch", "Jobs/demo.yaml", "--output", cluster]
-        sbatch.environment = ProcessInfo.processInfo.environment.merging(
-            ["SLURM_CONF": state + "/slurm.conf", "SWEEP_BIN": sweep]) { $1 }
-        let run = try await SweepProcess.run(sbatch, timeLimit: .seconds(300))
+        let log = folder.path + "/sweep.log"
+        let run = try Self.shell("SLURM_CONF='\(folder.path)/state/slurm.conf' SWEEP_BIN='\(sweep)' timeout 300 sbatch --wait "
+                                 + "--nodes=1 --ntasks-per-node=2 --cpus-per-task=1 --time=5 --output='\(log)' "
+                                 + "cluster/sweep.sbatch Jobs/demo.yaml --output '\(cluster)'", log: folder.path + "/sbatch.log")
         let text = (try? String(contentsOfFile: log, encoding: .utf8)) ?? ""
-        #expect(run.status == 0, "sbatch exited \(run.status): \(run.output + run.errors)\n\(text)")
+        #expect(run.status == 0, "sbatch exited \(run.status): \(run.output)\n\(text)")
         #expect(text.contains("2 rank(s), 1 thread(s) each, via srun"), "\(text)")
         #expect(text.contains("  rank 0 (") && text.contains("  rank 1 ("), "both ranks must have rendered: \(text)")
 

@@ -25,7 +25,7 @@ struct SweepProcess {
         let output = Pipe(), errors = Pipe()
         process.standardOutput = output
         process.standardError = errors
-        try start(process)
+        try process.run()
         let watchdog = timeLimit.map { limit in
             Task.detached {
                 try await Task.sleep(for: limit)
@@ -41,8 +41,8 @@ struct SweepProcess {
     }
 
     /// Starts `process` with no signal blocked, as a shell would. Tests run on dispatch threads,
-    /// which block most signals, and a child inherits that mask: mpirun, munged and Slurm's
-    /// daemons never unblock it, so SIGINT or SIGTERM would never reach them.
+    /// which block most signals, and a child inherits that mask: mpirun never unblocks it, so
+    /// SIGINT or SIGTERM would never reach it.
     static func start(_ process: Process) throws {
         var none = sigset_t(), saved = sigset_t()
         sigemptyset(&none)

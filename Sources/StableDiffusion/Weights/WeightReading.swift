@@ -3,14 +3,14 @@ import Tensors
 
 /// How a model's weight files are read: whole, or only as far as their headers go, to check a
 /// model before any work (`StableDiffusionModel.check`).
-enum WeightReading {
+public enum WeightReading: Sendable {
     case tensors
     /// Each tensor a model asks for is found and its shape and dtype checked as `tensors` would
     /// check them, but its values are never read: the model gets a placeholder of that shape over
     /// reserved, inaccessible address space, and is dropped after the check.
     case headers
 
-    func parameters(_ weights: ComponentWeights) -> Parameters {
+    func parameters(_ weights: any ParameterSource) -> Parameters {
         switch self {
         case .tensors: Parameters(weights)
         case .headers: Parameters(HeaderOnlyWeights(weights: weights))
@@ -19,12 +19,12 @@ enum WeightReading {
 }
 
 private struct HeaderOnlyWeights: ParameterSource {
-    let weights: ComponentWeights
+    let weights: any ParameterSource
 
     func tensor(_ name: String, shape: [Int]) throws(WeightsError) -> Tensor {
-        let (file, _) = try weights.locate(name, shape: shape)
+        try weights.check(name, shape: shape)
         guard let memory = ReservedMemory(floats: shape.reduce(1, *)) else {
-            throw .unreadable(file: file.path, reason: "cannot reserve address space to check tensor '\(name)'")
+            throw .unreadable(file: "tensor '\(name)'", reason: "cannot reserve address space to check it")
         }
         return Tensor(shape: shape, borrowing: memory.pointer, owner: memory)
     }
