@@ -44,13 +44,35 @@ import Testing
     @Test func aShapeTheConfigDoesNotExpectIsNamed() throws {
         let folder = try copy()
         let file = try weights(folder, "text_encoder")
+        let (name, shape) = try Self.transpose(in: file, tensorEndingWith: "layers.0.mlp.fc1.weight")
+        let error = try #require(throws: ModelError.self) { try StableDiffusionModel.check(ModelSource(model: folder.path)) }
+        #expect(error.description == "\(file.path): tensor '\(name)' has shape \([shape[1], shape[0]]) but the model config expects \(shape)")
+    }
+
+    /// A single LDM-layout checkpoint goes through the same check, under its own tensor names.
+    @Test func aCheckpointFileIsCheckedToo() throws {
+        let fixtures = URL(fileURLWithPath: ModelFixtures.directory).appendingPathComponent("../singlefile").standardized
+        try StableDiffusionModel.check(ModelSource(model: fixtures.appendingPathComponent("sd1.safetensors").path,
+                                                   config: fixtures.appendingPathComponent("sd1-config").path))
+        let file = try temporaryFolder().appendingPathComponent("sd1.safetensors")
+        try FileManager.default.copyItem(at: fixtures.appendingPathComponent("sd1.safetensors"), to: file)
+        let (name, _) = try Self.transpose(in: file, tensorEndingWith: "layers.0.mlp.fc1.weight")
+        let error = try #require(throws: ModelError.self) {
+            try StableDiffusionModel.check(ModelSource(model: file.path, config: fixtures.appendingPathComponent("sd1-config").path))
+        }
+        #expect(error.description.hasPrefix("\(file.path): tensor '\(name)' has shape "), "\(error)")
+    }
+
+    /// Rewrites `file`'s header with the 2-D tensor whose name ends with `suffix` transposed
+    /// (the same bytes, so the file stays valid); returns its name and original shape.
+    static func transpose(in file: URL, tensorEndingWith suffix: String) throws -> (name: String, shape: [Int]) {
         let data = try Data(contentsOf: file)
         let length = Int(data.prefix(8).withUnsafeBytes { $0.loadUnaligned(as: UInt64.self).littleEndian })
         var header = try #require(try JSONSerialization.jsonObject(with: data[8..<(8 + length)]) as? [String: Any])
-        let name = try #require(header.keys.first { $0.hasSuffix("layers.0.mlp.fc1.weight") })
+        let name = try #require(header.keys.first { $0.hasSuffix(suffix) })
         var entry = try #require(header[name] as? [String: Any])
         let shape = try #require(entry["shape"] as? [Int])
-        #expect(shape.count == 2 && shape[0] != shape[1])
+        try #require(shape.count == 2 && shape[0] != shape[1])
         entry["shape"] = [shape[1], shape[0]]
         header[name] = entry
         let json = try JSONSerialization.data(withJSONObject: header)
@@ -58,7 +80,6 @@ import Testing
         rewritten += json
         rewritten += data[(8 + length)...]
         try rewritten.write(to: file)
-        let error = try #require(throws: ModelError.self) { try StableDiffusionModel.check(ModelSource(model: folder.path)) }
-        #expect(error.description == "\(file.path): tensor '\(name)' has shape \([shape[1], shape[0]]) but the model config expects \(shape)")
+        return (name, shape)
     }
 }
