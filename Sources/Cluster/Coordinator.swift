@@ -22,6 +22,8 @@ public struct Coordinator {
         let host = mpi.processorName
         let local = LocalRenderThread(job: output.job, rank: 0, host: host)
         var hosts: [Int: String] = [0: host]
+        // Tasks handed out and not yet back: the journal records each result with its task's provenance.
+        var inFlight: [String: RenderTask] = [:]
         var stopped = 0
         while true {
             // First, before MPI can notice a worker that the same signal ended.
@@ -33,7 +35,7 @@ public struct Coordinator {
                 case .ready:
                     hosts[message.source] = String(decoding: message.data, as: UTF8.self)
                 case .result:
-                    do { record(try ClusterCodec.decode(RenderResult.self, from: message.data), recorded) } catch {
+                    do { record(try ClusterCodec.decode(RenderResult.self, from: message.data), inFlight: &inFlight, recorded) } catch {
                         fail(rank: message.source, host: hosts[message.source], "sent a result rank 0 cannot read: \(error)")
                     }
                 case .failure:
@@ -46,6 +48,7 @@ public struct Coordinator {
                     do { data = try ClusterCodec.encode(task) } catch {
                         fail(rank: 0, host: host, "task \(task.id) for rank \(message.source): \(error)")
                     }
+                    inFlight[task.id] = task
                     try mpi.send(data, to: message.source, tag: ClusterTag.task.rawValue)
                 } else {
                     try mpi.send(Data(), to: message.source, tag: ClusterTag.stop.rawValue)
@@ -57,12 +60,13 @@ public struct Coordinator {
             for outcome in local.takeOutcomes() {
                 busy = true
                 switch outcome {
-                case let .finished(result): record(result, recorded)
+                case let .finished(result): record(result, inFlight: &inFlight, recorded)
                 case let .failed(message): fail(rank: 0, host: host, message)
                 }
             }
             if idle {
                 if let task = queue.next(for: 0) {
+                    inFlight[task.id] = task
                     local.give(task)
                 } else if stopped == mpi.size - 1 {
                     local.stop()
@@ -75,8 +79,11 @@ public struct Coordinator {
         }
     }
 
-    private func record(_ result: RenderResult, _ recorded: (RenderResult) -> Void) {
-        do { try output.record(result) } catch { fail(rank: 0, host: mpi.processorName, error.description) }
+    private func record(_ result: RenderResult, inFlight: inout [String: RenderTask], _ recorded: (RenderResult) -> Void) {
+        guard let task = inFlight.removeValue(forKey: result.taskID) else {
+            fail(rank: result.rank, host: result.host, "sent a result for task \(result.taskID), which it was not given")
+        }
+        do { try output.record(result, of: task) } catch { fail(rank: 0, host: mpi.processorName, error.description) }
         recorded(result)
     }
 

@@ -23,6 +23,8 @@ struct GenerateCommand: ParsableCommand {
 
     @OptionGroup var modelOptions: ModelOptions
 
+    @OptionGroup var loraOptions: LoRAOptions
+
     @Option(help: "What to draw.")
     var prompt: String
 
@@ -66,7 +68,13 @@ struct GenerateCommand: ParsableCommand {
         }
         if let threads { Threads.set(threads) }
         let source = try modelOptions.source()
-        let pipeline = try TextToImagePipeline(model: StableDiffusionModel(source: source))
+        let loras = try loraOptions.loras()
+        let pipeline = try TextToImagePipeline(model: StableDiffusionModel(source: source, loras: loras))
+        let loraInfos = try loras.map { lora throws(LoRAError) in try LoRAInfo(lora) }
+        let kind = try pipeline.schedulerKind(for: request)
+        if eta != 0, !kind.usesEta {
+            FileHandle.standardError.write(Data("warning: --eta \(eta) has no effect: only ddim uses eta, and this image uses \(kind.rawValue)\n".utf8))
+        }
         let status = StatusLine(), interruption = Interruption()
         var lastLine = Date.distantPast
         let image = try pipeline.generate(request) { progress in
@@ -79,8 +87,8 @@ struct GenerateCommand: ParsableCommand {
             if plain { lastLine = Date() }
             status.report(progress.description, plain: plain)
         }
-        let parameters = GenerationParameters(request: request, scheduler: try pipeline.schedulerKind(for: request), image: image,
-                                              model: source.name, vae: source.vae?.name)
+        let parameters = GenerationParameters(request: request, scheduler: kind, image: image,
+                                              model: source.name, vae: source.vae?.name, loras: loraInfos)
         try OutputFile.write(parameters.png(of: image), to: output)
         status.print("wrote \(output)")
     }

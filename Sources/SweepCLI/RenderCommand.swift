@@ -19,9 +19,15 @@ struct RenderCommand: ParsableCommand {
             images/<id>.png with AUTOMATIC1111 "parameters" text, manifest.csv (one row per image, \
             manifest order), grids/<name>.png (labeled comparison grids) or, with grid: none, a \
             Kaggle-style prompts.csv, and journal (finished tasks).
-            Running the same command again renders only images that are missing or corrupt and \
-            rewrites the CSV files and grids; --force renders everything again. Ctrl-C stops at \
-            the next step, keeping every finished image (exit status 130); rerun to resume. One \
+            Running the same command again renders only images that are missing, corrupt or made \
+            from something else (the journal records each image's model content hash and \
+            settings, so replacing the weights in the model folder renders again exactly the \
+            images it made), moves images no longer in the job to orphans/ and rewrites the CSV \
+            files and grids. The folder belongs to one job (owner.json): another job is refused; \
+            --force renders everything again and takes the folder over.
+            The task count, the images still to render and a rough time estimate are printed \
+            before rendering; jobs of more than 10,000,000 images need --allow-huge. Ctrl-C stops \
+            at the next step, keeping every finished image (exit status 130); rerun to resume. One \
             run at a time may write a folder: a second one stops, naming the first's pid and host.
             Under mpirun or srun every rank renders: rank 0 hands out tasks, renders too, and \
             writes every file, so other nodes need the model folder (at the same path) but no \
@@ -39,8 +45,13 @@ struct RenderCommand: ParsableCommand {
     @Option(help: "Threads per rank for OpenBLAS and our own loops (default: the node's cores ÷ the ranks on the node).")
     var threads: Int?
 
-    @Flag(help: "Render every image again, ignoring what an earlier run finished.")
+    @Flag(help: "Render every image again, ignoring what an earlier run finished, and take over a folder of another job.")
     var force = false
+
+    @Flag(help: "Render a job of more than 10,000,000 images.")
+    var allowHuge = false
+
+    static let imageLimit = 10_000_000
 
     func run() throws {
         try ThreadCount.check(threads)
@@ -101,7 +112,7 @@ struct RenderCommand: ParsableCommand {
                 if interruption.isRequested { interrupted(output, progress: progress, status: status) { Interruption.exit() } }
                 status.show(progress.status(step: step))
             }
-            try output.record(result)
+            try output.record(result, of: task)
             let line = progress.line(for: result)
             status.report(status.isTerminal ? progress.status() : line, plain: true)
             if interruption.isRequested { interrupted(output, progress: progress, status: status) { Interruption.exit() } }
@@ -114,22 +125,39 @@ struct RenderCommand: ParsableCommand {
     /// Everything checked and the output folder ready, before any model loads.
     private func prepare() throws -> Prepared {
         let job = try ManifestReader.read(self.job)
+        let count = job.tasks().count
+        guard count <= Self.imageLimit || allowHuge else { throw RenderCommandError.huge(count, limit: Self.imageLimit) }
         // Before any rendering, so a machine without fonts fails at once rather than after hours.
         let grids = try job.grid.map { _ in try GridRenderer(fonts: LabelFonts.system()) }
         // Configs and weight headers, before the output folder exists.
         do { try StableDiffusionModel.check(job.modelSource()) } catch { throw RenderError.model(error) }
         let folder = folder(of: job)
         let lock = try OutputLock(folder: folder)
-        return (job, grids, try JobOutput(job: job, folder: folder, force: force), lock)
+        let cache = FileHashCache.userCache()
+        var announced = false
+        let model = try ModelIdentity(model: job.model, config: job.config, vae: job.vae, loras: job.loras.map(\.path), cache: cache) { _ in
+            if !announced { log("hashing the model's files (once; the hashes are kept in \(cache.path ?? "memory only"))") }
+            announced = true
+        }
+        cache.save()
+        let output = try JobOutput(job: job, folder: folder, owner: OutputOwner(job: job.name, manifest: self.job),
+                                   modelHash: model.sha256, force: force)
+        output.notes.forEach(log)
+        return (job, grids, output, lock)
     }
 
     private func folder(of job: Job) -> String { output ?? "out/\(job.name)" }
 
     private func start(_ output: JobOutput, ranks: Int) -> ProgressLog {
-        let done = output.tasks.count - output.pending.count
-        log("\(output.job.name): \(output.tasks.count) image(s), \(done) already done; \(ranks) rank(s), "
-            + "\(Threads.count) thread(s) each; output in \(output.folder.path)")
-        return ProgressLog(total: output.tasks.count, alreadyDone: done)
+        let done = output.taskCount - output.pendingCount
+        log("\(output.job.name): \(output.taskCount) image(s), \(done) already done, \(output.pendingCount) to render; "
+            + "\(ranks) rank(s), \(Threads.count) thread(s) each; output in \(output.folder.path)")
+        if output.pendingCount > 0, let estimate = RenderEstimate(job: output.job) {
+            let seconds = estimate.seconds(images: output.pendingCount, cores: ranks * Threads.count)
+            log("estimate: about \(ProgressLog.duration(seconds)) (\(String(format: "%.2g", estimate.secondsPerImageOnOneCore)) "
+                + "core-seconds per image, from the model's size; the ETA below is measured)")
+        }
+        return ProgressLog(total: output.taskCount, alreadyDone: done)
     }
 
     private func finish(_ prepared: Prepared, progress: ProgressLog, status: StatusLine = StatusLine(isTerminal: false)) throws {
@@ -154,5 +182,18 @@ struct RenderCommand: ParsableCommand {
 
     private func log(_ line: String) {
         FileHandle.standardError.write(Data((line + "\n").utf8))
+    }
+}
+
+/// Flags `sweep render` rejects before any work.
+enum RenderCommandError: Error, CustomStringConvertible {
+    case huge(Int, limit: Int)
+
+    var description: String {
+        switch self {
+        case let .huge(count, limit):
+            "the job has \(count == .max ? "more than \(Int.max)" : "\(count)") images, more than the limit of \(limit); "
+                + "pass --allow-huge to render it anyway"
+        }
     }
 }

@@ -54,7 +54,7 @@ import Testing
             let attributes = try? FileManager.default.attributesOfItem(atPath: full)
             let modified = (attributes?[.modificationDate] as? Date)?.timeIntervalSince1970 ?? 0
             let data = FileManager.default.contents(atPath: full) ?? Data()
-            files[relative] = "\(modified) \(SHA256.hex(data))"
+            files[relative] = "\(modified) " + data.base64EncodedString()
         }
         return files
     }

@@ -9,29 +9,33 @@ public struct StableDiffusionModel: Sendable {
     public let unet: UNet2DConditionModel
     public let vae: AutoencoderKL
     public let schedulerConfig: SchedulerConfig
+    /// Merged into the UNet and text encoder at load, in this order.
+    public let loras: [LoRA]
 
-    public init(directory: String) throws(ModelError) {
-        try self.init(source: ModelSource(model: directory))
+    public init(directory: String, loras: [LoRA] = []) throws(ModelError) {
+        try self.init(source: ModelSource(model: directory), loras: loras)
     }
 
-    public init(source: ModelSource) throws(ModelError) {
-        try self.init(source: source, reading: .tensors)
+    public init(source: ModelSource, loras: [LoRA] = []) throws(ModelError) {
+        try self.init(source: source, loras: loras, reading: .tensors)
     }
 
     /// Everything loading the model checks, before any work: the configs parse, every weight
     /// file's header reads, and every tensor the model needs is there with the shape its config
     /// implies and a float dtype. Only headers are read (the weights' values never are), so a
-    /// command refuses a broken model before it writes anything.
+    /// command refuses a broken model before it writes anything. (LoRAs: `check(_:against:)`.)
     public static func check(_ source: ModelSource) throws(ModelError) {
         _ = try ModelDescription(source: source)
         _ = try StableDiffusionModel(source: source, reading: .headers)
     }
 
-    private init(source: ModelSource, reading: WeightReading) throws(ModelError) {
+    private init(source: ModelSource, loras: [LoRA] = [], reading: WeightReading) throws(ModelError) {
         self.source = source
+        self.loras = loras
+        let files = try Self.open(loras)
         tokenizer = try source.tokenizer()
-        textEncoder = try Self.textEncoder(source, reading: reading)
-        unet = try Self.unet(source, reading: reading)
+        textEncoder = try Self.textEncoder(source, loras: files, reading: reading)
+        unet = try Self.unet(source, loras: files, reading: reading)
         vae = try Self.vae(source, reading: reading)
         schedulerConfig = try source.schedulerConfig()
         let text = textEncoder.config, latent = vae.config.latentChannels
@@ -84,16 +88,44 @@ public struct StableDiffusionModel: Sendable {
         try vae(ModelSource(componentsIn: directory))
     }
 
-    public static func textEncoder(_ source: ModelSource, reading: WeightReading = .tensors) throws(ModelError) -> CLIPTextModel {
+    public typealias LoRAFiles = [(file: LoRAFile, scale: Float)]
+
+    public static func open(_ loras: [LoRA]) throws(ModelError) -> LoRAFiles {
+        do {
+            return try loras.map { lora throws(LoRAError) in (try LoRAFile(path: lora.path), lora.scale) }
+        } catch { throw .lora(error) }
+    }
+
+    public static func textEncoder(_ source: ModelSource, loras: LoRAFiles = [], reading: WeightReading = .tensors)
+        throws(ModelError) -> CLIPTextModel {
         let config = try source.textEncoderConfig()
-        let weights = try source.textEncoderWeights()
+        let weights = try merged(source.textEncoderWeights(), .textEncoder, loras)
         return try load { () throws(WeightsError) in try CLIPTextModel(config: config, parameters: reading.parameters(weights)) }
     }
 
-    public static func unet(_ source: ModelSource, reading: WeightReading = .tensors) throws(ModelError) -> UNet2DConditionModel {
+    public static func unet(_ source: ModelSource, loras: LoRAFiles = [], reading: WeightReading = .tensors)
+        throws(ModelError) -> UNet2DConditionModel {
         let config = try source.unetConfig()
-        let weights = try source.unetWeights(config)
+        let weights = try merged(source.unetWeights(config), .unet, loras)
         return try load { () throws(WeightsError) in try UNet2DConditionModel(config: config, parameters: reading.parameters(weights)) }
+    }
+
+    /// Matches `loras` against the model's stored tensors from the headers alone, so a LoRA that
+    /// does not fit is reported before anything loads.
+    public static func check(_ loras: [LoRA], against source: ModelSource) throws(ModelError) {
+        let files = try open(loras)
+        _ = try merged(source.textEncoderWeights(), .textEncoder, files)
+        _ = try merged(source.unetWeights(source.unetConfig()), .unet, files)
+    }
+
+    /// The weights with `loras` merged in; without LoRAs, the weights themselves.
+    private static func merged(_ weights: any ParameterSource, _ component: LoRAFile.Component,
+                               _ loras: LoRAFiles) throws(ModelError) -> any ParameterSource {
+        guard !loras.isEmpty else { return weights }
+        let listing = (weights as? any ListedParameterSource)?.listing ?? [:]
+        do {
+            return try LoRAMergedWeights(base: weights, shapes: listing.mapValues(\.shape), component: component, loras: loras)
+        } catch { throw .lora(error) }
     }
 
     public static func vae(_ source: ModelSource, reading: WeightReading = .tensors) throws(ModelError) -> AutoencoderKL {
