@@ -239,7 +239,7 @@ import Testing
         let output = folder.appendingPathComponent("out.png").path
         let run = try await SweepProcess.run(["generate", "--model", Self.model, "--prompt", "x", "--steps", "1", "--output", output],
                                              mpiRanks: 2)
-        #expect(run.status == 0, "\(run.errors)")
+        // The exit status is not asserted: two ranks writing one file may collide, which is the point of the warning.
         let warnings = run.errors.components(separatedBy: "warning: started by mpirun or srun: every rank renders this same image to \(output)")
         #expect(warnings.count == 2, "expected one warning, from rank 0: \(run.errors)")
     }
