@@ -50,8 +50,17 @@ struct BenchCommand: ParsableCommand {
     @Option(help: "Timed runs per pipeline item, after one warm-up; the median is reported.")
     var runs = 3
 
-    @Option(help: "Denoising steps of the whole-image item (0: skip it).")
+    @Option(name: [.customLong("steps"), .customLong("image-steps")], help: "Denoising steps of the whole-image item (0: skip it).")
     var imageSteps = 20
+
+    @Option(help: "Guidance scale of the UNet-step and whole-image items; 1 or less runs one unguided UNet call per step.")
+    var guidance: Float = 7.5
+
+    @Option(help: "Scheduler of the whole image (default: the model's own). With --model-config, lcm also gives the UNet LCM-distilled SD 1.5's time_cond_proj_dim 256 (guidance as an embedding, no guided batch).")
+    var scheduler: String?
+
+    @Option(help: "Decoder: vae (the model's), taesd (TAESD's full-size architecture, random weights) or an AutoencoderTiny folder.")
+    var decoder = "vae"
 
     @Option(help: "Timed whole images (default: --runs).")
     var imageRuns: Int?
@@ -93,13 +102,22 @@ struct BenchCommand: ParsableCommand {
             throw ValidationError("--image-only needs --model-config or --model and --image-steps of 1 or more")
         }
         if let threads, threads < 1 { throw ValidationError("--threads must be at least 1, got \(threads)") }
+        if let scheduler, SchedulerKind(rawValue: scheduler) == nil {
+            throw ValidationError("--scheduler \(scheduler): expected one of \(SchedulerKind.allCases.map(\.rawValue).joined(separator: " "))")
+        }
+        guard guidance.isFinite, guidance >= 0 else { throw ValidationError("--guidance must be a finite number of 0 or more, got \(guidance)") }
     }
 
     func run() throws {
         if let threads { Threads.set(threads) }
         if let modelConfig, onePass { return try runModel(modelConfig) }
-        if let model { return try runPipeline(BenchModel.folder(model)) }
-        if let modelConfig { return try runPipeline(BenchModel.random(modelConfig)) }
+        let decoder = BenchModel.Decoder(argument: self.decoder)
+        let scheduler = self.scheduler.flatMap(SchedulerKind.init(rawValue:))
+        if let model { return try runPipeline(BenchModel.folder(model, decoder: decoder), decoder: decoder, scheduler: scheduler) }
+        if let modelConfig {
+            return try runPipeline(BenchModel.random(modelConfig, decoder: decoder, guidanceEmbedding: scheduler == .lcm), decoder: decoder,
+                                   scheduler: scheduler)
+        }
         let cases = KernelBenchmark.cases(quick: quick)
         var torchSeconds: [String: Double] = [:]
         if let torchPython {
@@ -117,9 +135,10 @@ struct BenchCommand: ParsableCommand {
         }
     }
 
-    private func runPipeline(_ model: BenchModel) throws {
+    private func runPipeline(_ model: BenchModel, decoder: BenchModel.Decoder, scheduler: SchedulerKind?) throws {
         let benchmark = PipelineBenchmark(model: model, size: size, runs: runs, imageSteps: imageSteps,
-                                          imageRuns: imageRuns ?? runs, imageOnly: imageOnly)
+                                          imageRuns: imageRuns ?? runs, guidance: guidance, scheduler: scheduler,
+                                          decoderItem: decoder.itemName, imageOnly: imageOnly)
         // Line by line as results arrive: a run takes minutes and may be piped to a log.
         let say = { (line: String) in FileHandle.standardOutput.write(Data((line + "\n").utf8)) }
         if let memorySteps {

@@ -2,24 +2,31 @@ import Foundation
 import Tensors
 
 /// The part of text-to-image after the prompts are encoded: denoising with the UNet and a
-/// scheduler, then decoding with the VAE. `TextToImagePipeline` wraps it with a model folder and
+/// scheduler, then decoding with the VAE (or another `ImageDecoder`). `TextToImagePipeline` wraps it with a model folder and
 /// its tokenizer; benchmarks build it directly around randomly initialised components.
 public struct LatentDiffusion: Sendable {
     public let unet: UNet2DConditionModel
-    public let vae: AutoencoderKL
+    public let decoder: any ImageDecoder
     public let schedulerConfig: SchedulerConfig
     /// Activation memory shared by the UNet and the VAE and kept from one image to the next, so
     /// a rank rendering many images stops faulting in fresh pages after the first.
     public let pool = BufferPool()
 
-    public init(unet: UNet2DConditionModel, vae: AutoencoderKL, schedulerConfig: SchedulerConfig) {
+    public init(unet: UNet2DConditionModel, decoder: any ImageDecoder, schedulerConfig: SchedulerConfig) {
         self.unet = unet
-        self.vae = vae
+        self.decoder = decoder
         self.schedulerConfig = schedulerConfig
     }
 
     /// Native image size: the UNet's sample size in pixels.
-    public var defaultImageSize: Int { unet.config.sampleSize * vae.config.scaleFactor }
+    public var defaultImageSize: Int { unet.config.sampleSize * decoder.scaleFactor }
+
+    /// Whether a request runs the classifier-free `[negative; prompt]` batch: guidance above 1 on
+    /// a UNet without `time_cond_proj_dim` (diffusers' `do_classifier_free_guidance`); otherwise
+    /// one unguided call per step and the negative prompt is unused.
+    public func usesClassifierFreeGuidance(_ request: GenerationRequest) -> Bool {
+        request.guidance > 1 && unet.config.timeCondProjDim == nil
+    }
 
     /// The image size a request asks for, checked as diffusers' `check_inputs` does.
     public func size(of request: GenerationRequest) throws(PipelineError) -> (width: Int, height: Int) {
@@ -44,7 +51,7 @@ public struct LatentDiffusion: Sendable {
     }
 
     /// diffusers' denoising loop and decode for prompt encodings already made (`[1, tokens, width]`;
-    /// the negative one is needed when guidance is above 1).
+    /// the negative one is needed when `usesClassifierFreeGuidance(request)`).
     public func render(_ request: GenerationRequest, prompt: Tensor, negativePrompt: Tensor?,
                        progress: (TextToImagePipeline.Progress) -> Void = { _ in }) throws(PipelineError) -> RGBImage {
         // Each step, the decode and the next image reuse the memory of the last.
@@ -58,8 +65,7 @@ public struct LatentDiffusion: Sendable {
         try request.validate()
         let (width, height) = try size(of: request)
         var scheduler = try scheduler(for: request)
-        // Guidance ≤ 1 runs one unguided UNet call per step, as diffusers does.
-        let guided = request.guidance > 1
+        let guided = usesClassifierFreeGuidance(request)
         let context: Tensor
         if guided {
             guard let negativePrompt else { throw .missingNegativeEncoding }
@@ -68,21 +74,24 @@ public struct LatentDiffusion: Sendable {
             context = prompt
         }
 
+        // A guidance-distilled (LCM) UNet takes the scale as an embedding instead.
+        let guidanceEmbedding = unet.config.timeCondProjDim.map { Tensor.guidanceScaleEmbedding(Float(Double(request.guidance) - 1), dim: $0) }
+
         var generator = TorchGenerator(seed: request.seed)
-        let factor = vae.config.scaleFactor
+        let factor = decoder.scaleFactor
         let noise = generator.randn([1, unet.config.inChannels, height / factor, width / factor])
         var latents = noise.scaled(by: scheduler.initNoiseSigma)
 
         let start = Date()
         for (i, t) in scheduler.timesteps.enumerated() {
             let input = scheduler.scaleModelInput(guided ? Tensor.concatenate([latents, latents], axis: 0) : latents, step: i)
-            let prediction = unet(input, timestep: t, context: context)
+            let prediction = unet(input, timestep: t, context: context, timestepCondition: guidanceEmbedding)
             let guidedPrediction = guided ? Self.guide(prediction, scale: request.guidance) : prediction
             latents = scheduler.step(modelOutput: guidedPrediction, step: i, sample: latents) { generator.randn($0) }
             progress(.init(step: i + 1, steps: scheduler.timesteps.count,
                            secondsPerStep: Date().timeIntervalSince(start) / Double(i + 1)))
         }
-        return RGBImage(decoded: vae.decode(latents.divided(by: vae.config.scalingFactor)))
+        return RGBImage(decoded: decoder.decode(latents.divided(by: decoder.scalingFactor)))
     }
 
     /// Classifier-free guidance on a `[uncond; text]` batch: `uncond + scale·(text − uncond)`.

@@ -13,9 +13,13 @@ public struct TextToImagePipeline: Sendable {
 
     public let model: StableDiffusionModel
     public let schedulerConfig: SchedulerConfig
+    /// What decodes the latents: the model's VAE, or a replacement such as TAESD (as diffusers'
+    /// `StableDiffusionPipeline.from_pretrained(..., vae=AutoencoderTiny...)`).
+    public let decoder: any ImageDecoder
 
-    public init(model: StableDiffusionModel) throws(ModelError) {
+    public init(model: StableDiffusionModel, decoder: (any ImageDecoder)? = nil) throws(ModelError) {
         self.model = model
+        self.decoder = decoder ?? model.vae
         do {
             schedulerConfig = try SchedulerConfig(path: URL(fileURLWithPath: model.directory)
                 .appendingPathComponent("scheduler/scheduler_config.json").path)
@@ -24,7 +28,7 @@ public struct TextToImagePipeline: Sendable {
 
     /// The denoising loop and decoder of this model.
     public var diffusion: LatentDiffusion {
-        LatentDiffusion(unet: model.unet, vae: model.vae, schedulerConfig: schedulerConfig)
+        LatentDiffusion(unet: model.unet, decoder: decoder, schedulerConfig: schedulerConfig)
     }
 
     /// The image size a request asks for, checked as diffusers' `check_inputs` does.
@@ -46,11 +50,16 @@ public struct TextToImagePipeline: Sendable {
 
     public func generate(_ request: GenerationRequest, progress: (Progress) -> Void = { _ in }) throws(PipelineError) -> RGBImage {
         try generate(request, prompt: encode(request.prompt),
-                     negativePrompt: request.guidance > 1 ? encode(request.negativePrompt) : nil, progress: progress)
+                     negativePrompt: usesNegativePrompt(request) ? encode(request.negativePrompt) : nil, progress: progress)
+    }
+
+    /// Whether the request's negative prompt is encoded and used (classifier-free guidance).
+    public func usesNegativePrompt(_ request: GenerationRequest) -> Bool {
+        diffusion.usesClassifierFreeGuidance(request)
     }
 
     /// Renders with the prompt encodings already made (`encode(request.prompt)` and, when
-    /// guided, `encode(request.negativePrompt)`), so a sweep encodes each distinct text once.
+    /// `usesNegativePrompt(request)`, `encode(request.negativePrompt)`), so a sweep encodes each distinct text once.
     public func generate(_ request: GenerationRequest, prompt: Tensor, negativePrompt: Tensor?,
                          progress: (Progress) -> Void = { _ in }) throws(PipelineError) -> RGBImage {
         try diffusion.render(request, prompt: prompt, negativePrompt: negativePrompt, progress: progress)

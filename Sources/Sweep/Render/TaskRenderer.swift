@@ -24,7 +24,7 @@ public final class TaskRenderer {
         let image: RGBImage
         do {
             let prompt = try encoding(of: request.prompt)
-            let negative = request.guidance > 1 ? try encoding(of: request.negativePrompt) : nil
+            let negative = pipeline.usesNegativePrompt(request) ? try encoding(of: request.negativePrompt) : nil
             image = try pipeline.generate(request, prompt: prompt, negativePrompt: negative, progress: progress)
         } catch { throw .pipeline(task: task.id, error) }
         let parameters = GenerationParameters(request: request, scheduler: task.scheduler, image: image, model: modelName)
