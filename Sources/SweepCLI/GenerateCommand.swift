@@ -37,7 +37,7 @@ struct GenerateCommand: ParsableCommand {
     @Option(help: "Classifier-free guidance scale; 1 or less runs unguided.")
     var guidance: Float = 7.5
 
-    @Option(help: "Sampler: pndm ddim lms euler euler-a heun dpm++2m dpm++2m-karras unipc (default: the model's own).")
+    @Option(help: "Sampler: \(SchedulerKind.allCases.map(\.rawValue).joined(separator: " ")) (default: the model's own).")
     var scheduler: String?
 
     @Option(help: "DDIM's eta (0 deterministic … 1 ancestral).")
@@ -48,6 +48,9 @@ struct GenerateCommand: ParsableCommand {
 
     @Option(help: "Image height in pixels, a multiple of 8 (default: the model's native size).")
     var height: Int?
+
+    @Option(help: "Decode with this AutoencoderTiny (TAESD) folder instead of the model's VAE, as diffusers' vae=AutoencoderTiny does.")
+    var decoder: String?
 
     @Option(help: "Threads for OpenBLAS and our own loops (default: all cores).")
     var threads: Int?
@@ -60,14 +63,16 @@ struct GenerateCommand: ParsableCommand {
         try request.validate()
         try checkOutput()
         if let threads { Threads.set(threads) }
-        let pipeline = try TextToImagePipeline(model: StableDiffusionModel(directory: model))
+        let pipeline = try TextToImagePipeline(model: StableDiffusionModel(directory: model),
+                                               decoder: decoder.map { path throws(ModelError) in try AutoencoderTiny(directory: path) })
         let image = try pipeline.generate(request) { progress in
             let line = String(format: "step %d/%d  %.2f s/step  %.0f s left\n",
                               progress.step, progress.steps, progress.secondsPerStep, progress.secondsLeft)
             FileHandle.standardError.write(Data(line.utf8))
         }
         let parameters = GenerationParameters(request: request, scheduler: try pipeline.schedulerKind(for: request), image: image,
-                                              model: URL(fileURLWithPath: model).lastPathComponent)
+                                              model: URL(fileURLWithPath: model).lastPathComponent,
+                                              decoder: decoder.map { URL(fileURLWithPath: $0).lastPathComponent })
         try OutputFile.write(parameters.png(of: image), to: output)
     }
 

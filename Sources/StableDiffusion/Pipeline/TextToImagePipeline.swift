@@ -20,6 +20,10 @@ public struct TextToImagePipeline: Sendable {
     public init(model: StableDiffusionModel, decoder: (any ImageDecoder)? = nil) throws(ModelError) {
         self.model = model
         self.decoder = decoder ?? model.vae
+        guard self.decoder.latentChannels == model.unet.config.outChannels else {
+            throw .componentMismatch("decoder", "latent_channels \(self.decoder.latentChannels) must equal the UNet's "
+                                         + "out_channels \(model.unet.config.outChannels)")
+        }
         do {
             schedulerConfig = try SchedulerConfig(path: URL(fileURLWithPath: model.directory)
                 .appendingPathComponent("scheduler/scheduler_config.json").path)
