@@ -10,12 +10,13 @@ public struct LatentDiffusion: Sendable {
     public let schedulerConfig: SchedulerConfig
     /// Activation memory shared by the UNet and the VAE and kept from one image to the next, so
     /// a rank rendering many images stops faulting in fresh pages after the first.
-    public let pool = BufferPool()
+    public let pool: BufferPool
 
-    public init(unet: UNet2DConditionModel, decoder: any ImageDecoder, schedulerConfig: SchedulerConfig) {
+    public init(unet: UNet2DConditionModel, decoder: any ImageDecoder, schedulerConfig: SchedulerConfig, pool: BufferPool = BufferPool()) {
         self.unet = unet
         self.decoder = decoder
         self.schedulerConfig = schedulerConfig
+        self.pool = pool
     }
 
     /// Native image size: the UNet's sample size in pixels.

@@ -12,27 +12,37 @@ public struct TextToImagePipeline: Sendable {
     }
 
     public let model: StableDiffusionModel
-    public let schedulerConfig: SchedulerConfig
+    /// The denoising loop and decoder of this model, with the activation memory it keeps from one
+    /// image to the next.
+    public let diffusion: LatentDiffusion
+    public var schedulerConfig: SchedulerConfig { diffusion.schedulerConfig }
     /// What decodes the latents: the model's VAE, or a replacement such as TAESD (as diffusers'
     /// `StableDiffusionPipeline.from_pretrained(..., vae=AutoencoderTiny...)`).
-    public let decoder: any ImageDecoder
+    public var decoder: any ImageDecoder { diffusion.decoder }
 
     public init(model: StableDiffusionModel, decoder: (any ImageDecoder)? = nil) throws(ModelError) {
-        self.model = model
-        self.decoder = decoder ?? model.vae
-        guard self.decoder.latentChannels == model.unet.config.outChannels else {
-            throw .componentMismatch("decoder", "latent_channels \(self.decoder.latentChannels) must equal the UNet's "
-                                         + "out_channels \(model.unet.config.outChannels)")
-        }
+        let schedulerConfig: SchedulerConfig
         do {
             schedulerConfig = try SchedulerConfig(path: URL(fileURLWithPath: model.directory)
                 .appendingPathComponent("scheduler/scheduler_config.json").path)
         } catch { throw .config(error) }
+        try self.init(model: model, diffusion: LatentDiffusion(unet: model.unet, decoder: decoder ?? model.vae,
+                                                               schedulerConfig: schedulerConfig))
     }
 
-    /// The denoising loop and decoder of this model.
-    public var diffusion: LatentDiffusion {
-        LatentDiffusion(unet: model.unet, decoder: decoder, schedulerConfig: schedulerConfig)
+    private init(model: StableDiffusionModel, diffusion: LatentDiffusion) throws(ModelError) {
+        guard diffusion.decoder.latentChannels == model.unet.config.outChannels else {
+            throw .componentMismatch("decoder", "latent_channels \(diffusion.decoder.latentChannels) must equal the UNet's "
+                                         + "out_channels \(model.unet.config.outChannels)")
+        }
+        self.model = model
+        self.diffusion = diffusion
+    }
+
+    /// The same model decoding with `decoder` instead, sharing this pipeline's activation memory.
+    public func decoding(with decoder: any ImageDecoder) throws(ModelError) -> TextToImagePipeline {
+        try TextToImagePipeline(model: model, diffusion: LatentDiffusion(unet: model.unet, decoder: decoder,
+                                                                         schedulerConfig: schedulerConfig, pool: diffusion.pool))
     }
 
     /// The image size a request asks for, checked as diffusers' `check_inputs` does.

@@ -20,6 +20,8 @@ public struct Job: Codable, Equatable, Sendable {
     public var eta: Float
     /// nil: no grids (a dataset build).
     public var grid: GridChoice?
+    /// AutoencoderTiny folders (absolute) to decode with; nil stands for the model's own VAE.
+    public var decoders: [String?] = [nil]
 
     /// The model's name in ids, metadata and the CSV: its folder's name.
     public var modelName: String { model.split(separator: "/").last.map(String.init) ?? model }
@@ -34,6 +36,7 @@ public struct Job: Codable, Equatable, Sendable {
         case .steps: steps.count
         case .scheduler: schedulers.count
         case .size: sizes.count
+        case .decoder: decoders.count
         }
     }
 

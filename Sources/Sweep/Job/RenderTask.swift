@@ -19,6 +19,11 @@ public struct RenderTask: Codable, Equatable, Sendable {
     public var basePrompt: String
     /// The value index along each axis, which places the image in its grid.
     public var coordinates: [SweepAxis: Int]
+    /// An AutoencoderTiny folder to decode with; nil: the model's VAE.
+    public var decoder: String? = nil
+
+    /// The decoder's name in PNG text, CSV and grid labels: its folder's name (nil for the model's VAE).
+    public var decoderName: String? { decoder.map { $0.split(separator: "/").last.map(String.init) ?? $0 } }
 
     public var request: GenerationRequest {
         GenerationRequest(prompt: prompt, negativePrompt: negativePrompt, seed: seed, steps: steps, guidance: guidance,
@@ -27,7 +32,9 @@ public struct RenderTask: Codable, Equatable, Sendable {
 
     /// Everything the image depends on, in a fixed text form; its hash is the derived id.
     func identity(model: String) -> String {
-        ["model=\(model)", "prompt=\(prompt)", "negative=\(negativePrompt)", "seed=\(seed)", "steps=\(steps)",
-         "guidance=\(guidance)", "scheduler=\(scheduler.rawValue)", "size=\(size)", "eta=\(eta)"].joined(separator: "\u{0}")
+        // Only a non-default decoder enters the identity, so ids of VAE-decoded images stay as they were.
+        (["model=\(model)", "prompt=\(prompt)", "negative=\(negativePrompt)", "seed=\(seed)", "steps=\(steps)",
+          "guidance=\(guidance)", "scheduler=\(scheduler.rawValue)", "size=\(size)", "eta=\(eta)"]
+            + (decoderName.map { ["decoder=\($0)"] } ?? [])).joined(separator: "\u{0}")
     }
 }

@@ -4,8 +4,11 @@ public enum SweepAxis: String, CaseIterable, Codable, CodingKeyRepresentable, Se
     case prompts
     case promptReplace = "prompt_replace"
     case seeds, guidance, steps, scheduler, size
+    /// The model's VAE or an AutoencoderTiny (TAESD) folder.
+    case decoder
 
     /// Expansion order, outermost first: tasks sharing a prompt are neighbours, so a renderer's
     /// prompt-encoding cache stays small.
-    public static let expansionOrder: [SweepAxis] = [.prompts, .promptReplace, .seeds, .guidance, .steps, .scheduler, .size]
+    public static let expansionOrder: [SweepAxis] = [.prompts, .promptReplace, .seeds, .guidance, .steps, .scheduler, .size,
+                                                        .decoder]
 }

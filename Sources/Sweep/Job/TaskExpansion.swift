@@ -17,14 +17,17 @@ extension Job {
                         for (st, steps) in steps.enumerated() {
                             for (sc, scheduler) in schedulers.enumerated() {
                                 for (z, size) in sizes.enumerated() {
-                                    var task = RenderTask(
-                                        id: "", index: tasks.count, prompt: text, negativePrompt: prompt.negativePrompt ?? negativePrompt,
-                                        seed: seed, steps: steps, guidance: guidance, scheduler: scheduler, size: size, eta: eta,
-                                        basePrompt: prompt.text,
-                                        coordinates: [.prompts: p, .promptReplace: r, .seeds: s, .guidance: g, .steps: st,
-                                                      .scheduler: sc, .size: z])
-                                    task.id = Self.derivedID(task.identity(model: modelName))
-                                    tasks.append(task)
+                                    for (d, decoder) in decoders.enumerated() {
+                                        var task = RenderTask(
+                                            id: "", index: tasks.count, prompt: text, negativePrompt: prompt.negativePrompt ?? negativePrompt,
+                                            seed: seed, steps: steps, guidance: guidance, scheduler: scheduler, size: size, eta: eta,
+                                            basePrompt: prompt.text,
+                                            coordinates: [.prompts: p, .promptReplace: r, .seeds: s, .guidance: g, .steps: st,
+                                                          .scheduler: sc, .size: z, .decoder: d],
+                                            decoder: decoder)
+                                        task.id = Self.derivedID(task.identity(model: modelName))
+                                        tasks.append(task)
+                                    }
                                 }
                             }
                         }

@@ -5,16 +5,21 @@ public enum ManifestCSV {
                                  "width", "height", "model", "sha256", "seconds", "rank", "host"]
 
     /// Rows for the tasks that have journal entries; `seconds`, `rank` and `host` describe the run,
-    /// every other column depends on the task alone.
+    /// every other column depends on the task alone. A `decoder` column (after `model`) appears
+    /// only when some task decodes with something other than the model's VAE.
     public static func manifest(tasks: [RenderTask], entries: [String: JournalEntry], model: String) -> String {
+        let decoders = tasks.contains { $0.decoder != nil }
         let rows = tasks.compactMap { task -> [String]? in
             guard let entry = entries[task.id] else { return nil }
             return [JobOutput.imagePath(task.id), task.id, task.prompt, task.negativePrompt, String(task.seed), String(task.steps),
                     GenerationParameters.format(guidance: task.guidance), task.scheduler.rawValue, String(task.size.width),
-                    String(task.size.height), model, entry.sha256, String(format: "%.3f", entry.seconds), String(entry.rank), entry.host]
+                    String(task.size.height), model] + (decoders ? [task.decoderName ?? "vae"] : [])
+                + [entry.sha256, String(format: "%.3f", entry.seconds), String(entry.rank), entry.host]
         }
-        return CSV.file([columns] + rows)
+        return CSV.file([decoders ? columnsWithDecoder : columns] + rows)
     }
+
+    static let columnsWithDecoder = columns.flatMap { $0 == "model" ? [$0, "decoder"] : [$0] }
 
     public static func prompts(tasks: [RenderTask]) -> String {
         CSV.file([["imgId", "prompt"]] + tasks.map { [$0.id, $0.prompt] })

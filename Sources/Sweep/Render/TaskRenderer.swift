@@ -4,7 +4,10 @@ import Tensors
 
 /// Renders a job's tasks with one loaded model, encoding each distinct prompt text once.
 public final class TaskRenderer {
+    /// The model with its own VAE; it also encodes the prompts.
     public let pipeline: TextToImagePipeline
+    /// The model with each AutoencoderTiny folder the tasks have named so far, sharing its memory.
+    private var decoding: [String: TextToImagePipeline] = [:]
     let modelName: String
     /// Tasks arrive grouped by prompt, so a small cache catches nearly every reuse while a
     /// dataset of thousands of prompts does not keep thousands of encodings.
@@ -22,13 +25,24 @@ public final class TaskRenderer {
         let start = Date()
         let request = task.request
         let image: RGBImage
+        let pipeline = try pipeline(decoding: task.decoder)
         do {
             let prompt = try encoding(of: request.prompt)
             let negative = pipeline.usesNegativePrompt(request) ? try encoding(of: request.negativePrompt) : nil
             image = try pipeline.generate(request, prompt: prompt, negativePrompt: negative, progress: progress)
         } catch { throw .pipeline(task: task.id, error) }
-        let parameters = GenerationParameters(request: request, scheduler: task.scheduler, image: image, model: modelName)
+        let parameters = GenerationParameters(request: request, scheduler: task.scheduler, image: image, model: modelName,
+                                              decoder: task.decoderName)
         do { return (try parameters.png(of: image), Date().timeIntervalSince(start)) } catch { throw .png(task: task.id, error) }
+    }
+
+    private func pipeline(decoding decoder: String?) throws(RenderError) -> TextToImagePipeline {
+        guard let decoder else { return pipeline }
+        if let loaded = decoding[decoder] { return loaded }
+        let loaded: TextToImagePipeline
+        do { loaded = try pipeline.decoding(with: AutoencoderTiny(directory: decoder)) } catch { throw .model(error) }
+        decoding[decoder] = loaded
+        return loaded
     }
 
     private func encoding(of text: String) throws(PipelineError) -> Tensor {
