@@ -76,6 +76,8 @@ def main():
     parser.add_argument("--guidance", type=float, default=7.5)
     parser.add_argument("--scheduler", choices=sorted(SCHEDULERS), help="default: the model's own")
     parser.add_argument("--decoder", default="vae", help="vae, taesd (random full-size AutoencoderTiny) or a folder")
+    parser.add_argument("--batch", type=int, default=1,
+                        help="also time one UNet step on this many images at once, reported per image")
     parser.add_argument("--image-runs", type=int, default=None)
     parser.add_argument("--image-only", action="store_true",
                         help="time only the whole image (its GFLOP then come from no count and print as nan)")
@@ -126,9 +128,9 @@ def main():
 
     rows = []
 
-    def row(name, fn, runs):
-        flops = flops_of(fn)  # the counted run is the warm-up
-        seconds = [timed(fn) for _ in range(runs)]
+    def row(name, fn, runs, per=1):
+        flops = flops_of(fn) / per  # the counted run is the warm-up
+        seconds = [timed(fn) / per for _ in range(runs)]
         rows.append({"name": name, "seconds": seconds, "flops": flops})
         print(line(name, seconds, flops, sgemm), flush=True)
 
@@ -156,6 +158,21 @@ def main():
                 row("guided UNet step (batch 2)", guided_step, args.runs)
             else:
                 row("UNet step (batch 1)", unguided_step, args.runs)
+            if args.batch > 1:
+                # The pipeline's batch layout: every negative prompt, then every prompt.
+                n = args.batch
+                many = torch.cat([latents] * (2 * n if guided else n))
+                many_context = torch.cat([negative] * n + [prompt] * n) if guided else torch.cat([prompt] * n)
+                many_condition = condition.repeat(n, 1) if condition is not None else None
+
+                def batched_step():
+                    noise = pipe.unet(many, t, encoder_hidden_states=many_context, timestep_cond=many_condition).sample
+                    if guided:
+                        uncond, text = noise.chunk(2)
+                        noise = uncond + args.guidance * (text - uncond)
+                    return noise
+
+                row(f"UNet step, batch of {n}, per image", batched_step, args.runs, per=n)
             decoder = "VAE decode" if args.decoder == "vae" else "TAESD decode"
             row(decoder, lambda: pipe.vae.decode(latents).sample, args.runs)
         if args.image_steps > 0:
@@ -166,7 +183,7 @@ def main():
             # FLOPs by composition (counting a whole image would take another image's time); PNDM
             # evaluates the UNet once more than it has steps, so count its timesteps.
             unet_calls = len(pipe.scheduler.timesteps)
-            flops = (rows[0]["flops"] + unet_calls * rows[1]["flops"] + rows[2]["flops"]) if rows else float("nan")
+            flops = (rows[0]["flops"] + unet_calls * rows[1]["flops"] + rows[-1]["flops"]) if rows else float("nan")
             rows.append({"name": f"image, {args.image_steps} steps", "seconds": seconds, "flops": flops})
             print(line(rows[-1]["name"], seconds, flops, sgemm), flush=True)
 

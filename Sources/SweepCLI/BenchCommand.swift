@@ -62,6 +62,9 @@ struct BenchCommand: ParsableCommand {
     @Option(help: "Decoder: vae (the model's), taesd (TAESD's full-size architecture, random weights) or an AutoencoderTiny folder.")
     var decoder = "vae"
 
+    @Option(help: "Also time one UNet step on this many images at once and report it per image (what batched rendering would gain).")
+    var batch = 1
+
     @Option(help: "Timed whole images (default: --runs).")
     var imageRuns: Int?
 
@@ -105,6 +108,7 @@ struct BenchCommand: ParsableCommand {
         if let scheduler, SchedulerKind(rawValue: scheduler) == nil {
             throw ValidationError("--scheduler \(scheduler): expected one of \(SchedulerKind.allCases.map(\.rawValue).joined(separator: " "))")
         }
+        guard batch >= 1 else { throw ValidationError("--batch must be at least 1, got \(batch)") }
         guard guidance.isFinite, guidance >= 0 else { throw ValidationError("--guidance must be a finite number of 0 or more, got \(guidance)") }
     }
 
@@ -138,7 +142,7 @@ struct BenchCommand: ParsableCommand {
     private func runPipeline(_ model: BenchModel, decoder: BenchModel.Decoder, scheduler: SchedulerKind?) throws {
         let benchmark = PipelineBenchmark(model: model, size: size, runs: runs, imageSteps: imageSteps,
                                           imageRuns: imageRuns ?? runs, guidance: guidance, scheduler: scheduler,
-                                          decoderItem: decoder.itemName, imageOnly: imageOnly)
+                                          decoderItem: decoder.itemName, batch: batch, imageOnly: imageOnly)
         // Line by line as results arrive: a run takes minutes and may be piped to a log.
         let say = { (line: String) in FileHandle.standardOutput.write(Data((line + "\n").utf8)) }
         if let memorySteps {

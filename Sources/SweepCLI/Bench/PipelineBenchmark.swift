@@ -17,6 +17,9 @@ struct PipelineBenchmark {
     /// nil: the model's own.
     let scheduler: SchedulerKind?
     let decoderItem: String
+    /// With more than 1, also times one UNet step on this many images at once, per image: what
+    /// rendering tasks in batches would gain.
+    let batch: Int
     /// Skip the three component items (a long whole-image run on its own).
     let imageOnly: Bool
 
@@ -61,15 +64,16 @@ struct PipelineBenchmark {
         let context = guided ? Tensor.concatenate([negative, prompt], axis: 0) : prompt
         let guidanceEmbedding = unet.config.timeCondProjDim.map { Tensor.guidanceScaleEmbedding(guidance - 1, dim: $0) }
         var rows: [Row] = []
-        func time(_ name: String, runs: Int, warmUp: Bool = true, _ body: () throws -> Void) rethrows {
+        /// `per`: images one run makes; seconds and FLOPs are reported per image.
+        func time(_ name: String, runs: Int, warmUp: Bool = true, per images: Int = 1, _ body: () throws -> Void) rethrows {
             let counter = FLOPCounter()
             var seconds: [Double] = []
             for run in 0..<(runs + (warmUp ? 1 : 0)) {
                 let start = DispatchTime.now().uptimeNanoseconds
                 try counter.counting(body)
-                if run > 0 || !warmUp { seconds.append(Double(DispatchTime.now().uptimeNanoseconds - start) / 1e9) }
+                if run > 0 || !warmUp { seconds.append(Double(DispatchTime.now().uptimeNanoseconds - start) / 1e9 / Double(images)) }
             }
-            let row = Row(name: name, seconds: seconds, flops: counter.flops / Double(runs + (warmUp ? 1 : 0)))
+            let row = Row(name: name, seconds: seconds, flops: counter.flops / Double((runs + (warmUp ? 1 : 0)) * images))
             rows.append(row)
             report(Self.line(row, sgemm: sgemmBefore))
         }
@@ -83,6 +87,19 @@ struct PipelineBenchmark {
                     guard guided else { _ = unet(latents, timestep: 500, context: context, timestepCondition: guidanceEmbedding); return }
                     let both = Tensor.concatenate([latents, latents], axis: 0)
                     _ = LatentDiffusion.guide(unet(both, timestep: 500, context: context), scale: guidance)
+                }
+            }
+            if batch > 1 {
+                // diffusers' batch layout: every negative prompt, then every prompt.
+                let copies = { (x: Tensor, count: Int) in Tensor.concatenate(Array(repeating: x, count: count), axis: 0) }
+                let batchLatents = copies(latents, guided ? 2 * batch : batch)
+                let batchContext = guided ? Tensor.concatenate([copies(negative, batch), copies(prompt, batch)], axis: 0) : copies(prompt, batch)
+                let batchEmbedding = guidanceEmbedding.map { copies($0, batch) }
+                time("UNet step, batch of \(batch), per image", runs: runs, per: batch) {
+                    BufferPool.scoped(in: pool) {
+                        let prediction = unet(batchLatents, timestep: 500, context: batchContext, timestepCondition: batchEmbedding)
+                        _ = guided ? LatentDiffusion.guide(prediction, scale: guidance) : prediction
+                    }
                 }
             }
             time(decoderItem, runs: runs) { BufferPool.scoped(in: pool) { _ = decoder.decode(latents) } }
