@@ -46,3 +46,47 @@ import Testing
         #expect(tiny.scaleFactor == 8 && tiny.scalingFactor == 1)
     }
 }
+
+/// Batched rendering: one UNet call per step for several images, each the bytes it has alone.
+@Suite struct BatchRenderingTests {
+    static func requests(seeds: [UInt64], guidance: [Float], steps: Int, scheduler: SchedulerKind?) -> [GenerationRequest] {
+        zip(seeds, guidance).enumerated().map { index, pair in
+            GenerationRequest(prompt: ["a lighthouse", "a red fox in the snow", "an astronaut"][index % 3],
+                              negativePrompt: index == 1 ? "blurry" : "", seed: pair.0, steps: steps, guidance: pair.1,
+                              scheduler: scheduler, width: 32, height: 24)
+        }
+    }
+
+    @Test(arguments: [("sd1-tiny", SchedulerKind.eulerAncestral, Float(7.5)), ("sd2-tiny", .dpmSolverMultistep, 5),
+                      ("lcm-tiny", .lcm, 8), ("turbo-tiny", .eulerAncestral, 0)])
+    func eachImageIsTheBytesItHasAlone(_ model: String, _ scheduler: SchedulerKind, _ guidance: Float) throws {
+        let own = FewStepTests.fewstep.appendingPathComponent(model).path
+        let directory = FileManager.default.fileExists(atPath: own) ? own : ModelFixtures.model(model)
+        let pipeline = try TextToImagePipeline(model: StableDiffusionModel(directory: directory))
+        let requests = Self.requests(seeds: [3, 4, 5], guidance: [guidance, guidance * 2, guidance], steps: 3, scheduler: scheduler)
+        let prompts = try requests.map { try pipeline.encode($0.prompt) }
+        let negatives = try requests.map { pipeline.usesNegativePrompt($0) ? try pipeline.encode($0.negativePrompt) : nil }
+        let batched = try pipeline.diffusion.render(requests, prompts: prompts, negativePrompts: negatives)
+        for (index, request) in requests.enumerated() {
+            let alone = try pipeline.generate(request)
+            #expect(batched[index].pixels == alone.pixels, "\(model) image \(index) differs from its single render")
+        }
+        #expect(batched[0].pixels != batched[1].pixels)
+    }
+
+    @Test func requestsThatCannotShareAUNetCallAreRefused() throws {
+        let pipeline = try TextToImagePipeline(model: StableDiffusionModel(directory: ModelFixtures.model("sd1-tiny")))
+        let prompt = try pipeline.encode("x")
+        let base = GenerationRequest(prompt: "x", steps: 2, guidance: 0, width: 32, height: 32)
+        var other = base
+        other.steps = 3
+        #expect(throws: PipelineError.self) {
+            try pipeline.diffusion.render([base, other], prompts: [prompt, prompt], negativePrompts: [nil, nil])
+        }
+        other = base
+        other.guidance = 7.5
+        #expect(throws: PipelineError.self) {
+            try pipeline.diffusion.render([base, other], prompts: [prompt, prompt], negativePrompts: [nil, prompt])
+        }
+    }
+}

@@ -55,44 +55,35 @@ public struct LatentDiffusion: Sendable {
     /// the negative one is needed when `usesClassifierFreeGuidance(request)`).
     public func render(_ request: GenerationRequest, prompt: Tensor, negativePrompt: Tensor?,
                        progress: (TextToImagePipeline.Progress) -> Void = { _ in }) throws(PipelineError) -> RGBImage {
-        // Each step, the decode and the next image reuse the memory of the last.
-        try BufferPool.scoped(in: pool) { () throws(PipelineError) in
-            try denoiseAndDecode(request, prompt: prompt, negativePrompt: negativePrompt, progress: progress)
-        }
+        try render([request], prompts: [prompt], negativePrompts: [negativePrompt], progress: progress)[0]
     }
 
-    private func denoiseAndDecode(_ request: GenerationRequest, prompt: Tensor, negativePrompt: Tensor?,
-                                  progress: (TextToImagePipeline.Progress) -> Void) throws(PipelineError) -> RGBImage {
-        try request.validate()
-        let (width, height) = try size(of: request)
-        var scheduler = try scheduler(for: request)
-        let guided = usesClassifierFreeGuidance(request)
-        let context: Tensor
-        if guided {
-            guard let negativePrompt else { throw .missingNegativeEncoding }
-            context = Tensor.concatenate([negativePrompt, prompt], axis: 0)
-        } else {
-            context = prompt
+    /// Renders requests that share size, steps, scheduler (and eta) and guidance mode with one
+    /// UNet call per step for all of them; each image is byte-identical to rendering it alone.
+    public func render(_ requests: [GenerationRequest], prompts: [Tensor], negativePrompts: [Tensor?],
+                       progress: (TextToImagePipeline.Progress) -> Void = { _ in }) throws(PipelineError) -> [RGBImage] {
+        guard let first = requests.first, prompts.count == requests.count, negativePrompts.count == requests.count else {
+            throw .incompatibleBatch("expected one prompt and one negative prompt encoding per request")
         }
-
-        // A guidance-distilled (LCM) UNet takes the scale as an embedding instead.
-        let guidanceEmbedding = unet.config.timeCondProjDim.map { Tensor.guidanceScaleEmbedding(Float(Double(request.guidance) - 1), dim: $0) }
-
-        var generator = TorchGenerator(seed: request.seed)
-        let factor = decoder.scaleFactor
-        let noise = generator.randn([1, unet.config.inChannels, height / factor, width / factor])
-        var latents = noise.scaled(by: scheduler.initNoiseSigma)
-
-        let start = Date()
-        for (i, t) in scheduler.timesteps.enumerated() {
-            let input = scheduler.scaleModelInput(guided ? Tensor.concatenate([latents, latents], axis: 0) : latents, step: i)
-            let prediction = unet(input, timestep: t, context: context, timestepCondition: guidanceEmbedding)
-            let guidedPrediction = guided ? Self.guide(prediction, scale: request.guidance) : prediction
-            latents = scheduler.step(modelOutput: guidedPrediction, step: i, sample: latents) { generator.randn($0) }
-            progress(.init(step: i + 1, steps: scheduler.timesteps.count,
-                           secondsPerStep: Date().timeIntervalSince(start) / Double(i + 1)))
+        for request in requests {
+            try request.validate()
+            guard try size(of: request) == size(of: first), request.steps == first.steps, request.eta == first.eta,
+                  try schedulerKind(for: request) == schedulerKind(for: first),
+                  usesClassifierFreeGuidance(request) == usesClassifierFreeGuidance(first) else {
+                throw .incompatibleBatch("requests in one batch must share size, steps, scheduler, eta and guidance mode")
+            }
         }
-        return RGBImage(decoded: decoder.decode(latents.divided(by: decoder.scalingFactor)))
+        // Each step, the decode and the next image reuse the memory of the last.
+        return try BufferPool.scoped(in: pool) { () throws(PipelineError) in
+            var batch = try DenoisingBatch(self, requests, prompts: prompts, negativePrompts: negativePrompts)
+            let start = Date()
+            let steps = batch.timesteps.count
+            for step in 0..<steps {
+                batch.step(step, unet: unet)
+                progress(.init(step: step + 1, steps: steps, secondsPerStep: Date().timeIntervalSince(start) / Double(step + 1)))
+            }
+            return batch.latents.map { RGBImage(decoded: decoder.decode($0.divided(by: decoder.scalingFactor))) }
+        }
     }
 
     /// Classifier-free guidance on a `[uncond; text]` batch: `uncond + scale·(text − uncond)`.
