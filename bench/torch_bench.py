@@ -186,6 +186,14 @@ def main():
             flops = (rows[0]["flops"] + unet_calls * rows[1]["flops"] + rows[-1]["flops"]) if rows else float("nan")
             rows.append({"name": f"image, {args.image_steps} steps", "seconds": seconds, "flops": flops})
             print(line(rows[-1]["name"], seconds, flops, sgemm), flush=True)
+            if args.batch > 1:
+                n = args.batch
+                batch = lambda: pipe([PROMPT] * n, negative_prompt=[""] * n, num_inference_steps=args.image_steps,
+                                     guidance_scale=args.guidance, height=args.size, width=args.size,
+                                     generator=[torch.Generator().manual_seed(i) for i in range(n)])
+                seconds = [timed(batch) / n for _ in range(runs)]
+                rows.append({"name": f"image, batch of {n}, per image", "seconds": seconds, "flops": flops})
+                print(line(rows[-1]["name"], seconds, flops, sgemm), flush=True)
 
     sgemm_after = sgemm_gflops()
     print(f"sgemm 2048³ after: {sgemm_after:.1f} GFLOP/s")

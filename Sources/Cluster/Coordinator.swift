@@ -29,17 +29,18 @@ public struct Coordinator {
                 case .ready:
                     hosts[message.source] = String(decoding: message.data, as: UTF8.self)
                 case .result:
-                    guard let result = ClusterCodec.decode(RenderResult.self, from: message.data) else {
+                    guard let results = ClusterCodec.decode([RenderResult].self, from: message.data) else {
                         fail(rank: message.source, host: hosts[message.source], "sent a result that does not decode")
                     }
-                    record(result, progress: &progress)
+                    for result in results { record(result, progress: &progress) }
                 case .failure:
                     fail(rank: message.source, host: hosts[message.source], String(decoding: message.data, as: UTF8.self))
                 default:
                     fail(rank: message.source, host: hosts[message.source], "sent an unexpected message (tag \(message.tag))")
                 }
-                if let task = queue.next(for: message.source) {
-                    try mpi.send(ClusterCodec.encode(task), to: message.source, tag: ClusterTag.task.rawValue)
+                let tasks = queue.next(for: message.source, count: output.job.batch)
+                if !tasks.isEmpty {
+                    try mpi.send(ClusterCodec.encode(tasks), to: message.source, tag: ClusterTag.task.rawValue)
                 } else {
                     try mpi.send(Data(), to: message.source, tag: ClusterTag.stop.rawValue)
                     stopped += 1
@@ -55,8 +56,9 @@ public struct Coordinator {
                 }
             }
             if idle {
-                if let task = queue.next(for: 0) {
-                    local.give(task)
+                let tasks = queue.next(for: 0, count: output.job.batch)
+                if !tasks.isEmpty {
+                    local.give(tasks)
                 } else if stopped == mpi.size - 1 {
                     local.stop()
                     return

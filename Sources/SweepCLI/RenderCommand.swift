@@ -39,8 +39,12 @@ struct RenderCommand: ParsableCommand {
     @Flag(help: "Render every image again, ignoring what an earlier run finished.")
     var force = false
 
+    @Option(help: "Tasks a rank renders together, one UNet call per step for all (overrides the manifest's batch; same images).")
+    var batch: Int?
+
     func run() throws {
         if let threads, threads < 1 { throw RenderCommandError.badThreads(threads) }
+        if let batch, !(1...64).contains(batch) { throw RenderCommandError.badBatch(batch) }
         guard MPIRuntime.isLaunchedByMPI else {
             Threads.set(threads ?? ProcessInfo.processInfo.processorCount)
             return try renderAlone()
@@ -74,17 +78,20 @@ struct RenderCommand: ParsableCommand {
         let (job, grids, output) = try prepare()
         var progress = start(output, ranks: 1)
         var renderer = RankRenderer(job: job, rank: 0, host: ProcessInfo.processInfo.hostName)
-        for task in output.pending {
-            let result = try renderer.render(task)
-            try output.record(result)
-            log(progress.line(for: result))
+        var queue = TaskQueue(output.pending)
+        while case let tasks = queue.next(for: 0, count: job.batch), !tasks.isEmpty {
+            for result in try renderer.render(tasks) {
+                try output.record(result)
+                log(progress.line(for: result))
+            }
         }
         try finish(output, grids: grids, progress: progress)
     }
 
     /// Everything checked and the output folder ready, before any model loads.
     private func prepare() throws -> (job: Job, grids: GridRenderer?, output: JobOutput) {
-        let job = try ManifestReader.read(self.job)
+        var job = try ManifestReader.read(self.job)
+        if let batch { job.batch = batch }
         // Before any rendering, so a machine without fonts fails at once rather than after hours.
         let grids = try job.grid.map { _ in try GridRenderer(fonts: LabelFonts.system()) }
         return (job, grids, try JobOutput(job: job, folder: output ?? "out/\(job.name)", force: force))
@@ -111,10 +118,12 @@ struct RenderCommand: ParsableCommand {
 /// Flags `sweep render` rejects before any work.
 enum RenderCommandError: Error, CustomStringConvertible {
     case badThreads(Int)
+    case badBatch(Int)
 
     var description: String {
         switch self {
         case let .badThreads(count): "--threads \(count): expected at least 1"
+        case let .badBatch(count): "--batch \(count): expected a whole number from 1 to 64"
         }
     }
 }

@@ -22,6 +22,9 @@ public struct Job: Codable, Equatable, Sendable {
     public var grid: GridChoice?
     /// AutoencoderTiny folders (absolute) to decode with; nil stands for the model's own VAE.
     public var decoders: [String?] = [nil]
+    /// Tasks a rank renders together, one UNet call per step (`TaskQueue.next(for:count:)`);
+    /// it changes no image, id or file.
+    public var batch = 1
 
     /// The model's name in ids, metadata and the CSV: its folder's name.
     public var modelName: String { model.split(separator: "/").last.map(String.init) ?? model }

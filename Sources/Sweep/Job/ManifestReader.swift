@@ -7,7 +7,7 @@ import Yams
 public struct ManifestReader {
     public static let keys = ["name", "model", "prompts", "prompts_file", "negative_prompt", "seeds", "seeds_per_prompt",
                               "seed", "guidance", "steps", "scheduler", "size", "prompt_replace", "eta", "grid",
-                              "decoder"]
+                              "decoder", "batch"]
     static let gridKeys = ["rows", "columns", "margin", "max_pixels"]
 
     let folder: URL
@@ -80,6 +80,7 @@ public struct ManifestReader {
                       guidance: guidance, steps: steps, schedulers: schedulers, sizes: sizes, promptReplace: promptReplace,
                       eta: eta, grid: nil)
         job.decoders = values.list(entries["decoder"], key: "decoder", default: [nil]) { node in readDecoder(node) }
+        job.batch = entries["batch"].flatMap { values.integer($0, key: "batch", in: 1...64) } ?? 1
         job.grid = readGrid(entries["grid"], job: job)
         checkIDs(job, promptLines: promptLines, promptsNode: entries["prompts_file"])
         return model == nil ? nil : job

@@ -30,6 +30,13 @@ public struct RenderTask: Codable, Equatable, Sendable {
                           scheduler: scheduler, eta: eta, width: size.width, height: size.height)
     }
 
+    /// Tasks with equal keys can be rendered as one batch: they share size, steps, scheduler,
+    /// eta, guidance mode (classifier-free or not) and decoder.
+    public var batchKey: String {
+        [size.description, String(steps), scheduler.rawValue, "\(eta)", guidance > 1 ? "guided" : "unguided", decoder ?? ""]
+            .joined(separator: "\u{0}")
+    }
+
     /// Everything the image depends on, in a fixed text form; its hash is the derived id.
     func identity(model: String) -> String {
         // Only a non-default decoder enters the identity, so ids of VAE-decoded images stay as they were.

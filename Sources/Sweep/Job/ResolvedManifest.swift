@@ -25,6 +25,7 @@ extension Job {
         ]
         if !promptReplace.isEmpty { pairs.append(("prompt_replace", Node(promptReplace.map(text)))) }
         pairs.append(("eta", Node("\(eta)")))
+        if batch > 1 { pairs.append(("batch", Node(String(batch)))) }
         if decoders != [nil] { pairs.append(("decoder", Node(decoders.map { text($0 ?? "vae") }))) }
         if let grid {
             var gridPairs: [(Node, Node)] = []

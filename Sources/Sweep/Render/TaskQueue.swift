@@ -1,5 +1,6 @@
 /// The tasks still to hand out, in manifest order. A rank asking for work gets the next task
-/// with the prompt it rendered last when one is left, so its prompt-encoding cache is reused.
+/// with the prompt it rendered last when one is left, so its prompt-encoding cache is reused,
+/// and with a batch size above 1 the next tasks that can share its UNet calls.
 public struct TaskQueue {
     private var pending: [RenderTask]
     private var lastPrompt: [Int: String] = [:]
@@ -17,5 +18,16 @@ public struct TaskQueue {
         let task = pending.remove(at: index)
         lastPrompt[rank] = task.prompt
         return task
+    }
+
+    /// Up to `count` tasks with one `batchKey`: the next task as `next(for:)` picks it, then
+    /// the first pending tasks that match it. Empty when none is left.
+    public mutating func next(for rank: Int, count: Int) -> [RenderTask] {
+        guard let first = next(for: rank) else { return [] }
+        var batch = [first]
+        while batch.count < count, let index = pending.firstIndex(where: { $0.batchKey == first.batchKey }) {
+            batch.append(pending.remove(at: index))
+        }
+        return batch
     }
 }

@@ -22,18 +22,34 @@ public final class TaskRenderer {
     /// The task's PNG file, with its A1111 `parameters` text, and how long it took.
     public func render(_ task: RenderTask, progress: (TextToImagePipeline.Progress) -> Void = { _ in }) throws(RenderError)
         -> (png: Data, seconds: Double) {
+        try render([task], progress: progress)[0]
+    }
+
+    /// Tasks with one `batchKey`, rendered with one UNet call per step (each image the bytes it
+    /// has alone); each is reported with an equal share of the batch's time.
+    public func render(_ tasks: [RenderTask], progress: (TextToImagePipeline.Progress) -> Void = { _ in }) throws(RenderError)
+        -> [(png: Data, seconds: Double)] {
+        guard let first = tasks.first else { return [] }
         let start = Date()
-        let request = task.request
-        let image: RGBImage
-        let pipeline = try pipeline(decoding: task.decoder)
+        let requests = tasks.map(\.request)
+        let pipeline = try pipeline(decoding: first.decoder)
+        let images: [RGBImage]
         do {
-            let prompt = try encoding(of: request.prompt)
-            let negative = pipeline.usesNegativePrompt(request) ? try encoding(of: request.negativePrompt) : nil
-            image = try pipeline.generate(request, prompt: prompt, negativePrompt: negative, progress: progress)
-        } catch { throw .pipeline(task: task.id, error) }
-        let parameters = GenerationParameters(request: request, scheduler: task.scheduler, image: image, model: modelName,
-                                              decoder: task.decoderName)
-        do { return (try parameters.png(of: image), Date().timeIntervalSince(start)) } catch { throw .png(task: task.id, error) }
+            var prompts: [Tensor] = [], negatives: [Tensor?] = []
+            for request in requests {
+                prompts.append(try encoding(of: request.prompt))
+                negatives.append(pipeline.usesNegativePrompt(request) ? try encoding(of: request.negativePrompt) : nil)
+            }
+            images = try pipeline.diffusion.render(requests, prompts: prompts, negativePrompts: negatives, progress: progress)
+        } catch { throw .pipeline(task: tasks.map(\.id).joined(separator: ", "), error) }
+        var files: [Data] = []
+        for (task, image) in zip(tasks, images) {
+            let parameters = GenerationParameters(request: task.request, scheduler: task.scheduler, image: image, model: modelName,
+                                                  decoder: task.decoderName)
+            do { files.append(try parameters.png(of: image)) } catch { throw .png(task: task.id, error) }
+        }
+        let seconds = Date().timeIntervalSince(start) / Double(tasks.count)
+        return files.map { ($0, seconds) }
     }
 
     private func pipeline(decoding decoder: String?) throws(RenderError) -> TextToImagePipeline {

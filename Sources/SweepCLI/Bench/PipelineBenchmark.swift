@@ -110,6 +110,15 @@ struct PipelineBenchmark {
                 let (prompt, negative) = try model.encodePrompts()
                 _ = try model.diffusion.render(request, prompt: prompt, negativePrompt: guided ? negative : nil)
             }
+            if batch > 1 {
+                // As `sweep render --batch` renders: the seeds differ, one UNet call per step for all.
+                let requests = (0..<batch).map { seed in var each = request; each.seed = UInt64(seed); return each }
+                try time("image, batch of \(batch), per image", runs: imageRuns, warmUp: false, per: batch) {
+                    let (prompt, negative) = try model.encodePrompts()
+                    _ = try model.diffusion.render(requests, prompts: Array(repeating: prompt, count: batch),
+                                                   negativePrompts: Array(repeating: guided ? negative : nil, count: batch))
+                }
+            }
         }
         let sgemmAfter = KernelBenchmark.sgemmGFLOPS(size: 2048, repeats: 3)
         report(String(format: "sgemm 2048³ after: %.1f GFLOP/s", sgemmAfter))
