@@ -12,8 +12,10 @@ struct BenchCommand: ParsableCommand {
         abstract: "Time the pipeline (with a model) or the tensor kernels against sgemm (and PyTorch).",
         discussion: """
             With --model-config or --model: after a warm-up, times --runs runs each of the text \
-            encoder (prompt and negative prompt), one guided UNet step (batch 2), one VAE decode \
-            and a whole image of --image-steps steps, and prints the medians, the GFLOP/s they \
+            encoder (prompt and negative prompt), one UNet step as the recipe runs it (batch 2 when \
+            --guidance above 1 is classifier-free, else batch 1), one decode (--decoder: the VAE or \
+            TAESD) and a whole image of --steps steps with --scheduler (--batch N adds the UNet step \
+            and the image on N images at once, per image), and prints the medians, the GFLOP/s they \
             achieve, the same run's sgemm GFLOP/s (ours, and OpenBLAS's for reference), the GEMM \
             in use (SWEEP_GEMM=openblas forces OpenBLAS's) and peak resident memory. \
             bench/torch_bench.py prints the same table for diffusers on PyTorch. --one-pass instead \

@@ -12,7 +12,7 @@ struct RenderCommand: ParsableCommand {
         abstract: "Render a job manifest (prompts × seeds × guidance × steps × schedulers × sizes) to PNGs, grids and CSV.",
         discussion: """
             JOB.yaml (or .json) names a model folder, prompts (or a prompts_file .txt/.csv) and the \
-            sweep axes: seeds, guidance, steps, scheduler, size, prompt_replace. The whole manifest \
+            sweep axes: seeds, guidance, steps, scheduler, size, prompt_replace, decoder. The whole manifest \
             is checked before anything renders and every problem is listed with its line.
             Output (default out/<name>/): job.yaml (the manifest with defaults filled in), \
             images/<id>.png with AUTOMATIC1111 "parameters" text, manifest.csv (one row per image, \

@@ -2,8 +2,9 @@ import Foundation
 import Tensors
 
 /// The part of text-to-image after the prompts are encoded: denoising with the UNet and a
-/// scheduler, then decoding with the VAE (or another `ImageDecoder`). `TextToImagePipeline` wraps it with a model folder and
-/// its tokenizer; benchmarks build it directly around randomly initialised components.
+/// scheduler, then decoding with the VAE or another `ImageDecoder` (TAESD). `TextToImagePipeline`
+/// wraps it with a model folder and its tokenizer; benchmarks build it directly around randomly
+/// initialised components.
 public struct LatentDiffusion: Sendable {
     public let unet: UNet2DConditionModel
     public let decoder: any ImageDecoder
@@ -12,7 +13,9 @@ public struct LatentDiffusion: Sendable {
     /// a rank rendering many images stops faulting in fresh pages after the first.
     public let pool: BufferPool
 
-    public init(unet: UNet2DConditionModel, decoder: any ImageDecoder, schedulerConfig: SchedulerConfig, pool: BufferPool = BufferPool()) {
+    /// `pool`: another pipeline's, to share its memory (the same model with another decoder).
+    public init(unet: UNet2DConditionModel, decoder: any ImageDecoder, schedulerConfig: SchedulerConfig,
+                pool: BufferPool = BufferPool()) {
         self.unet = unet
         self.decoder = decoder
         self.schedulerConfig = schedulerConfig
