@@ -19,6 +19,8 @@ import Testing
         let plain = try fixture.read(manifest)
         let explicit = try fixture.read(manifest + "\ndecoder: vae")
         #expect(plain.tasks().map(\.id) == explicit.tasks().map(\.id))
+        // The ids of the identity text before decoders existed (SHA-256 computed in Python).
+        #expect(plain.tasks().map(\.id) == ["8b8137419870b41a", "c78661b023c0b975"])
         let resolved = try plain.resolvedYAML()
         #expect(plain.decoders == [nil] && !resolved.contains("decoder"))
         let csv = ManifestCSV.manifest(tasks: plain.tasks(), entries: [:], model: plain.modelName)
