@@ -183,7 +183,9 @@ def main():
             # FLOPs by composition (counting a whole image would take another image's time); PNDM
             # evaluates the UNet once more than it has steps, so count its timesteps.
             unet_calls = len(pipe.scheduler.timesteps)
-            flops = (rows[0]["flops"] + unet_calls * rows[1]["flops"] + rows[-1]["flops"]) if rows else float("nan")
+            # Unguided, the pipeline encodes the prompt alone: half the text encoder item.
+            text = rows[0]["flops"] * (1 if guided else 0.5) if rows else float("nan")
+            flops = (text + unet_calls * rows[1]["flops"] + rows[-1]["flops"]) if rows else float("nan")
             rows.append({"name": f"image, {args.image_steps} steps", "seconds": seconds, "flops": flops})
             print(line(rows[-1]["name"], seconds, flops, sgemm), flush=True)
             if args.batch > 1:

@@ -63,6 +63,12 @@ struct BenchModel {
     func encodePrompts() throws -> (prompt: Tensor, negative: Tensor) {
         (try textEncoder([promptIDs]).lastHiddenState, try textEncoder([negativeIDs]).lastHiddenState)
     }
+
+    /// What a whole image encodes: the negative prompt only when classifier-free guided, as
+    /// diffusers' `encode_prompt` does.
+    func encodePrompts(guided: Bool) throws -> (prompt: Tensor, negative: Tensor?) {
+        guided ? try encodePrompts() : (try textEncoder([promptIDs]).lastHiddenState, nil)
+    }
 }
 
 extension BenchModel.Decoder {

@@ -107,16 +107,16 @@ struct PipelineBenchmark {
         if imageSteps > 0 {
             // Every image run counts: the components above, or the prompts' encoding, warmed up.
             try time("image, \(imageSteps) steps", runs: imageRuns, warmUp: false) {
-                let (prompt, negative) = try model.encodePrompts()
-                _ = try model.diffusion.render(request, prompt: prompt, negativePrompt: guided ? negative : nil)
+                let (prompt, negative) = try model.encodePrompts(guided: guided)
+                _ = try model.diffusion.render(request, prompt: prompt, negativePrompt: negative)
             }
             if batch > 1 {
                 // As `sweep render --batch` renders: the seeds differ, one UNet call per step for all.
                 let requests = (0..<batch).map { seed in var each = request; each.seed = UInt64(seed); return each }
                 try time("image, batch of \(batch), per image", runs: imageRuns, warmUp: false, per: batch) {
-                    let (prompt, negative) = try model.encodePrompts()
+                    let (prompt, negative) = try model.encodePrompts(guided: guided)
                     _ = try model.diffusion.render(requests, prompts: Array(repeating: prompt, count: batch),
-                                                   negativePrompts: Array(repeating: guided ? negative : nil, count: batch))
+                                                   negativePrompts: Array(repeating: negative, count: batch))
                 }
             }
         }
