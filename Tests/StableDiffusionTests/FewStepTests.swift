@@ -23,6 +23,12 @@ import Testing
                                            reason: "(8) allows 1 to 8 inference steps, not 9")
         #expect(throws: expected) { try LCMScheduler(config: config, steps: 9) }
         #expect(try LCMScheduler(config: config, steps: 8).timesteps.count == 8)
+        // diffusers' LCMScheduler honours it; we do not implement it, so it is refused, not ignored.
+        let rescaled = try SchedulerConfig(path: writeTemporary(#"{"_class_name": "LCMScheduler", "rescale_betas_zero_snr": true}"#,
+                                                                named: "scheduler_config.json"))
+        #expect(throws: ConfigError.unsupported(path: rescaled.path, key: "rescale_betas_zero_snr", value: "true", supported: "false")) {
+            try LCMScheduler(config: rescaled, steps: 4)
+        }
     }
 
     @Test func decoderFoldersMustHoldAnAutoencoderTiny() throws {

@@ -42,7 +42,7 @@ import Testing
             ($0.id, JournalEntry(id: $0.id, sha256: "00", seconds: 1, rank: 0, host: "h"))
         })
         let header = ManifestCSV.manifest(tasks: tasks, entries: entries, model: job.modelName).split(separator: "\r\n").first
-        #expect(header?.contains("model,decoder,sha256") == true)
+        #expect(header?.contains("model,vae,decoder,sha256") == true)
         // job.yaml reads back to the same job.
         #expect(try fixture.read(job.resolvedYAML()).tasks() == tasks)
     }

@@ -48,7 +48,7 @@ import Testing
         (["--scheduler", "dpm++3m"], "--scheduler dpm++3m: unknown; expected one of pndm, ddim, lms, euler, euler-a, heun, dpm++2m, dpm++2m-karras, unipc, lcm"),
         (["--width", "500"], "width 500: expected a positive multiple of 8"),
         (["--steps", "0"], "steps 0: expected at least 1"),
-        (["--model", "/nonexistent/model"], "/nonexistent/model: not a diffusers model folder (no model_index.json)"),
+        (["--model", "/nonexistent/model"], "/nonexistent/model: no such file or folder"),
     ])
     func badFlagsFailWithOneLineAndNoFile(_ flags: [String], _ message: String) async throws {
         let output = try temporaryPNG()

@@ -21,13 +21,8 @@ public struct TextToImagePipeline: Sendable {
     public var decoder: any ImageDecoder { diffusion.decoder }
 
     public init(model: StableDiffusionModel, decoder: (any ImageDecoder)? = nil) throws(ModelError) {
-        let schedulerConfig: SchedulerConfig
-        do {
-            schedulerConfig = try SchedulerConfig(path: URL(fileURLWithPath: model.directory)
-                .appendingPathComponent("scheduler/scheduler_config.json").path)
-        } catch { throw .config(error) }
         try self.init(model: model, diffusion: LatentDiffusion(unet: model.unet, decoder: decoder ?? model.vae,
-                                                               schedulerConfig: schedulerConfig))
+                                                               schedulerConfig: model.schedulerConfig))
     }
 
     private init(model: StableDiffusionModel, diffusion: LatentDiffusion) throws(ModelError) {

@@ -16,6 +16,7 @@ public struct LCMScheduler: Scheduler {
         noise = try NoiseSchedule(config, betaStart: 0.00085, betaEnd: 0.012, betaSchedule: "scaled_linear")
         try noise.checkSteps(steps, config)
         try config.requireFalse("thresholding")
+        try config.requireFalse("rescale_betas_zero_snr")
         let original = try config.json.positive("original_inference_steps", default: 50)
         guard original <= noise.trainTimesteps else {
             throw .invalid(path: config.path, key: "original_inference_steps",

@@ -14,11 +14,13 @@ public struct GenerationParameters: Equatable, Sendable {
     public var width: Int
     public var height: Int
     public var model: String
-    /// The decoder's name when it is not the model's own VAE (e.g. `taesd`), written as `Decoder: …`.
+    /// A replacement VAE's folder or file name; nil for the model's own.
+    public var vae: String?
+    /// The decoder's name when it is not a VAE but TAESD (e.g. `taesd`), written as `Decoder: …`.
     public var decoder: String?
 
     public init(prompt: String, negativePrompt: String, steps: Int, sampler: String, guidance: Float, seed: UInt64,
-                width: Int, height: Int, model: String, decoder: String? = nil) {
+                width: Int, height: Int, model: String, vae: String? = nil, decoder: String? = nil) {
         self.prompt = prompt
         self.negativePrompt = negativePrompt
         self.steps = steps
@@ -28,14 +30,16 @@ public struct GenerationParameters: Equatable, Sendable {
         self.width = width
         self.height = height
         self.model = model
+        self.vae = vae
         self.decoder = decoder
     }
 
     /// What a request made, with the sampler that ran and the image's own size.
-    public init(request: GenerationRequest, scheduler: SchedulerKind, image: RGBImage, model: String, decoder: String? = nil) {
+    public init(request: GenerationRequest, scheduler: SchedulerKind, image: RGBImage, model: String, vae: String? = nil,
+                decoder: String? = nil) {
         self.init(prompt: request.prompt, negativePrompt: request.negativePrompt, steps: request.steps,
                   sampler: scheduler.samplerName, guidance: request.guidance, seed: request.seed,
-                  width: image.width, height: image.height, model: model, decoder: decoder)
+                  width: image.width, height: image.height, model: model, vae: vae, decoder: decoder)
     }
 
     /// Prompt line(s); `Negative prompt: …` when there is one; then the settings line.
@@ -43,7 +47,8 @@ public struct GenerationParameters: Equatable, Sendable {
         var lines = [prompt]
         if !negativePrompt.isEmpty { lines.append("Negative prompt: " + negativePrompt) }
         lines.append("Steps: \(steps), Sampler: \(sampler), CFG scale: \(Self.format(guidance: guidance)), Seed: \(seed), "
-                     + "Size: \(width)x\(height), Model: \(model)" + (decoder.map { ", Decoder: \($0)" } ?? ""))
+                     + "Size: \(width)x\(height), Model: \(model)" + (vae.map { ", VAE: \($0)" } ?? "")
+                     + (decoder.map { ", Decoder: \($0)" } ?? ""))
         return lines.joined(separator: "\n")
     }
 

@@ -9,14 +9,16 @@ public final class TaskRenderer {
     /// The model with each AutoencoderTiny folder the tasks have named so far, sharing its memory.
     private var decoding: [String: TextToImagePipeline] = [:]
     let modelName: String
+    let vaeName: String?
     /// Tasks arrive grouped by prompt, so a small cache catches nearly every reuse while a
     /// dataset of thousands of prompts does not keep thousands of encodings.
     private var encodings: [String: Tensor] = [:]
     private static let cacheLimit = 64
 
     public init(job: Job) throws(RenderError) {
-        do { pipeline = try TextToImagePipeline(model: StableDiffusionModel(directory: job.model)) } catch { throw .model(error) }
+        do { pipeline = try TextToImagePipeline(model: StableDiffusionModel(source: job.modelSource())) } catch { throw .model(error) }
         modelName = job.modelName
+        vaeName = job.vaeName
     }
 
     /// The task's PNG file, with its A1111 `parameters` text, and how long it took.
@@ -45,7 +47,7 @@ public final class TaskRenderer {
         var files: [Data] = []
         for (task, image) in zip(tasks, images) {
             let parameters = GenerationParameters(request: task.request, scheduler: task.scheduler, image: image, model: modelName,
-                                                  decoder: task.decoderName)
+                                                  vae: vaeName, decoder: task.decoderName)
             do { files.append(try parameters.png(of: image)) } catch { throw .png(task: task.id, error) }
         }
         let seconds = Date().timeIntervalSince(start) / Double(tasks.count)
