@@ -19,6 +19,8 @@ public struct RenderTask: Codable, Equatable, Sendable {
     public var basePrompt: String
     /// The value index along each axis, which places the image in its grid.
     public var coordinates: [SweepAxis: Int]
+    /// Merged into the model for this image; the renderer reloads when the set changes.
+    public var loras: [LoRA] = []
     /// An AutoencoderTiny folder to decode with; nil: the model's VAE.
     public var decoder: String? = nil
 
@@ -31,17 +33,20 @@ public struct RenderTask: Codable, Equatable, Sendable {
     }
 
     /// Tasks with equal keys can be rendered as one batch: they share size, steps, scheduler,
-    /// eta, guidance mode (classifier-free or not) and decoder.
+    /// eta, guidance mode (classifier-free or not), decoder and LoRA set (one loaded model).
     public var batchKey: String {
-        [size.description, String(steps), scheduler.rawValue, "\(eta)", guidance > 1 ? "guided" : "unguided", decoder ?? ""]
+        [size.description, String(steps), scheduler.rawValue, "\(eta)", guidance > 1 ? "guided" : "unguided", decoder ?? "",
+         loras.map(\.description).joined(separator: ",")]
             .joined(separator: "\u{0}")
     }
 
     /// Everything the image depends on, in a fixed text form; its hash is the derived id.
     func identity(model: String) -> String {
-        // Only a non-default decoder enters the identity, so ids of VAE-decoded images stay as they were.
-        (["model=\(model)", "prompt=\(prompt)", "negative=\(negativePrompt)", "seed=\(seed)", "steps=\(steps)",
-          "guidance=\(guidance)", "scheduler=\(scheduler.rawValue)", "size=\(size)", "eta=\(eta)"]
-            + (decoderName.map { ["decoder=\($0)"] } ?? [])).joined(separator: "\u{0}")
+        // Only what is present, so ids of jobs without LoRAs or with the model's own decoder stay as they were.
+        let fields = ["model=\(model)", "prompt=\(prompt)", "negative=\(negativePrompt)", "seed=\(seed)", "steps=\(steps)",
+         "guidance=\(guidance)", "scheduler=\(scheduler.rawValue)", "size=\(size)", "eta=\(eta)"]
+            + (loras.isEmpty ? [] : ["loras=" + loras.map(\.description).joined(separator: ",")])
+            + (decoderName.map { ["decoder=\($0)"] } ?? [])
+        return fields.joined(separator: "\u{0}")
     }
 }

@@ -2,23 +2,46 @@ import Foundation
 import StableDiffusion
 import Tensors
 
-/// Renders a job's tasks with one loaded model, encoding each distinct prompt text once.
+/// Renders a job's tasks with one loaded model, encoding each distinct prompt text once. The
+/// model is loaded again only when a task asks for another LoRA set (tasks come grouped by set).
 public final class TaskRenderer {
     /// The model with its own VAE; it also encodes the prompts.
-    public let pipeline: TextToImagePipeline
+    public private(set) var pipeline: TextToImagePipeline
     /// The model with each AutoencoderTiny folder the tasks have named so far, sharing its memory.
     private var decoding: [String: TextToImagePipeline] = [:]
+    let job: Job
     let modelName: String
+    private var loras: [LoRA] = []
+    private var loraInfos: [LoRAInfo] = []
     let vaeName: String?
     /// Tasks arrive grouped by prompt, so a small cache catches nearly every reuse while a
     /// dataset of thousands of prompts does not keep thousands of encodings.
     private var encodings: [String: Tensor] = [:]
     private static let cacheLimit = 64
 
+    /// Loads the model with the job's first LoRA set.
     public init(job: Job) throws(RenderError) {
-        do { pipeline = try TextToImagePipeline(model: StableDiffusionModel(source: job.modelSource())) } catch { throw .model(error) }
+        self.job = job
         modelName = job.modelName
         vaeName = job.vaeName
+        loras = job.loraSets.first ?? []
+        (pipeline, loraInfos) = try Self.load(job, loras: loras)
+    }
+
+    private static func load(_ job: Job, loras: [LoRA]) throws(RenderError) -> (TextToImagePipeline, [LoRAInfo]) {
+        let pipeline: TextToImagePipeline
+        do { pipeline = try TextToImagePipeline(model: StableDiffusionModel(source: job.modelSource(), loras: loras)) } catch { throw .model(error) }
+        do { return (pipeline, try loras.map { lora throws(LoRAError) in try LoRAInfo(lora) }) } catch { throw .model(.lora(error)) }
+    }
+
+    /// The model with `loras` merged in, loaded unless it already is; prompt encodings depend on
+    /// the text encoder, so they go with it, as do the TAESD pipelines built on its UNet.
+    private func use(_ loras: [LoRA]) throws(RenderError) {
+        guard loras != self.loras else { return }
+        (pipeline, loraInfos) = try Self.load(job, loras: loras)
+        self.loras = loras
+        encodings.removeAll()
+        decoding.removeAll()
     }
 
     /// The task's PNG file, with its A1111 `parameters` text, and how long it took.
@@ -33,6 +56,7 @@ public final class TaskRenderer {
         -> [(png: Data, seconds: Double)] {
         guard let first = tasks.first else { return [] }
         let start = Date()
+        try use(first.loras)
         let requests = tasks.map(\.request)
         let pipeline = try pipeline(decoding: first.decoder)
         let images: [RGBImage]
@@ -47,7 +71,7 @@ public final class TaskRenderer {
         var files: [Data] = []
         for (task, image) in zip(tasks, images) {
             let parameters = GenerationParameters(request: task.request, scheduler: task.scheduler, image: image, model: modelName,
-                                                  vae: vaeName, decoder: task.decoderName)
+                                                  vae: vaeName, decoder: task.decoderName, loras: loraInfos)
             do { files.append(try parameters.png(of: image)) } catch { throw .png(task: task.id, error) }
         }
         let seconds = Date().timeIntervalSince(start) / Double(tasks.count)
