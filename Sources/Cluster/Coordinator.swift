@@ -35,20 +35,23 @@ public struct Coordinator {
                 case .ready:
                     hosts[message.source] = String(decoding: message.data, as: UTF8.self)
                 case .result:
-                    do { record(try ClusterCodec.decode(RenderResult.self, from: message.data), inFlight: &inFlight, recorded) } catch {
+                    let results: [RenderResult]
+                    do { results = try ClusterCodec.decode([RenderResult].self, from: message.data) } catch {
                         fail(rank: message.source, host: hosts[message.source], "sent a result rank 0 cannot read: \(error)")
                     }
+                    for result in results { record(result, inFlight: &inFlight, recorded) }
                 case .failure:
                     fail(rank: message.source, host: hosts[message.source], String(decoding: message.data, as: UTF8.self))
                 default:
                     fail(rank: message.source, host: hosts[message.source], "sent an unexpected message (tag \(message.tag))")
                 }
-                if let task = queue.next(for: message.source) {
+                let tasks = queue.next(for: message.source, count: output.job.batch)
+                if !tasks.isEmpty {
                     let data: Data
-                    do { data = try ClusterCodec.encode(task) } catch {
-                        fail(rank: 0, host: host, "task \(task.id) for rank \(message.source): \(error)")
+                    do { data = try ClusterCodec.encode(tasks) } catch {
+                        fail(rank: 0, host: host, "tasks \(tasks.map(\.id).joined(separator: ", ")) for rank \(message.source): \(error)")
                     }
-                    inFlight[task.id] = task
+                    for task in tasks { inFlight[task.id] = task }
                     try mpi.send(data, to: message.source, tag: ClusterTag.task.rawValue)
                 } else {
                     try mpi.send(Data(), to: message.source, tag: ClusterTag.stop.rawValue)
@@ -65,9 +68,10 @@ public struct Coordinator {
                 }
             }
             if idle {
-                if let task = queue.next(for: 0) {
-                    inFlight[task.id] = task
-                    local.give(task)
+                let tasks = queue.next(for: 0, count: output.job.batch)
+                if !tasks.isEmpty {
+                    for task in tasks { inFlight[task.id] = task }
+                    local.give(tasks)
                 } else if stopped == mpi.size - 1 {
                     local.stop()
                     return

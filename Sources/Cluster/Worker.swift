@@ -1,7 +1,7 @@
 import Foundation
 import Sweep
 
-/// A rank other than 0: asks rank 0 for tasks until told to stop, and sends back each PNG. It
+/// A rank other than 0: asks rank 0 for tasks (a batch at a time) until told to stop, and sends back each PNG. It
 /// never touches the output folder, so nodes need no shared filesystem. Anything it cannot do
 /// (a task that does not decode, a render or a result that fails) goes to rank 0 as a `failure`
 /// message, which rank 0 reports with this rank and host before ending the job.
@@ -26,10 +26,11 @@ public struct Worker {
             case .stop:
                 return
             case .task:
+                // The batch's results in one message: rank 0 answers each message with the next batch.
                 let reply: Data
                 do {
-                    let task = try ClusterCodec.decode(RenderTask.self, from: message.data)
-                    reply = try ClusterCodec.encode(try renderer.render(task))
+                    let tasks = try ClusterCodec.decode([RenderTask].self, from: message.data)
+                    reply = try ClusterCodec.encode(try renderer.render(tasks))
                 } catch {
                     return try fail(String(describing: error))
                 }

@@ -40,7 +40,7 @@ struct GenerateCommand: ParsableCommand {
     @Option(help: "Classifier-free guidance scale; 1 or less runs unguided.")
     var guidance: Float = 7.5
 
-    @Option(help: "Sampler: pndm ddim lms euler euler-a heun dpm++2m dpm++2m-karras unipc (default: the model's own).")
+    @Option(help: "Sampler: \(SchedulerKind.allCases.map(\.rawValue).joined(separator: " ")) (default: the model's own).")
     var scheduler: String?
 
     @Option(help: "DDIM's eta (0 deterministic … 1 ancestral).")
@@ -51,6 +51,9 @@ struct GenerateCommand: ParsableCommand {
 
     @Option(help: "Image height in pixels, a multiple of 8 (default: the model's native size).")
     var height: Int?
+
+    @Option(help: "Decode with this AutoencoderTiny (TAESD) folder instead of the model's VAE, as diffusers' vae=AutoencoderTiny does.")
+    var decoder: String?
 
     @Option(help: "Threads for OpenBLAS and our own loops, 1 to the number of cores (default: all cores).")
     var threads: Int?
@@ -69,7 +72,8 @@ struct GenerateCommand: ParsableCommand {
         if let threads { Threads.set(threads) }
         let source = try modelOptions.source()
         let loras = try loraOptions.loras()
-        let pipeline = try TextToImagePipeline(model: StableDiffusionModel(source: source, loras: loras))
+        let pipeline = try TextToImagePipeline(model: StableDiffusionModel(source: source, loras: loras),
+                                               decoder: decoder.map { path throws(ModelError) in try AutoencoderTiny(directory: path) })
         let loraInfos = try loras.map { lora throws(LoRAError) in try LoRAInfo(lora) }
         let kind = try pipeline.schedulerKind(for: request)
         if eta != 0, !kind.usesEta {
@@ -88,7 +92,8 @@ struct GenerateCommand: ParsableCommand {
             status.report(progress.description, plain: plain)
         }
         let parameters = GenerationParameters(request: request, scheduler: kind, image: image,
-                                              model: source.name, vae: source.vae?.name, loras: loraInfos)
+                                              model: source.name, vae: source.vae?.name,
+                                              decoder: decoder.map { URL(fileURLWithPath: $0).lastPathComponent }, loras: loraInfos)
         try OutputFile.write(parameters.png(of: image), to: output)
         status.print("wrote \(output)")
     }

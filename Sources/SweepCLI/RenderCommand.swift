@@ -13,7 +13,7 @@ struct RenderCommand: ParsableCommand {
         abstract: "Render a job manifest (prompts × seeds × guidance × steps × schedulers × sizes) to PNGs, grids and CSV.",
         discussion: """
             JOB.yaml (or .json) names a model folder, prompts (or a prompts_file .txt/.csv) and the \
-            sweep axes: seeds, guidance, steps, scheduler, size, prompt_replace. The whole manifest \
+            sweep axes: seeds, guidance, steps, scheduler, size, prompt_replace, decoder. The whole manifest \
             is checked before anything renders and every problem is listed with its line.
             Output (default out/<name>/): job.yaml (the manifest with defaults filled in), \
             images/<id>.png with AUTOMATIC1111 "parameters" text, manifest.csv (one row per image, \
@@ -48,6 +48,9 @@ struct RenderCommand: ParsableCommand {
     @Flag(help: "Render every image again, ignoring what an earlier run finished, and take over a folder of another job.")
     var force = false
 
+    @Option(help: "Tasks a rank renders together, one UNet call per step for all (overrides the manifest's batch; same images).")
+    var batch: Int?
+
     @Flag(help: "Render a job of more than 10,000,000 images.")
     var allowHuge = false
 
@@ -55,6 +58,7 @@ struct RenderCommand: ParsableCommand {
 
     func run() throws {
         try ThreadCount.check(threads)
+        if let batch, !(1...64).contains(batch) { throw RenderCommandError.badBatch(batch) }
         guard MPIRuntime.isLaunchedByMPI else {
             Threads.set(threads ?? ProcessInfo.processInfo.processorCount)
             return try renderAlone()
@@ -107,14 +111,17 @@ struct RenderCommand: ParsableCommand {
         var progress = start(output, ranks: 1)
         let status = StatusLine(), interruption = Interruption()
         var renderer = RankRenderer(job: prepared.job, rank: 0, host: ProcessInfo.processInfo.hostName)
-        for task in output.pending {
-            let result = try renderer.render(task) { step in
+        var queue = TaskQueue(output.pending)
+        while case let tasks = queue.next(for: 0, count: prepared.job.batch), !tasks.isEmpty {
+            let results = try renderer.render(tasks) { step in
                 if interruption.isRequested { interrupted(output, progress: progress, status: status) { Interruption.exit() } }
                 status.show(progress.status(step: step))
             }
-            try output.record(result, of: task)
-            let line = progress.line(for: result)
-            status.report(status.isTerminal ? progress.status() : line, plain: true)
+            for (task, result) in zip(tasks, results) {
+                try output.record(result, of: task)
+                let line = progress.line(for: result)
+                status.report(status.isTerminal ? progress.status() : line, plain: true)
+            }
             if interruption.isRequested { interrupted(output, progress: progress, status: status) { Interruption.exit() } }
         }
         try finish(prepared, progress: progress, status: status)
@@ -124,7 +131,8 @@ struct RenderCommand: ParsableCommand {
 
     /// Everything checked and the output folder ready, before any model loads.
     private func prepare() throws -> Prepared {
-        let job = try ManifestReader.read(self.job)
+        var job = try ManifestReader.read(self.job)
+        if let batch { job.batch = batch }
         let count = job.tasks().count
         guard count <= Self.imageLimit || allowHuge else { throw RenderCommandError.huge(count, limit: Self.imageLimit) }
         // Before any rendering, so a machine without fonts fails at once rather than after hours.
@@ -187,10 +195,12 @@ struct RenderCommand: ParsableCommand {
 
 /// Flags `sweep render` rejects before any work.
 enum RenderCommandError: Error, CustomStringConvertible {
+    case badBatch(Int)
     case huge(Int, limit: Int)
 
     var description: String {
         switch self {
+        case let .badBatch(count): "--batch \(count): expected a whole number from 1 to 64"
         case let .huge(count, limit):
             "the job has \(count == .max ? "more than \(Int.max)" : "\(count)") images, more than the limit of \(limit); "
                 + "pass --allow-huge to render it anyway"

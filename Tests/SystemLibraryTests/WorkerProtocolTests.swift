@@ -49,7 +49,7 @@ import Testing
         #expect(channel.sent.map(\.tag) == [Self.ready, Self.failure])
         #expect(channel.sent.first?.text == "node7")
         let reason = channel.sent.last?.text ?? ""
-        #expect(reason.hasPrefix("cannot decode a 8-byte RenderTask message: "), "\(reason)")
+        #expect(reason.hasPrefix("cannot decode a 8-byte Array<RenderTask> message: "), "\(reason)")
         #expect(channel.incoming.isEmpty, "the worker must wait for rank 0's stop after a failure")
     }
 

@@ -18,12 +18,19 @@ public struct RankRenderer {
     /// `progress` hears of each denoising step.
     public mutating func render(_ task: RenderTask, progress: (TextToImagePipeline.Progress) -> Void = { _ in })
         throws(RenderError) -> RenderResult {
+        try render([task], progress: progress)[0]
+    }
+
+    /// A batch from `TaskQueue.next(for:count:)`: one result per task, in order.
+    public mutating func render(_ tasks: [RenderTask], progress: (TextToImagePipeline.Progress) -> Void = { _ in })
+        throws(RenderError) -> [RenderResult] {
         let loaded: TaskRenderer
         if let renderer { loaded = renderer } else {
             loaded = try TaskRenderer(job: job)
             renderer = loaded
         }
-        let (png, seconds) = try loaded.render(task, progress: progress)
-        return RenderResult(taskID: task.id, png: png, seconds: seconds, rank: rank, host: host)
+        return zip(tasks, try loaded.render(tasks, progress: progress)).map { task, file in
+            RenderResult(taskID: task.id, png: file.png, seconds: file.seconds, rank: rank, host: host)
+        }
     }
 }
