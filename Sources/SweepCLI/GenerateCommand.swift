@@ -1,4 +1,5 @@
 import ArgumentParser
+import Cluster
 import Foundation
 import StableDiffusion
 import Sweep
@@ -14,9 +15,9 @@ struct GenerateCommand: ParsableCommand {
             from_single_file for the same checkpoint file and --config), \
             prompt, negative prompt, seed (torch.Generator().manual_seed(seed)), steps, guidance, \
             scheduler and size. The PNG carries the settings as AUTOMATIC1111 "parameters" text. \
-            Progress (step, s/step, time left) goes to stderr. With --safety-checker, the flag \
-            and score of diffusers' StableDiffusionSafetyChecker go to stderr too ("safety \
-            checker: nsfw false, score -0.1234"); the image is written as it is either way.
+            Progress (step, s/step, time left) goes to stderr; Ctrl-C stops without writing (exit status 130). \
+            With --safety-checker, the flag and score of diffusers' StableDiffusionSafetyChecker go to \
+            stderr too ("safety checker: nsfw false, score -0.1234"); the image is written as it is either way.
             Schedulers: \(SchedulerKind.allCases.map(\.rawValue).joined(separator: " ")). Without \
             --scheduler, the model's own (scheduler/scheduler_config.json) is used.
             """
@@ -41,7 +42,7 @@ struct GenerateCommand: ParsableCommand {
     @Option(help: "Classifier-free guidance scale; 1 or less runs unguided.")
     var guidance: Float = 7.5
 
-    @Option(help: "Sampler: pndm ddim lms euler euler-a heun dpm++2m dpm++2m-karras unipc (default: the model's own).")
+    @Option(help: "Sampler: \(SchedulerKind.allCases.map(\.rawValue).joined(separator: " ")) (default: the model's own).")
     var scheduler: String?
 
     @Option(help: "DDIM's eta (0 deterministic … 1 ancestral).")
@@ -53,7 +54,10 @@ struct GenerateCommand: ParsableCommand {
     @Option(help: "Image height in pixels, a multiple of 8 (default: the model's native size).")
     var height: Int?
 
-    @Option(help: "Threads for OpenBLAS and our own loops (default: all cores).")
+    @Option(help: "Decode with this AutoencoderTiny (TAESD) folder instead of the model's VAE, as diffusers' vae=AutoencoderTiny does.")
+    var decoder: String?
+
+    @Option(help: "Threads for OpenBLAS and our own loops, 1 to the number of cores (default: all cores).")
     var threads: Int?
 
     @Option(help: ArgumentHelp("A StableDiffusionSafetyChecker folder (config.json, model.safetensors, and feature_extractor/ inside or beside it) whose nsfw flag and score to print on stderr.", valueName: "dir"))
@@ -66,29 +70,43 @@ struct GenerateCommand: ParsableCommand {
         let request = try makeRequest()
         try request.validate()
         try checkOutput()
+        if MPIRuntime.isLaunchedByMPI, MPIRuntime.launchRank ?? 0 == 0 {
+            FileHandle.standardError.write(Data(("warning: started by mpirun or srun: every rank renders this same image to "
+                + "\(output); use `sweep render JOB.yaml` to spread a sweep over ranks\n").utf8))
+        }
         if let threads { Threads.set(threads) }
         let source = try modelOptions.source()
         let loras = try loraOptions.loras()
         let checker = try safetyChecker.map { try SafetyChecker(directory: $0) }
-        let pipeline = try TextToImagePipeline(model: StableDiffusionModel(source: source, loras: loras))
+        let pipeline = try TextToImagePipeline(model: StableDiffusionModel(source: source, loras: loras),
+                                               decoder: decoder.map { path throws(ModelError) in try AutoencoderTiny(directory: path) })
         let loraInfos = try loras.map { lora throws(LoRAError) in try LoRAInfo(lora) }
         let kind = try pipeline.schedulerKind(for: request)
         if eta != 0, !kind.usesEta {
             FileHandle.standardError.write(Data("warning: --eta \(eta) has no effect: only ddim uses eta, and this image uses \(kind.rawValue)\n".utf8))
         }
+        let status = StatusLine(), interruption = Interruption()
+        var lastLine = Date.distantPast
         let image = try pipeline.generate(request) { progress in
-            let line = String(format: "step %d/%d  %.2f s/step  %.0f s left\n",
-                              progress.step, progress.steps, progress.secondsPerStep, progress.secondsLeft)
-            FileHandle.standardError.write(Data(line.utf8))
+            if interruption.isRequested {
+                status.print("interrupted at step \(progress.step) of \(progress.steps): nothing written")
+                Interruption.exit()
+            }
+            // Into a file: the first step, the last, and one line each 10 s between.
+            let plain = progress.step == progress.steps || Date().timeIntervalSince(lastLine) >= 10
+            if plain { lastLine = Date() }
+            status.report(progress.description, plain: plain)
         }
         if let checker {
             // The score is the largest concept score (cos − threshold + adjustment); see SafetyChecker.Result.
             let (nsfw, score) = try checker.check(image)
-            FileHandle.standardError.write(Data(String(format: "safety checker: nsfw %@, score %.4f\n", "\(nsfw)", score).utf8))
+            status.print(String(format: "safety checker: nsfw %@, score %.4f", "\(nsfw)", score))
         }
         let parameters = GenerationParameters(request: request, scheduler: kind, image: image,
-                                              model: source.name, vae: source.vae?.name, loras: loraInfos)
+                                              model: source.name, vae: source.vae?.name,
+                                              decoder: decoder.map { URL(fileURLWithPath: $0).lastPathComponent }, loras: loraInfos)
         try OutputFile.write(parameters.png(of: image), to: output)
+        status.print("wrote \(output)")
     }
 
     private func makeRequest() throws -> GenerationRequest {
@@ -104,7 +122,7 @@ struct GenerateCommand: ParsableCommand {
     }
 
     private func checkOutput() throws {
-        if let threads, threads < 1 { throw GenerateError.badThreads(threads) }
+        try ThreadCount.check(threads)
         try OutputFile.checkWritable(output)
     }
 }

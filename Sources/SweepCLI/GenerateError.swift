@@ -3,13 +3,11 @@ import StableDiffusion
 /// Flags `sweep generate` rejects before any work.
 enum GenerateError: Error, CustomStringConvertible {
     case unknownScheduler(String)
-    case badThreads(Int)
 
     var description: String {
         switch self {
         case let .unknownScheduler(name):
             "--scheduler \(name): unknown; expected one of \(SchedulerKind.allCases.map(\.rawValue).joined(separator: ", "))"
-        case let .badThreads(count): "--threads \(count): expected at least 1"
         }
     }
 }

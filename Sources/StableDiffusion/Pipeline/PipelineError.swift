@@ -7,6 +7,7 @@ public enum PipelineError: Error, CustomStringConvertible, Equatable {
     case scheduler(ConfigError)
     case textEncoder(TextEncoderError)
     case missingNegativeEncoding
+    case incompatibleBatch(String)
 
     public var description: String {
         switch self {
@@ -17,6 +18,7 @@ public enum PipelineError: Error, CustomStringConvertible, Equatable {
         case let .scheduler(error): error.description
         case let .textEncoder(error): error.description
         case .missingNegativeEncoding: "guidance above 1 needs the negative prompt's encoding"
+        case let .incompatibleBatch(reason): "cannot render as one batch: \(reason)"
         }
     }
 }

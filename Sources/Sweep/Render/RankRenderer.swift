@@ -1,4 +1,5 @@
 import Foundation
+import StableDiffusion
 
 /// A rank's renderer: loads the model on its first task, so a rank with nothing to do never
 /// reads the weights, and labels each result with the rank and host that made it.
@@ -14,13 +15,22 @@ public struct RankRenderer {
         self.host = host
     }
 
-    public mutating func render(_ task: RenderTask) throws(RenderError) -> RenderResult {
+    /// `progress` hears of each denoising step.
+    public mutating func render(_ task: RenderTask, progress: (TextToImagePipeline.Progress) -> Void = { _ in })
+        throws(RenderError) -> RenderResult {
+        try render([task], progress: progress)[0]
+    }
+
+    /// A batch from `TaskQueue.next(for:count:)`: one result per task, in order.
+    public mutating func render(_ tasks: [RenderTask], progress: (TextToImagePipeline.Progress) -> Void = { _ in })
+        throws(RenderError) -> [RenderResult] {
         let loaded: TaskRenderer
         if let renderer { loaded = renderer } else {
             loaded = try TaskRenderer(job: job)
             renderer = loaded
         }
-        let (png, seconds) = try loaded.render(task)
-        return RenderResult(taskID: task.id, png: png, seconds: seconds, rank: rank, host: host)
+        return zip(tasks, try loaded.render(tasks, progress: progress)).map { task, file in
+            RenderResult(taskID: task.id, png: file.png, seconds: file.seconds, rank: rank, host: host)
+        }
     }
 }
