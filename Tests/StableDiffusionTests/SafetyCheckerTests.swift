@@ -72,6 +72,23 @@ import Testing
         #expect(result.score > 0 && result.score < 0.0005 && !result.nsfw)
     }
 
+    /// Checkers saved by transformers 4 (CompVis' among them) nest the tower as `vision_model.vision_model.`.
+    @Test func transformers4KeyLayoutLoads() throws {
+        let folder = FileManager.default.temporaryDirectory.appendingPathComponent("safety-\(UUID().uuidString)")
+        try FileManager.default.copyItem(at: URL(fileURLWithPath: Self.checkerFolder), to: folder)
+        defer { try? FileManager.default.removeItem(at: folder) }
+        let file = folder.appendingPathComponent("model.safetensors")
+        let bytes = [UInt8](try Data(contentsOf: file))
+        let headerLength = Int(bytes[0..<8].reversed().reduce(UInt64(0)) { $0 << 8 | UInt64($1) })
+        let header = try #require(try JSONSerialization.jsonObject(with: Data(bytes[8..<8 + headerLength])) as? [String: Any])
+        let renamed = Dictionary(uniqueKeysWithValues: header.map { ($0.key.hasPrefix("vision_model.") ? "vision_model." + $0.key : $0.key, $0.value) })
+        #expect(renamed.keys.contains("vision_model.vision_model.post_layernorm.weight"))
+        let text = String(decoding: try JSONSerialization.data(withJSONObject: renamed), as: UTF8.self)
+        try Data(SafeTensorsBuilder(SafeTensorsBuilder.header(text, dataStartingAt: 0), data: Array(bytes[(8 + headerLength)...])).bytes).write(to: file)
+        let image = try Self.image(Self.reference().images[0])
+        #expect(try SafetyChecker(directory: folder.path).evaluate(image) == SafetyChecker(directory: Self.checkerFolder).evaluate(image))
+    }
+
     @Test func unusableFoldersFailWithOneLine() throws {
         #expect(throws: SafetyCheckerError.notAFolder("/nonexistent/checker")) { try SafetyChecker(directory: "/nonexistent/checker") }
         let folder = FileManager.default.temporaryDirectory.appendingPathComponent("safety-\(UUID().uuidString)")
