@@ -84,7 +84,7 @@ struct RenderCommand: ParsableCommand {
 
     /// Everything checked and the output folder ready, before any model loads.
     private func prepare() throws -> (job: Job, grids: GridRenderer?, output: JobOutput) {
-        let job = try ManifestReader.read(self.job)
+        let job = try ManifestReader.read(self.job) { log("warning: \($0)") }
         // Before any rendering, so a machine without fonts fails at once rather than after hours.
         let grids = try job.grid.map { _ in try GridRenderer(fonts: LabelFonts.system()) }
         return (job, grids, try JobOutput(job: job, folder: output ?? "out/\(job.name)", force: force))

@@ -24,9 +24,8 @@ public struct LatentDiffusion: Sendable {
     /// The image size a request asks for, checked as diffusers' `check_inputs` does.
     public func size(of request: GenerationRequest) throws(PipelineError) -> (width: Int, height: Int) {
         let (width, height) = (request.width ?? defaultImageSize, request.height ?? defaultImageSize)
-        for (name, value) in [("width", width), ("height", height)] where value <= 0 || value % 8 != 0 {
-            throw .badDimension(name: name, value: value)
-        }
+        try GenerationRequest.checkDimension("width", width)
+        try GenerationRequest.checkDimension("height", height)
         return (width, height)
     }
 
@@ -60,6 +59,8 @@ public struct LatentDiffusion: Sendable {
         var scheduler = try scheduler(for: request)
         // Guidance ≤ 1 runs one unguided UNet call per step, as diffusers does.
         let guided = request.guidance > 1
+        try prompt.checkFinite(after: "the text encoder (prompt)")
+        try negativePrompt?.checkFinite(after: "the text encoder (negative prompt)")
         let context: Tensor
         if guided {
             guard let negativePrompt else { throw .missingNegativeEncoding }
@@ -77,12 +78,17 @@ public struct LatentDiffusion: Sendable {
         for (i, t) in scheduler.timesteps.enumerated() {
             let input = scheduler.scaleModelInput(guided ? Tensor.concatenate([latents, latents], axis: 0) : latents, step: i)
             let prediction = unet(input, timestep: t, context: context)
+            try prediction.checkFinite(after: "the UNet at step \(i + 1)")
             let guidedPrediction = guided ? Self.guide(prediction, scale: request.guidance) : prediction
+            try guidedPrediction.checkFinite(after: "guidance (scale \(request.guidance)) at step \(i + 1)")
             latents = scheduler.step(modelOutput: guidedPrediction, step: i, sample: latents) { generator.randn($0) }
+            try latents.checkFinite(after: "the scheduler at step \(i + 1)")
             progress(.init(step: i + 1, steps: scheduler.timesteps.count,
                            secondsPerStep: Date().timeIntervalSince(start) / Double(i + 1)))
         }
-        return RGBImage(decoded: vae.decode(latents.divided(by: vae.config.scalingFactor)))
+        let decoded = vae.decode(latents.divided(by: vae.config.scalingFactor))
+        try decoded.checkFinite(after: "the VAE decoder")
+        return RGBImage(decoded: decoded)
     }
 
     /// Classifier-free guidance on a `[uncond; text]` batch: `uncond + scale·(text − uncond)`.

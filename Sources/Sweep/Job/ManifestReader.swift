@@ -8,17 +8,37 @@ public struct ManifestReader {
     public static let keys = ["name", "model", "prompts", "prompts_file", "negative_prompt", "seeds", "seeds_per_prompt",
                               "seed", "guidance", "steps", "scheduler", "size", "prompt_replace", "eta", "grid"]
     static let gridKeys = ["rows", "columns", "margin", "max_pixels"]
+    /// Names users bring from AUTOMATIC1111 and diffusers, and ours for the same thing.
+    static let foreignKeys = ["sampler": "scheduler", "sampler_name": "scheduler", "scheduler_name": "scheduler",
+                              "cfg_scale": "guidance", "guidance_scale": "guidance", "cfg": "guidance",
+                              "width": "size", "height": "size", "num_inference_steps": "steps", "steps_count": "steps",
+                              "negative": "negative_prompt", "negative_prompts": "negative_prompt", "prompt": "prompts",
+                              "model_id": "model", "pretrained_model_name_or_path": "model", "ckpt": "model"]
+    /// A manifest is a few kilobytes; inline prompts for a dataset belong in a prompts_file.
+    static let maximumBytes = 16_000_000
 
     let folder: URL
     let values: ManifestValues
 
     public static func read(_ path: String) throws(ManifestError) -> Job {
+        try read(path) { _ in }
+    }
+
+    /// Reads the manifest, handing each warning (a duplicate prompt merged, a prompt past CLIP's
+    /// 77 tokens) to `warn`; warnings never stop a job.
+    public static func read(_ path: String, warn: (ManifestProblem) -> Void) throws(ManifestError) -> Job {
         let text: String
-        do { text = try String(contentsOfFile: path, encoding: .utf8) } catch {
-            throw .unreadable(file: path, reason: PromptsFile.reason(error))
+        switch TextFile.read(path, limit: maximumBytes) {
+        case let .success(read): text = read
+        case let .failure(error): throw .unreadable(file: path, reason: error.reason)
+        }
+        if let line = ManifestNesting.firstTooDeepLine(in: text) {
+            throw .invalid([ManifestProblem(file: path, line: line,
+                                            message: "nested more than \(ManifestNesting.maximumDepth) levels deep; a job manifest needs a few")])
         }
         let reader = ManifestReader(folder: URL(fileURLWithPath: path).deletingLastPathComponent(), values: ManifestValues(file: path))
         let job = reader.parse(text, defaultName: URL(fileURLWithPath: path).deletingPathExtension().lastPathComponent)
+        reader.values.warnings.forEach(warn)
         guard let job, reader.values.problems.isEmpty else {
             // In file order, as a compiler lists errors; the manifest before the prompts file it names.
             let ordered = reader.values.problems.enumerated().sorted { a, b in
@@ -43,19 +63,22 @@ public struct ManifestReader {
             values.report(root, "expected a mapping of keys such as model, prompts, seeds")
             return nil
         }
-        let entries = values.entries(of: mapping, known: Self.keys, what: "key")
+        let entries = values.entries(of: mapping, known: Self.keys, what: "key", aliases: Self.foreignKeys)
 
         let name = entries["name"].flatMap { values.string($0, key: "name") } ?? defaultName
         if !TaskID.isValid(name) {
             values.report(entries["name"], "name '\(name)' names the output folder: expected letters, digits, '.', '_' or '-'"
                           + (entries["name"] == nil ? " (set 'name' in the manifest)" : ""))
         }
-        let (model, description) = readModel(entries["model"], root: root)
+        let (model, description, tokenizer) = readModel(entries["model"], root: root)
         let (prompts, promptLines, promptsFile) = readPrompts(entries)
         let negativePrompt = entries["negative_prompt"].flatMap { values.string($0, key: "negative_prompt") } ?? ""
         let seeds = readSeeds(entries)
         let guidance = values.list(entries["guidance"], key: "guidance", default: [7.5]) { node in
-            values.number(node, key: "guidance").flatMap { $0.isFinite && $0 >= 0 ? Float($0) : values.reject(node, "guidance \($0): expected a number of 0 or more") }
+            // Checked as a Float, the type it renders with: 1e39 is a finite Double but an infinite Float.
+            values.number(node, key: "guidance").flatMap {
+                Float($0).isFinite && $0 >= 0 ? Float($0) : values.reject(node, "guidance \($0): expected a finite number of 0 or more")
+            }
         }
         let steps = values.list(entries["steps"], key: "steps", default: [50]) { node in
             values.integer(node, key: "steps", in: 1...1000)
@@ -74,6 +97,12 @@ public struct ManifestReader {
             values.number(node, key: "eta").flatMap { (0...1).contains($0) ? Float($0) : values.reject(node, "eta \($0): expected a number from 0 to 1") }
         } ?? 0
         checkPromptReplace(promptReplace, prompts: prompts, node: entries["prompt_replace"])
+        let promptsFileName = entries["prompts_file"]?.scalar?.string
+        warnAboutDuplicates(prompts, lines: promptLines, file: promptsFile == nil ? nil : promptsFileName)
+        if let tokenizer {
+            warnAboutTruncation(prompts, lines: promptLines, file: promptsFile == nil ? nil : promptsFileName, negativePrompt: negativePrompt,
+                                promptReplace: promptReplace, tokenizer: tokenizer)
+        }
 
         var job = Job(name: name, model: model ?? "", prompts: prompts, promptsFile: promptsFile, negativePrompt: negativePrompt, seeds: seeds,
                       guidance: guidance, steps: steps, schedulers: schedulers, sizes: sizes, promptReplace: promptReplace,
@@ -85,16 +114,18 @@ public struct ManifestReader {
 
     // MARK: - Keys
 
-    private func readModel(_ node: Node?, root: Node) -> (String?, ModelDescription?) {
+    private func readModel(_ node: Node?, root: Node) -> (String?, ModelDescription?, CLIPTokenizer?) {
         guard let node else {
             values.report(root, "missing key 'model': expected the path of a diffusers model folder")
-            return (nil, nil)
+            return (nil, nil, nil)
         }
-        guard let path = values.string(node, key: "model") else { return (nil, nil) }
+        guard let path = values.string(node, key: "model") else { return (nil, nil, nil) }
         let url = URL(fileURLWithPath: path, relativeTo: folder).standardizedFileURL
-        do { return (url.path, try ModelDescription(directory: url.path)) } catch {
+        do {
+            return (url.path, try ModelDescription(directory: url.path), try StableDiffusionModel.tokenizer(url.path))
+        } catch {
             values.report(node, "model '\(path)': \(error.description)")
-            return (nil, nil)
+            return (nil, nil, nil)
         }
     }
 
@@ -105,7 +136,7 @@ public struct ManifestReader {
                 values.string(node, key: "prompts").flatMap { $0.trimmingCharacters(in: .whitespacesAndNewlines).isEmpty
                     ? values.reject(node, "empty prompt") : $0 }
             }
-            return (texts.map { JobPrompt(text: $0) }, texts.map { _ in nil }, nil)
+            return (texts.map { JobPrompt(text: $0) }, values.items(list).map { $0.mark?.line }, nil)
         case let (nil, fileNode?):
             guard let path = values.string(fileNode, key: "prompts_file") else { return ([], [], nil) }
             let url = URL(fileURLWithPath: path, relativeTo: folder).standardizedFileURL
@@ -146,13 +177,49 @@ public struct ManifestReader {
     }
 
     private func readSize(_ node: Node) -> ImageSize? {
-        guard let text = values.string(node, key: "size") else { return nil }
+        guard let text = values.scalar(node, key: "size", expected: "WIDTHxHEIGHT such as 512x768") else { return nil }
         let size = Int(text).map { ImageSize(width: $0, height: $0) } ?? ImageSize(text)
         guard let size else { return values.reject(node, "size '\(text)': expected WIDTHxHEIGHT such as 512x768") }
-        guard size.width % 8 == 0, size.height % 8 == 0 else {
-            return values.reject(node, "size \(size): width and height must be multiples of 8")
+        do {
+            try GenerationRequest.checkDimension("width", size.width)
+            try GenerationRequest.checkDimension("height", size.height)
+        } catch {
+            return values.reject(node, "size \(text): \(error.description)")
         }
         return size
+    }
+
+    /// Equal prompts make equal images, rendered once; say so, as the user may have meant two.
+    private func warnAboutDuplicates(_ prompts: [JobPrompt], lines: [Int?], file: String?) {
+        var first: [String: Int] = [:], repeats: [(prompt: Int, first: Int)] = []
+        for (index, prompt) in prompts.enumerated() {
+            let key = "\(prompt.text)\u{0}\(prompt.negativePrompt ?? "")\u{0}\(prompt.seed.map(String.init) ?? "")\u{0}\(prompt.id ?? "")"
+            if let earlier = first[key] { repeats.append((index, earlier)) } else { first[key] = index }
+        }
+        guard !repeats.isEmpty else { return }
+        let place = { (index: Int) in lines.indices.contains(index) ? lines[index].map { "line \($0)" } ?? "prompts[\(index)]" : "prompts[\(index)]" }
+        let listed = repeats.prefix(10).map { "'\(prompts[$0.prompt].text)' (\(place($0.prompt)), same as \(place($0.first)))" }
+        values.warn(line: lines.indices.contains(repeats[0].prompt) ? lines[repeats[0].prompt] : nil, file: file,
+                    "\(repeats.count) duplicate prompt(s) merged, each rendered once: " + listed.joined(separator: ", ")
+                    + (repeats.count > 10 ? ", …" : ""))
+    }
+
+    /// CLIP sees 77 tokens; diffusers warns with the words it drops, and so do we, once per text.
+    private func warnAboutTruncation(_ prompts: [JobPrompt], lines: [Int?], file: String?, negativePrompt: String,
+                                     promptReplace: [String], tokenizer: CLIPTokenizer) {
+        var checked = Set<String>()
+        let check = { (text: String, what: String, line: Int?, file: String?) in
+            guard checked.insert(text).inserted, let dropped = tokenizer.truncatedText(text) else { return }
+            values.warn(line: line, file: file, "\(what): the following part was truncated because CLIP can only handle sequences up to "
+                        + "\(tokenizer.maxLength) tokens: '\(dropped)'")
+        }
+        for (index, prompt) in prompts.enumerated() {
+            let line = lines.indices.contains(index) ? lines[index] : nil
+            let texts = promptReplace.isEmpty ? [prompt.text] : promptReplace.map { prompt.text.replacingOccurrences(of: promptReplace[0], with: $0) }
+            for text in texts { check(text, file == nil ? "prompts[\(index)]" : "prompt", line, file) }
+            if let negative = prompt.negativePrompt { check(negative, "negative_prompt", line, file) }
+        }
+        check(negativePrompt, "negative_prompt", nil, nil)
     }
 
     private func checkPromptReplace(_ replacements: [String], prompts: [JobPrompt], node: Node?) {

@@ -18,6 +18,7 @@ public final class JobOutput {
         self.job = job
         tasks = job.uniqueTasks()
         journal = Journal(path: self.folder.appendingPathComponent("journal").path)
+        try OutputFile.checkFolder(self.folder.path)
         for sub in ["images", "grids"] {
             let path = self.folder.appendingPathComponent(sub).path
             do { try FileManager.default.createDirectory(atPath: path, withIntermediateDirectories: true) } catch {
