@@ -168,6 +168,12 @@ func expectOneLineNaming(_ path: String, _ body: () throws -> Void) {
         #expect(try SafeTensorsFile(path: path).metadata == ["w": "w"])
     }
 
+    /// JSONSerialization limits nesting itself; a deep header must not overflow the stack.
+    @Test func deeplyNestedHeaderIsNotJSONWeCanUse() throws {
+        let deep = String(repeating: "[", count: 100_000) + String(repeating: "]", count: 100_000)
+        try expectError({ .headerNotJSON(file: $0, reason: "invalid JSON in the 200000-byte header") }, header: deep)
+    }
+
     /// A length near 4 GiB in a small file, or a real 4 GiB header, must not make us allocate it.
     @Test func headerLengthPastTheFormatsCapIsRejected() throws {
         try expectError({ .invalidHeader(file: $0, reason: "header length 4294967280 is past the safetensors limit of 100000000 bytes (damaged or not safetensors)") }, header: "{}", declared: 0xFFFF_FFF0)
