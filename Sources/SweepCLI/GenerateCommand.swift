@@ -22,10 +22,11 @@ struct GenerateCommand: ParsableCommand {
     @Option(help: "A diffusers model folder (model_index.json, tokenizer/, text_encoder/, unet/, vae/, scheduler/).")
     var model: String
 
-    @Option(help: "What to draw.")
+    // Unconditional, so a prompt may start with "-".
+    @Option(parsing: .unconditional, help: "What to draw.")
     var prompt: String
 
-    @Option(help: "What to steer away from (default: none, the empty prompt).")
+    @Option(parsing: .unconditional, help: "What to steer away from (default: none, the empty prompt).")
     var negativePrompt = ""
 
     // Numbers are read as text and parsed by us (CommandLineNumber): swift-argument-parser would

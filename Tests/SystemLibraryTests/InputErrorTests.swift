@@ -51,6 +51,9 @@ import Testing
         #expect(run.status == 0, "\(run.errors)")
         #expect(run.errors.contains("warning: --prompt: the following part was truncated because CLIP can only handle sequences up to 77 tokens: 'in a hat'\n"))
         #expect(!run.errors.contains("--negative-prompt"))
+        let dashed = try await SweepProcess.run(["generate", "--model", Self.model, "--prompt", "-a cat-", "--negative-prompt", "-5",
+                                                 "--steps", "1", "--output", path("dashed.png")])
+        #expect(dashed.status == 0, "\(dashed.errors)")
     }
 
     @Test func renderNamesAFolderOrMissingJobAndAFileAsOutput() async throws {
