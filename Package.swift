@@ -29,13 +29,17 @@ let package = Package(
                        providers: [.apt(["libopenblas-dev"])]),
         .systemLibrary(name: "CPNG", path: "Sources/CPNG", pkgConfig: "libpng",
                        providers: [.apt(["libpng-dev"])]),
+        .systemLibrary(name: "CZlib", path: "Sources/CZlib", pkgConfig: "zlib",
+                       providers: [.apt(["zlib1g-dev"])]),
         .systemLibrary(name: "CFreeType", path: "Sources/CFreeType", pkgConfig: "freetype2",
                        providers: [.apt(["libfreetype-dev"])]),
         // Compiled for the baseline CPU; the AVX-512 kernel opts in per function and is only
         // called where the CPU reports AVX-512F. -O3 holds in debug builds too (the test suite).
         .target(name: "CKernels", cSettings: [.unsafeFlags(["-O3"])]),
         .target(name: "Tensors", dependencies: ["COpenBLAS", "CKernels"], swiftSettings: optimized),
-        .target(name: "StableDiffusion", dependencies: ["Tensors"], swiftSettings: optimized),
+        // CLIP's BPE merges (open_clip's bpe_simple_vocab_16e6.txt.gz) tokenize a lone checkpoint file.
+        .target(name: "StableDiffusion", dependencies: ["Tensors", "CZlib"],
+                resources: [.copy("Resources/bpe_simple_vocab_16e6.txt.gz")], swiftSettings: optimized),
         .target(name: "Sweep", dependencies: ["StableDiffusion", "Tensors", "CPNG", "CFreeType",
                                              .product(name: "Yams", package: "Yams")]),
         .target(name: "Cluster", dependencies: ["CMPI", "Sweep"]),

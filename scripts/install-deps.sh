@@ -1,11 +1,11 @@
 #!/usr/bin/env bash
 # Installs what DiffusionSweep needs on Debian/Ubuntu when it is missing: Open MPI, OpenBLAS,
-# libpng, FreeType with DejaVu and Noto CJK fonts (grid labels) and pkg-config from apt. The
+# libpng, zlib, FreeType with DejaVu and Noto CJK fonts (grid labels) and pkg-config from apt. The
 # Swift 6 toolchain cannot come from apt on Debian 12, so it is looked for (on PATH or in
 # /opt/swift) and reported clearly when absent.
 set -euo pipefail
 
-packages=(pkg-config libopenmpi-dev openmpi-bin libopenblas-dev libpng-dev libfreetype-dev fonts-dejavu-core fonts-noto-cjk)
+packages=(pkg-config libopenmpi-dev openmpi-bin libopenblas-dev libpng-dev zlib1g-dev libfreetype-dev fonts-dejavu-core fonts-noto-cjk)
 missing=()
 for package in "${packages[@]}"; do
     dpkg-query -W -f='${Status}' "$package" 2>/dev/null | grep -q "install ok installed" || missing+=("$package")

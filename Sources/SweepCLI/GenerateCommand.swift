@@ -8,9 +8,10 @@ import Tensors
 struct GenerateCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "generate",
-        abstract: "Render one prompt to a PNG with a Stable Diffusion 1.x/2.x model folder.",
+        abstract: "Render one prompt to a PNG with a Stable Diffusion 1.x/2.x model folder or checkpoint file.",
         discussion: """
-            Gives the image diffusers' StableDiffusionPipeline gives for the same model folder, \
+            Gives the image diffusers' StableDiffusionPipeline gives for the same model folder (or \
+            from_single_file for the same checkpoint file and --config), \
             prompt, negative prompt, seed (torch.Generator().manual_seed(seed)), steps, guidance, \
             scheduler and size. The PNG carries the settings as AUTOMATIC1111 "parameters" text. \
             Progress (step, s/step, time left) goes to stderr.
@@ -19,8 +20,7 @@ struct GenerateCommand: ParsableCommand {
             """
     )
 
-    @Option(help: "A diffusers model folder (model_index.json, tokenizer/, text_encoder/, unet/, vae/, scheduler/).")
-    var model: String
+    @OptionGroup var modelOptions: ModelOptions
 
     // Unconditional, so a prompt may start with "-".
     @Option(parsing: .unconditional, help: "What to draw.")
@@ -63,7 +63,8 @@ struct GenerateCommand: ParsableCommand {
         try request.validate()
         try checkOutput()
         if let threads { Threads.set(threads) }
-        let pipeline = try TextToImagePipeline(model: StableDiffusionModel(directory: model))
+        let source = try modelOptions.source()
+        let pipeline = try TextToImagePipeline(model: StableDiffusionModel(source: source))
         warnAboutTruncation(request, tokenizer: pipeline.model.tokenizer)
         let image = try pipeline.generate(request) { progress in
             let line = String(format: "step %d/%d  %.2f s/step  %.0f s left\n",
@@ -71,7 +72,7 @@ struct GenerateCommand: ParsableCommand {
             FileHandle.standardError.write(Data(line.utf8))
         }
         let parameters = GenerationParameters(request: request, scheduler: try pipeline.schedulerKind(for: request), image: image,
-                                              model: URL(fileURLWithPath: model).lastPathComponent)
+                                              model: source.name, vae: source.vae?.name)
         try OutputFile.write(parameters.png(of: image), to: output)
     }
 

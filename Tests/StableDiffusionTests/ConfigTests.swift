@@ -101,3 +101,38 @@ func writeTemporary(_ json: String, named name: String = "config.json") throws -
         }
     }
 }
+
+/// What diffusers accepts in configs and strict JSON would not (issue 14, item 6).
+@Suite struct ConfigLeniencyTests {
+    static let sd15 = #""beta_start": 0.00085, "beta_end": 0.012, "beta_schedule": "scaled_linear", "steps_offset": 1"#
+
+    @Test func pythonsNonFiniteNumbersAreRead() throws {
+        // As diffusers saves DPMSolverMultistepScheduler: a bare -Infinity, and words inside strings left alone.
+        let json = #"{"_class_name": "DPMSolverMultistepScheduler", "lambda_min_clipped": -Infinity, "note": "NaN -Infinity \"Infinity\"", "#
+            + #""unused": [NaN, Infinity], \#(Self.sd15)}"#
+        let config = try SchedulerConfig(json: json, name: "dpm.json")
+        #expect(try config.ownKind() == .dpmSolverMultistep)
+        _ = try makeScheduler(.dpmSolverMultistep, config: config, steps: 5, eta: 0)
+        let clipped = try SchedulerConfig(json: #"{"lambda_min_clipped": -5.1, \#(Self.sd15)}"#, name: "dpm.json")
+        #expect(throws: ConfigError.unsupported(path: "dpm.json", key: "lambda_min_clipped", value: "-5.1", supported: "-Infinity")) {
+            try makeScheduler(.dpmSolverMultistep, config: clipped, steps: 5, eta: 0)
+        }
+    }
+
+    @Test func zeroSNRIsIgnoredWhereTheClassIgnoresIt() throws {
+        let config = try SchedulerConfig(json: #"{"rescale_betas_zero_snr": true, \#(Self.sd15)}"#, name: "s.json")
+        for kind in [SchedulerKind.pndm, .lms, .heun] { _ = try makeScheduler(kind, config: config, steps: 5, eta: 0) }
+        for kind in [SchedulerKind.ddim, .euler, .eulerAncestral, .dpmSolverMultistep, .unipc] {
+            #expect(throws: ConfigError.unsupported(path: "s.json", key: "rescale_betas_zero_snr", value: "true", supported: "false")) {
+                try makeScheduler(kind, config: config, steps: 5, eta: 0)
+            }
+        }
+    }
+
+    @Test func classNameVariantsNameTheSameScheduler() throws {
+        #expect(try SchedulerConfig(json: #"{"_class_name": "FlaxDDIMScheduler"}"#, name: "s.json").ownKind() == .ddim)
+        let path = try writeTemporary(#"{"_class_name": "PNDMSchedulerLegacy"}"#)
+        #expect(try SchedulerConfig(path: path, pipelineClassName: "EulerDiscreteScheduler").ownKind() == .euler)
+        #expect(throws: ConfigError.self) { try SchedulerConfig(path: path).ownKind() }
+    }
+}

@@ -74,7 +74,7 @@ import Testing
         #expect(manifest.count == 3)
         let first = output.tasks[0]
         #expect(manifest[1] == ["images/\(first.id).png", first.id, "a cat, \"fluffy\"", "", "1", "50", "7.5", "pndm", "32", "32",
-                                "sd1-tiny", SHA256.hex(try png(0)), "1.500", "1", "node-a"])
+                                "sd1-tiny", "", SHA256.hex(try png(0)), "1.500", "1", "node-a"])
         #expect(manifest[2][2] == "富士山" && manifest[2][4] == "2")
         let prompts = try CSV.parse(String(contentsOfFile: out + "/prompts.csv", encoding: .utf8)).map(\.fields)
         #expect(prompts == [["imgId", "prompt"], [first.id, "a cat, \"fluffy\""], [output.tasks[3].id, "富士山"]])

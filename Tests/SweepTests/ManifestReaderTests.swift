@@ -60,7 +60,7 @@ import Testing
     @Test func missingModelPromptsAndFilesAreNamed() throws {
         let noModel = try fixture.problems("model: nowhere/sd\nprompts: []\n")
         #expect(noModel.count == 2)
-        #expect(noModel[0].line == 1 && noModel[0].message.contains("model 'nowhere/sd'") && noModel[0].message.contains("model_index.json"))
+        #expect(noModel[0].line == 1 && noModel[0].message.contains("model 'nowhere/sd'") && noModel[0].message.contains("no such file or folder"))
         #expect(noModel[1].line == 2 && noModel[1].message == "prompts is an empty list: expected at least one value")
         let noFile = try fixture.problems("model: MODEL\nprompts_file: missing.csv\n")
         #expect(noFile.map(\.line) == [2] && noFile[0].message.contains("prompts_file 'missing.csv': no such file"))
@@ -100,5 +100,37 @@ import Testing
         #expect(job.prompts.map(\.text) == ["first prompt", "second prompt"])
         let nested = try ManifestReader.read(fixture.write("model: MODEL\nprompts_file: ../prompts.txt\n", name: "jobs/nested.yaml"))
         #expect(nested.prompts.count == 2 && nested.name == "nested")
+    }
+}
+
+/// `model:` as a single checkpoint with `config:` and `vae:` (Tests/Fixtures/singlefile).
+@Suite struct SingleFileManifestTests {
+    static let fixtures = URL(fileURLWithPath: #filePath).deletingLastPathComponent()
+        .appendingPathComponent("../Fixtures/singlefile").standardized.path
+
+    func read(_ text: String) throws -> Result<Job, ManifestError> {
+        let path = FileManager.default.temporaryDirectory.appendingPathComponent("job-\(UUID().uuidString).yaml").path
+        try text.write(toFile: path, atomically: true, encoding: .utf8)
+        return Result { () throws(ManifestError) in try ManifestReader.read(path) }
+    }
+
+    @Test func aCheckpointTakesItsSizeAndSchedulerFromTheConfigFolder() throws {
+        let job = try read("model: \(Self.fixtures)/sd2.safetensors\nconfig: \(Self.fixtures)/sd2-config\n"
+                           + "vae: \(Self.fixtures)/vae-swap.safetensors\nprompts: [a cat]\n").get()
+        #expect(job.sizes == [ImageSize(width: 16, height: 16)] && job.schedulers == [.ddim])
+        #expect(job.modelName == "sd2.safetensors" && job.vaeName == "vae-swap.safetensors")
+    }
+
+    @Test func aBadVAEOrConfigIsReportedOnItsLine() throws {
+        for (text, line, start) in [
+            ("model: \(Self.fixtures)/sd1.safetensors\nconfig: \(Self.fixtures)/sd1-config\nvae: \(Self.fixtures)/bad/model.ckpt\nprompts: [x]\n",
+             3, "vae '\(Self.fixtures)/bad/model.ckpt': \(Self.fixtures)/bad/model.ckpt: a PyTorch pickle"),
+            ("model: \(Self.fixtures)/sd1.safetensors\nconfig: \(Self.fixtures)\nprompts: [x]\n",
+             2, "config '\(Self.fixtures)': \(Self.fixtures): not a diffusers model folder"),
+            ("model: \(Self.fixtures)/sd1.safetensors\nprompts: [x]\n", 1, "model '\(Self.fixtures)/sd1.safetensors': "),
+        ] {
+            guard case let .failure(.invalid(problems)) = try read(text) else { Issue.record("accepted: \(text)"); continue }
+            #expect(problems.first?.line == line && problems.first?.message.hasPrefix(start) == true, "\(problems)")
+        }
     }
 }

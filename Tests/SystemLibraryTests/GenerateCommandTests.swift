@@ -30,7 +30,7 @@ import Testing
         (["--scheduler", "dpm++3m"], "--scheduler dpm++3m: unknown; expected one of pndm, ddim, lms, euler, euler-a, heun, dpm++2m, dpm++2m-karras, unipc"),
         (["--width", "500"], "width 500: expected a positive multiple of 8 up to 8192"),
         (["--steps", "0"], "--steps 0: expected a whole number from 1 to 1000"),
-        (["--model", "/nonexistent/model"], "/nonexistent/model: not a diffusers model folder (no model_index.json)"),
+        (["--model", "/nonexistent/model"], "/nonexistent/model: no such file or folder"),
     ])
     func badFlagsFailWithOneLineAndNoFile(_ flags: [String], _ message: String) async throws {
         let output = try temporaryPNG()

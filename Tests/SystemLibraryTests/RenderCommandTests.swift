@@ -33,7 +33,7 @@ import Testing
                   relative != "journal" else { continue }
             var data = try Data(contentsOf: URL(fileURLWithPath: out + "/" + relative))
             if relative.hasSuffix(".csv") {
-                let rows = try CSV.parse(String(decoding: data, as: UTF8.self)).map { Array($0.fields.prefix(12)) }
+                let rows = try CSV.parse(String(decoding: data, as: UTF8.self)).map { Array($0.fields.prefix(13)) }
                 data = Data(CSV.file(rows).utf8)
             }
             files[relative] = data

@@ -29,6 +29,6 @@ import Testing
         let run = try await SweepProcess.run(["tokenize", "--model", "/nonexistent/model", "a cat"])
         #expect(run.status != 0)
         #expect(run.output.isEmpty)
-        #expect(run.errors.trimmingCharacters(in: .whitespacesAndNewlines) == "Error: /nonexistent/model: not a diffusers model folder (no model_index.json)")
+        #expect(run.errors.trimmingCharacters(in: .whitespacesAndNewlines) == "Error: /nonexistent/model: no such file or folder")
     }
 }

@@ -5,7 +5,7 @@ import Foundation
 // @unchecked: the values are immutable Foundation objects from JSONSerialization, never mutated.
 struct JSONConfig: @unchecked Sendable {
     let path: String
-    private let values: [String: Any]
+    private var values: [String: Any]
 
     init(path: String) throws(ConfigError) {
         switch RegularFile.read(path, limit: 100_000_000) {
@@ -16,11 +16,19 @@ struct JSONConfig: @unchecked Sendable {
 
     /// A config from JSON text already in memory; `path` names it in errors.
     init(data: Data, path: String) throws(ConfigError) {
-        guard let object = try? JSONSerialization.jsonObject(with: data), let values = object as? [String: Any] else {
+        guard let object = try? JSONSerialization.jsonObject(with: Self.quotingNonFiniteNumbers(data)),
+              let values = object as? [String: Any] else {
             throw .notJSONObject(path: path)
         }
         self.path = path
         self.values = values
+    }
+
+    /// The same config with `key` set to `value`.
+    func setting(_ key: String, to value: Any) -> JSONConfig {
+        var copy = self
+        copy.values[key] = value
+        return copy
     }
 
     /// Whether `key` is present with a non-null value.
@@ -39,6 +47,7 @@ struct JSONConfig: @unchecked Sendable {
 
     func double(_ key: String, default fallback: Double? = nil) throws(ConfigError) -> Double {
         guard let value = raw(key) else { return try required(fallback, key) }
+        if let text = value as? String, let special = Self.nonFinite[text] { return special }
         guard let number = value as? NSNumber, !Self.isBool(number) else {
             throw .wrongType(path: path, key: key, expected: "a number")
         }
@@ -141,6 +150,42 @@ struct JSONConfig: @unchecked Sendable {
     func required<T>(_ fallback: T?, _ key: String) throws(ConfigError) -> T {
         guard let fallback else { throw .missingKey(path: path, key: key) }
         return fallback
+    }
+
+    /// Python's json module writes float("-inf") as the bare word `-Infinity` (diffusers saves
+    /// `"lambda_min_clipped": -Infinity`), which strict JSON readers refuse. Such words outside
+    /// strings become strings here and `double` reads them back as numbers.
+    static let nonFinite: [String: Double] = ["-Infinity": -.infinity, "Infinity": .infinity, "NaN": .nan]
+
+    static func quotingNonFiniteNumbers(_ data: Data) -> Data {
+        let bytes = [UInt8](data)
+        guard bytes.contains(UInt8(ascii: "I")) || bytes.contains(UInt8(ascii: "N")) else { return data }
+        var out: [UInt8] = []
+        out.reserveCapacity(bytes.count + 16)
+        var index = 0, inString = false
+        while index < bytes.count {
+            let byte = bytes[index]
+            if inString {
+                out.append(byte)
+                if byte == UInt8(ascii: "\\"), index + 1 < bytes.count {
+                    out.append(bytes[index + 1])
+                    index += 1
+                } else if byte == UInt8(ascii: "\"") {
+                    inString = false
+                }
+            } else if byte == UInt8(ascii: "\"") {
+                inString = true
+                out.append(byte)
+            } else if let word = nonFinite.keys.first(where: { bytes[index...].starts(with: $0.utf8) }) {
+                out += [UInt8(ascii: "\"")] + Array(word.utf8) + [UInt8(ascii: "\"")]
+                index += word.utf8.count
+                continue
+            } else {
+                out.append(byte)
+            }
+            index += 1
+        }
+        return Data(out)
     }
 
     private static func isBool(_ number: NSNumber) -> Bool {

@@ -1,30 +1,37 @@
 import Foundation
 
-/// The models of a diffusers `StableDiffusionPipeline` folder, each built from its own config and weights.
+/// The models of a Stable Diffusion pipeline (a diffusers folder or a single checkpoint file),
+/// each built from its own config and weights.
 public struct StableDiffusionModel: Sendable {
-    public let directory: String
-    public let index: ModelIndex
+    public let source: ModelSource
     public let tokenizer: CLIPTokenizer
     public let textEncoder: CLIPTextModel
     public let unet: UNet2DConditionModel
     public let vae: AutoencoderKL
+    public let schedulerConfig: SchedulerConfig
 
     public init(directory: String) throws(ModelError) {
-        index = try Self.index(directory)
-        self.directory = directory
-        tokenizer = try Self.tokenizer(directory)
-        textEncoder = try Self.textEncoder(directory)
-        unet = try Self.unet(directory)
-        vae = try Self.vae(directory)
+        try self.init(source: ModelSource(model: directory))
+    }
+
+    public init(source: ModelSource) throws(ModelError) {
+        self.source = source
+        tokenizer = try source.tokenizer()
+        textEncoder = try Self.textEncoder(source)
+        unet = try Self.unet(source)
+        vae = try Self.vae(source)
+        schedulerConfig = try source.schedulerConfig()
         let text = textEncoder.config, latent = vae.config.latentChannels
+        let unetConfig = switch source.configs {
+        case let .folder(directory): ModelSource.path(directory, "unet/config.json")
+        case .published: source.model
+        }
         if let width = unet.config.crossAttentionDim.first(where: { $0 != text.hiddenSize }) {
-            throw .componentMismatch(Self.path(directory, "unet/config.json"),
-                                     "cross_attention_dim \(width) must equal the text encoder's hidden_size \(text.hiddenSize)")
+            throw .componentMismatch(unetConfig, "cross_attention_dim \(width) must equal the text encoder's hidden_size \(text.hiddenSize)")
         }
         guard unet.config.inChannels == latent, unet.config.outChannels == latent else {
-            throw .componentMismatch(Self.path(directory, "unet/config.json"),
-                                     "in_channels \(unet.config.inChannels) and out_channels \(unet.config.outChannels) "
-                                         + "must equal the VAE's latent_channels \(latent)")
+            throw .componentMismatch(unetConfig, "in_channels \(unet.config.inChannels) and out_channels \(unet.config.outChannels) "
+                                         + "must equal the \(source.vae.map { "VAE \($0.path)" } ?? "VAE")'s latent_channels \(latent)")
         }
     }
 
@@ -32,20 +39,20 @@ public struct StableDiffusionModel: Sendable {
     public var defaultImageSize: Int { unet.config.sampleSize * vae.config.scaleFactor }
 
     public static func index(_ directory: String) throws(ModelError) -> ModelIndex {
-        let path = path(directory, "model_index.json")
+        let path = ModelSource.path(directory, "model_index.json")
         guard FileManager.default.fileExists(atPath: path) else { throw .notAFolder(path: directory) }
-        do { return try ModelIndex(path: path) } catch { throw .config(error) }
+        return try load { () throws(ConfigError) in try ModelIndex(path: path) }
     }
 
-    /// The tokenizer, checked against the text encoder's config; `sweep tokenize` needs no weights.
+    /// The tokenizer of a folder, checked against the text encoder's config; `sweep tokenize` needs no weights.
     public static func tokenizer(_ directory: String) throws(ModelError) -> CLIPTokenizer {
         _ = try index(directory)
         let tokenizer: CLIPTokenizer
-        do { tokenizer = try CLIPTokenizer(directory: path(directory, "tokenizer")) } catch { throw .tokenizer(error) }
-        let configPath = path(directory, "text_encoder/config.json")
+        do { tokenizer = try CLIPTokenizer(directory: ModelSource.path(directory, "tokenizer")) } catch { throw .tokenizer(error) }
+        let configPath = ModelSource.path(directory, "text_encoder/config.json")
         let text = try load { () throws(ConfigError) in try CLIPTextConfig(path: configPath) }
         guard tokenizer.vocabularySize <= text.vocabularySize, tokenizer.maxLength <= text.maxPositions else {
-            throw .componentMismatch(path(directory, "tokenizer"),
+            throw .componentMismatch(ModelSource.path(directory, "tokenizer"),
                                      "the tokenizer has \(tokenizer.vocabularySize) tokens and model_max_length \(tokenizer.maxLength); "
                                          + "\(configPath) has vocab_size \(text.vocabularySize) and max_position_embeddings \(text.maxPositions)")
         }
@@ -53,40 +60,32 @@ public struct StableDiffusionModel: Sendable {
     }
 
     public static func textEncoder(_ directory: String) throws(ModelError) -> CLIPTextModel {
-        let folder = path(directory, "text_encoder")
-        let config = try load { () throws(ConfigError) in try CLIPTextConfig(path: folder + "/config.json") }
-        return try load { () throws(WeightsError) in
-            let weights = try ComponentWeights(directory: folder, legacyNames: CLIPTextModel.legacyNames)
-            return try CLIPTextModel(config: config, parameters: Parameters(weights))
-        }
+        try textEncoder(ModelSource(componentsIn: directory))
     }
 
     public static func unet(_ directory: String) throws(ModelError) -> UNet2DConditionModel {
-        let folder = path(directory, "unet")
-        let config = try load { () throws(ConfigError) in try UNetConfig(path: folder + "/config.json") }
-        return try load { () throws(WeightsError) in
-            try UNet2DConditionModel(config: config, parameters: Parameters(ComponentWeights(directory: folder)))
-        }
+        try unet(ModelSource(componentsIn: directory))
     }
 
     public static func vae(_ directory: String) throws(ModelError) -> AutoencoderKL {
-        let folder = path(directory, "vae")
-        let config = try load { () throws(ConfigError) in try VAEConfig(path: folder + "/config.json") }
-        return try load { () throws(WeightsError) in
-            let weights = try ComponentWeights(directory: folder, legacyNames: AutoencoderKL.legacyNames)
-            return try AutoencoderKL(config: config, parameters: Parameters(weights))
-        }
+        try vae(ModelSource(componentsIn: directory))
     }
 
-    private static func path(_ directory: String, _ component: String) -> String {
-        URL(fileURLWithPath: directory).appendingPathComponent(component).path
+    public static func textEncoder(_ source: ModelSource) throws(ModelError) -> CLIPTextModel {
+        let config = try source.textEncoderConfig()
+        let weights = try source.textEncoderWeights()
+        return try load { () throws(WeightsError) in try CLIPTextModel(config: config, parameters: Parameters(weights)) }
     }
 
-    private static func load<T>(_ body: () throws(ConfigError) -> T) throws(ModelError) -> T {
-        do { return try body() } catch { throw .config(error) }
+    public static func unet(_ source: ModelSource) throws(ModelError) -> UNet2DConditionModel {
+        let config = try source.unetConfig()
+        let weights = try source.unetWeights(config)
+        return try load { () throws(WeightsError) in try UNet2DConditionModel(config: config, parameters: Parameters(weights)) }
     }
 
-    private static func load<T>(_ body: () throws(WeightsError) -> T) throws(ModelError) -> T {
-        do { return try body() } catch { throw .weights(error) }
+    public static func vae(_ source: ModelSource) throws(ModelError) -> AutoencoderKL {
+        let config = try source.vaeConfig()
+        let weights = try source.vaeWeights(config)
+        return try load { () throws(WeightsError) in try AutoencoderKL(config: config, parameters: Parameters(weights)) }
     }
 }

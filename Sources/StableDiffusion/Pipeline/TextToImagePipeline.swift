@@ -16,10 +16,7 @@ public struct TextToImagePipeline: Sendable {
 
     public init(model: StableDiffusionModel) throws(ModelError) {
         self.model = model
-        do {
-            schedulerConfig = try SchedulerConfig(path: URL(fileURLWithPath: model.directory)
-                .appendingPathComponent("scheduler/scheduler_config.json").path)
-        } catch { throw .config(error) }
+        schedulerConfig = model.schedulerConfig
     }
 
     /// The denoising loop and decoder of this model.

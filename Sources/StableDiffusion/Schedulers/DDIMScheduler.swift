@@ -20,6 +20,7 @@ public struct DDIMScheduler: Scheduler {
             throw .invalid(path: config.path, key: "eta", reason: "must be a finite number ≥ 0, not \(eta)")
         }
         try config.requireFalse("thresholding")
+        try config.requireFalse("rescale_betas_zero_snr")
         let spacing = try NoiseSchedule.spacing(config, default: .leading)
         integerTimesteps = noise.timesteps(steps, spacing: spacing, roundLinspace: true).map { Int($0) }
         stride = noise.trainTimesteps / steps

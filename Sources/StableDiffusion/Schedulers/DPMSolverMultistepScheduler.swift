@@ -42,12 +42,13 @@ public struct DPMSolverMultistepScheduler: Scheduler {
         eulerAtFinal = try json.bool("euler_at_final", default: false)
         finalSigmaZero = try config.requireString("final_sigmas_type", in: ["zero", "sigma_min"], default: "zero") == "zero"
         for key in ["thresholding", "use_exponential_sigmas", "use_beta_sigmas", "use_lu_lambdas",
-                    "use_flow_sigmas", "use_dynamic_shifting"] {
+                    "use_flow_sigmas", "use_dynamic_shifting", "rescale_betas_zero_snr"] {
             try config.requireFalse(key)
         }
         try config.requireNull("variance_type")
-        if let clipped = json.raw("lambda_min_clipped") {
-            throw .unsupported(path: path, key: "lambda_min_clipped", value: "\(clipped)", supported: "-inf")
+        let clipped = try json.double("lambda_min_clipped", default: -.infinity)
+        guard clipped == -.infinity else {
+            throw .unsupported(path: path, key: "lambda_min_clipped", value: "\(clipped)", supported: "-Infinity")
         }
         // from_config(config, use_karras_sigmas=True) for the Karras kind; otherwise the config's own.
         let ownKarras = try json.bool("use_karras_sigmas", default: false)

@@ -10,6 +10,7 @@ public struct EulerAncestralDiscreteScheduler: Scheduler {
     public init(config: SchedulerConfig, steps: Int) throws(ConfigError) {
         schedule = try SigmaSchedule(config, steps: steps, sigmaTypes: false)
         try config.rejectSamplePrediction(schedule.noise)
+        try config.requireFalse("rescale_betas_zero_snr")
     }
 
     public func scaleModelInput(_ sample: Tensor, step: Int) -> Tensor {

@@ -40,9 +40,8 @@ struct NoiseSchedule: Sendable {
         }
         self.predictionType = predictionType
         stepsOffset = try json.int("steps_offset", default: 0)
-        if try json.bool("rescale_betas_zero_snr", default: false) {
-            throw .unsupported(path: config.path, key: "rescale_betas_zero_snr", value: "true", supported: "false")
-        }
+        // rescale_betas_zero_snr is each class's own option: PNDM, LMS and Heun ignore it (as in
+        // diffusers); the classes that honour it reject it, since we do not implement it.
     }
 
     static func spacing(_ config: SchedulerConfig, default fallback: TimestepSpacing) throws(ConfigError) -> TimestepSpacing {

@@ -46,7 +46,8 @@ public struct UniPCMultistepScheduler: Scheduler {
             throw .unsupported(path: path, key: "solver_type", value: "bh1 with final_sigmas_type zero",
                                supported: "bh2, or bh1 with final_sigmas_type sigma_min")
         }
-        for key in ["thresholding", "use_exponential_sigmas", "use_beta_sigmas", "use_flow_sigmas", "use_dynamic_shifting"] {
+        for key in ["thresholding", "use_exponential_sigmas", "use_beta_sigmas", "use_flow_sigmas", "use_dynamic_shifting",
+                    "rescale_betas_zero_snr"] {
             try config.requireFalse(key)
         }
         for key in ["solver_p", "sigma_min", "sigma_max", "shift_terminal"] { try config.requireNull(key) }

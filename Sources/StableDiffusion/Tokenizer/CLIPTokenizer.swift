@@ -19,7 +19,7 @@ public struct CLIPTokenizer: Sendable {
     /// Each id's vocabulary entry, for decoding.
     private let spellings: [Int: String]
 
-    /// Reads a diffusers `tokenizer/` folder: vocab.json, merges.txt, and tokenizer_config.json
+    /// Reads a diffusers `tokenizer/` folder: vocab.json + merges.txt or tokenizer.json, and tokenizer_config.json
     /// and/or special_tokens_map.json for the special tokens and `model_max_length` (77 if absent).
     public init(directory: String) throws(TokenizerError) {
         let folder = try TokenizerFolder(directory: directory)

@@ -6,6 +6,8 @@ public enum TokenizerError: Error, CustomStringConvertible, Equatable {
     case mergeNotInVocabulary(file: String, line: Int, token: String)
     case unknownSpecialToken(file: String, role: String, token: String)
     case badModelMaxLength(file: String, value: String)
+    /// A folder with both vocab.json/merges.txt and tokenizer.json whose contents differ.
+    case formsDisagree(file: String, other: String, what: String)
 
     public var description: String {
         let message = switch self {
@@ -21,6 +23,8 @@ public enum TokenizerError: Error, CustomStringConvertible, Equatable {
             "\(file): \(role) \(Self.quoted(token)) is not in the vocabulary"
         case let .badModelMaxLength(file, value):
             "\(file): model_max_length must be an integer of at least 2 (room for the start and end tokens), found \(value)"
+        case let .formsDisagree(file, other, what):
+            "\(file) and \(other) disagree: \(what)"
         }
         // Tokens and paths come from files; escaping control characters and line breaks keeps the message one line.
         return message.unicodeScalars.map { scalar in

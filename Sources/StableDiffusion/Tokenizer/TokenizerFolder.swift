@@ -1,8 +1,9 @@
 import Foundation
 
 /// A diffusers `tokenizer/` folder read the way transformers 5's `CLIPTokenizer.from_pretrained`
-/// reads it: vocab.json, merges.txt, and the special tokens from tokenizer_config.json and
-/// special_tokens_map.json. tokenizer.json is not read; Stable Diffusion repositories ship none.
+/// reads it: the vocabulary and merges from vocab.json + merges.txt (the layout of the SD 1.5 /
+/// 2.1 repositories) or tokenizer.json (what `save_pretrained` writes today), and the special
+/// tokens from tokenizer_config.json and special_tokens_map.json.
 struct TokenizerFolder {
     /// A special or added token as transformers hands it to the backend.
     struct Token {
@@ -37,10 +38,20 @@ struct TokenizerFolder {
     init(directory: String) throws(TokenizerError) {
         let folder = URL(fileURLWithPath: directory)
         func path(_ name: String) -> String { folder.appendingPathComponent(name).path }
-        vocabularyFile = path("vocab.json")
-        mergesFile = path("merges.txt")
-        vocabulary = try Self.readVocabulary(vocabularyFile)
-        merges = try Self.readMerges(mergesFile)
+        let json = try Self.readObject(path("tokenizer.json"), required: false).map { object throws(TokenizerError) in
+            try TokenizerJSON(file: path("tokenizer.json"), object: object)
+        }
+        let separate = ["vocab.json", "merges.txt"].contains { FileManager.default.fileExists(atPath: path($0)) }
+        if let json, !separate {
+            (vocabularyFile, mergesFile, vocabulary, merges) = (json.file, json.mergesName, json.vocabulary, json.merges)
+        } else {
+            vocabularyFile = path("vocab.json")
+            mergesFile = path("merges.txt")
+            guard let object = try Self.readObject(vocabularyFile, required: true) else { throw .unreadable(file: vocabularyFile, reason: "no such file") }
+            vocabulary = try Self.ids(object, file: vocabularyFile)
+            merges = try Self.readMerges(mergesFile)
+            if let json { try Self.checkAgreement(json, vocabulary: vocabulary, vocabularyFile: vocabularyFile, merges: merges, mergesFile: mergesFile) }
+        }
 
         let configFile = path("tokenizer_config.json")
         let config = try Self.readObject(configFile, required: false) ?? [:]
@@ -64,6 +75,7 @@ struct TokenizerFolder {
             }
             decoder.sort { $0.id < $1.id }
         } else {
+            decoder = json?.addedTokens ?? []
             let mapFile = path("special_tokens_map.json")
             let map = try Self.readObject(mapFile, required: false) ?? [:]
             for role in Self.roles {
@@ -104,7 +116,7 @@ struct TokenizerFolder {
 
     /// A string, or an AddedToken object (`{"content": ..., "normalized": ..., ...}`); nil when absent.
     /// special_tokens_map.json's objects are always special, which makes them unnormalised by default.
-    private static func token(_ value: Any?, role: String, file: String, forcedSpecial: Bool) throws(TokenizerError) -> Token? {
+    static func token(_ value: Any?, role: String, file: String, forcedSpecial: Bool) throws(TokenizerError) -> Token? {
         switch value {
         case nil, is NSNull:
             return nil
@@ -124,8 +136,27 @@ struct TokenizerFolder {
         }
     }
 
-    private static func readVocabulary(_ file: String) throws(TokenizerError) -> [String: Int] {
-        guard let object = try readObject(file, required: true) else { return [:] }
+    /// When a folder holds both forms, transformers reads tokenizer.json; a folder whose two forms
+    /// disagree was edited by hand or mixed from two tokenizers, so it is refused.
+    private static func checkAgreement(_ json: TokenizerJSON, vocabulary: [String: Int], vocabularyFile: String,
+                                       merges: [ByteLevelBPE.Merge], mergesFile: String) throws(TokenizerError) {
+        if vocabulary != json.vocabulary {
+            let token = (Set(vocabulary.keys).union(json.vocabulary.keys)).sorted().first { vocabulary[$0] != json.vocabulary[$0] } ?? ""
+            func id(_ value: Int?) -> String { value.map(String.init) ?? "absent" }
+            throw .formsDisagree(file: vocabularyFile, other: json.file,
+                                 what: "token \"\(token)\" is \(id(vocabulary[token])) in one and \(id(json.vocabulary[token])) in the other")
+        }
+        let differing = zip(merges, json.merges).enumerated().first { $1.0.left != $1.1.left || $1.0.right != $1.1.right }?.offset
+        let shorter = min(merges.count, json.merges.count)
+        if let index = differing ?? (merges.count == json.merges.count ? nil : shorter) {
+            func text(_ list: [ByteLevelBPE.Merge]) -> String { index < list.count ? "\"\(list[index].left) \(list[index].right)\"" : "absent" }
+            throw .formsDisagree(file: mergesFile, other: json.file,
+                                 what: "merge #\(index + 1) is \(text(merges)) in one and \(text(json.merges)) in the other")
+        }
+    }
+
+    /// A vocabulary object, token → non-negative id.
+    static func ids(_ object: [String: Any], file: String) throws(TokenizerError) -> [String: Int] {
         var vocabulary: [String: Int] = [:]
         vocabulary.reserveCapacity(object.count)
         for (token, value) in object {

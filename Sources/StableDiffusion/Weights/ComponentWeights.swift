@@ -15,13 +15,20 @@ public struct ComponentWeights: ParameterSource {
     static let variants = ["fp16", "bf16"]
 
     public init(directory: String, legacyNames: @escaping @Sendable (String) -> [String] = { _ in [] }) throws(WeightsError) {
-        let paths = try Self.weightFiles(in: directory)
         var files: [SafeTensorsFile] = []
+        for path in try Self.weightFiles(in: directory) { files.append(try SafeTensorsFile(path: path)) }
+        self.init(directory: directory, files: files, legacyNames: legacyNames)
+    }
+
+    /// One file already open, e.g. a lone VAE .safetensors in diffusers' key layout.
+    public init(file: SafeTensorsFile, legacyNames: @escaping @Sendable (String) -> [String] = { _ in [] }) {
+        self.init(directory: URL(fileURLWithPath: file.path).deletingLastPathComponent().path, files: [file], legacyNames: legacyNames)
+    }
+
+    private init(directory: String, files: [SafeTensorsFile], legacyNames: @escaping @Sendable (String) -> [String]) {
         var fileOfTensor: [String: Int] = [:]
-        for path in paths {
-            let file = try SafeTensorsFile(path: path)
-            for name in file.entries.keys { fileOfTensor[name] = files.count }
-            files.append(file)
+        for (index, file) in files.enumerated() {
+            for name in file.entries.keys { fileOfTensor[name] = index }
         }
         self.directory = directory
         self.files = files
@@ -55,8 +62,11 @@ public struct ComponentWeights: ParameterSource {
                 if exists(index) { return try shards(listedIn: url.appendingPathComponent(index)) }
             }
         }
-        let all = (try? FileManager.default.contentsOfDirectory(atPath: directory))?
-            .filter { $0.hasSuffix(".safetensors") }.sorted() ?? []
+        let listing = (try? FileManager.default.contentsOfDirectory(atPath: directory))?.sorted() ?? []
+        let all = listing.filter { $0.hasSuffix(".safetensors") }
+        if all.isEmpty, let pickle = listing.first(where: { $0.hasSuffix(".bin") }) {
+            throw .pickle(file: url.appendingPathComponent(pickle).path, inFolder: true)
+        }
         guard all.count == 1 else {
             throw .noWeights(directory: directory, expected: "\(baseNames.map { $0 + ".safetensors" }.joined(separator: " or ")), a sharded index, or an fp16/bf16 variant")
         }

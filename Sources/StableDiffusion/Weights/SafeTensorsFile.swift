@@ -48,23 +48,38 @@ public final class SafeTensorsFile: @unchecked Sendable {
         if let expected, expected != entry.shape {
             throw .shapeMismatch(file: path, tensor: name, stored: entry.shape, expected: expected)
         }
-        let start = file.bytes.baseAddress! + dataStart + entry.range.lowerBound
-        let count = entry.shape.reduce(1, *)
+        return try read(name, entry, shape: entry.shape, elementOffset: 0)
+    }
+
+    /// Slice `part` of `parts` equal slices along the first dimension, e.g. the query rows of a
+    /// fused `in_proj_weight`; float32 data stays in the mapped file, as whole tensors do.
+    public func tensor(_ name: String, part: Int, of parts: Int) throws(WeightsError) -> Tensor {
+        guard let entry = entries[name] else { throw .missingTensor(file: path, tensor: name) }
+        guard let rows = entry.shape.first, rows % parts == 0, (0..<parts).contains(part) else {
+            throw .malformedEntry(file: path, tensor: name, reason: "shape \(entry.shape) does not split into \(parts) equal parts")
+        }
+        let shape = [rows / parts] + entry.shape.dropFirst()
+        return try read(name, entry, shape: shape, elementOffset: part * shape.reduce(1, *))
+    }
+
+    private func read(_ name: String, _ entry: Entry, shape: [Int], elementOffset: Int) throws(WeightsError) -> Tensor {
+        let start = file.bytes.baseAddress! + dataStart + entry.range.lowerBound + elementOffset * entry.dtype.byteSize
+        let count = shape.reduce(1, *)
         switch entry.dtype {
         case .f32 where Int(bitPattern: start) % 4 == 0:
-            return Tensor(shape: entry.shape, borrowing: start.assumingMemoryBound(to: Float.self), owner: file)
+            return Tensor(shape: shape, borrowing: start.assumingMemoryBound(to: Float.self), owner: file)
         case .f32:
-            return Tensor(shape: entry.shape) { out in
+            return Tensor(shape: shape) { out in
                 for i in 0..<count { out[i] = Float(bitPattern: start.loadUnaligned(fromByteOffset: 4 * i, as: UInt32.self)) }
             }
         case .f16:
-            return Tensor(shape: entry.shape) { out in
+            return Tensor(shape: shape) { out in
                 for i in 0..<count {
                     out[i] = Float(Float16(bitPattern: start.loadUnaligned(fromByteOffset: 2 * i, as: UInt16.self)))
                 }
             }
         case .bf16:
-            return Tensor(shape: entry.shape) { out in
+            return Tensor(shape: shape) { out in
                 for i in 0..<count {
                     let bits = UInt32(start.loadUnaligned(fromByteOffset: 2 * i, as: UInt16.self)) << 16
                     out[i] = Float(bitPattern: bits)

@@ -1,3 +1,5 @@
+import Foundation
+
 /// Everything that can be wrong with a weights file, each naming the file and what was expected.
 public enum WeightsError: Error, CustomStringConvertible, Equatable {
     case unreadable(file: String, reason: String)
@@ -15,6 +17,10 @@ public enum WeightsError: Error, CustomStringConvertible, Equatable {
     case notFloatingPoint(file: String, tensor: String, dtype: String)
     case noWeights(directory: String, expected: String)
     case badIndex(file: String, reason: String)
+    /// A PyTorch pickle, refused unopened: a lone file, or the only weights of a diffusers folder.
+    case pickle(file: String, inFolder: Bool)
+    /// A single checkpoint with no tensor for a parameter the config asks for (by its diffusers name).
+    case unmapped(file: String, component: String, tensor: String)
 
     public var description: String {
         switch self {
@@ -46,6 +52,16 @@ public enum WeightsError: Error, CustomStringConvertible, Equatable {
             return "\(directory): no safetensors weights found (expected \(expected))"
         case let .badIndex(file, reason):
             return "\(file): \(reason)"
+        case let .unmapped(file, component, tensor):
+            return "\(file): no tensor for the \(component)'s \(tensor), which its config asks for (a config of another architecture?)"
+        case let .pickle(file, inFolder):
+            let conversion = inFolder
+                ? "python -c \"from diffusers import StableDiffusionPipeline as P; P.from_pretrained('MODEL_DIR').save_pretrained('NEW_DIR')\""
+                : "python -c \"import torch, safetensors.torch as st; sd = torch.load('\(file)', map_location='cpu', weights_only=True); "
+                    + "sd = sd.get('state_dict', sd); st.save_file({k: v.contiguous() for k, v in sd.items() if isinstance(v, torch.Tensor)}, "
+                    + "'\(URL(fileURLWithPath: file).deletingPathExtension().lastPathComponent).safetensors')\""
+            return "\(file): a PyTorch pickle, which can run arbitrary code when loaded, so it is never opened; convert it to "
+                + "safetensors first, e.g. \(conversion)"
         }
     }
 }

@@ -3,8 +3,12 @@ import StableDiffusion
 /// A validated job manifest with every default filled in: what `sweep render` renders.
 public struct Job: Codable, Equatable, Sendable {
     public var name: String
-    /// The model folder, absolute.
+    /// The model: a diffusers folder or a single .safetensors checkpoint, absolute.
     public var model: String
+    /// For a single checkpoint: a diffusers folder with its configs, tokenizer and scheduler (absolute).
+    public var config: String?
+    /// A replacement VAE: an AutoencoderKL folder or .safetensors file (absolute).
+    public var vae: String?
     public var prompts: [JobPrompt]
     /// Where the prompts came from (absolute), when a file gave them.
     public var promptsFile: String?
@@ -21,8 +25,16 @@ public struct Job: Codable, Equatable, Sendable {
     /// nil: no grids (a dataset build).
     public var grid: GridChoice?
 
-    /// The model's name in ids, metadata and the CSV: its folder's name.
+    /// The model's name in ids, metadata and the CSV: its folder's or file's name.
     public var modelName: String { model.split(separator: "/").last.map(String.init) ?? model }
+
+    /// The replacement VAE's name in metadata (`VAE: name`) and the CSV `vae` column.
+    public var vaeName: String? { vae.map { $0.split(separator: "/").last.map(String.init) ?? $0 } }
+
+    /// Where the model's parts come from, checked (files exist, no pickles, a known architecture).
+    public func modelSource() throws(ModelError) -> ModelSource {
+        try ModelSource(model: model, config: config, vae: vae)
+    }
 
     /// How many values an axis has; the prompts axis counts prompts, seeds the most any prompt gets.
     public func count(of axis: SweepAxis) -> Int {

@@ -5,7 +5,7 @@ import Yams
 /// Reads a YAML (or JSON) job manifest into a `Job`, finding every problem, each with its line,
 /// before anything renders. Paths in the manifest are relative to its folder.
 public struct ManifestReader {
-    public static let keys = ["name", "model", "prompts", "prompts_file", "negative_prompt", "seeds", "seeds_per_prompt",
+    public static let keys = ["name", "model", "config", "vae", "prompts", "prompts_file", "negative_prompt", "seeds", "seeds_per_prompt",
                               "seed", "guidance", "steps", "scheduler", "size", "prompt_replace", "eta", "grid"]
     static let gridKeys = ["rows", "columns", "margin", "max_pixels"]
     /// Names users bring from AUTOMATIC1111 and diffusers, and ours for the same thing.
@@ -70,7 +70,7 @@ public struct ManifestReader {
             values.report(entries["name"], "name '\(name)' names the output folder: expected letters, digits, '.', '_' or '-'"
                           + (entries["name"] == nil ? " (set 'name' in the manifest)" : ""))
         }
-        let (model, description, tokenizer) = readModel(entries["model"], root: root)
+        let (model, config, vae, description, tokenizer) = readModel(entries, root: root)
         let (prompts, promptLines, promptsFile) = readPrompts(entries)
         let negativePrompt = entries["negative_prompt"].flatMap { values.string($0, key: "negative_prompt") } ?? ""
         let seeds = readSeeds(entries)
@@ -105,7 +105,7 @@ public struct ManifestReader {
                                 tokenizer: tokenizer)
         }
 
-        var job = Job(name: name, model: model ?? "", prompts: prompts, promptsFile: promptsFile, negativePrompt: negativePrompt, seeds: seeds,
+        var job = Job(name: name, model: model ?? "", config: config, vae: vae, prompts: prompts, promptsFile: promptsFile, negativePrompt: negativePrompt, seeds: seeds,
                       guidance: guidance, steps: steps, schedulers: schedulers, sizes: sizes, promptReplace: promptReplace,
                       eta: eta, grid: nil)
         job.grid = readGrid(entries["grid"], job: job)
@@ -115,18 +115,36 @@ public struct ManifestReader {
 
     // MARK: - Keys
 
-    private func readModel(_ node: Node?, root: Node) -> (String?, ModelDescription?, CLIPTokenizer?) {
-        guard let node else {
-            values.report(root, "missing key 'model': expected the path of a diffusers model folder")
-            return (nil, nil, nil)
+    /// `model` (a diffusers folder or a .safetensors checkpoint), with the optional `config`
+    /// (a single file's diffusers configs) and `vae` (a replacement VAE), as absolute paths.
+    private func readModel(_ entries: [String: Node], root: Node) -> (String?, String?, String?, ModelDescription?, CLIPTokenizer?) {
+        guard let node = entries["model"] else {
+            values.report(root, "missing key 'model': expected the path of a diffusers model folder or a .safetensors checkpoint")
+            return (nil, nil, nil, nil, nil)
         }
-        guard let path = values.string(node, key: "model") else { return (nil, nil, nil) }
-        let url = URL(fileURLWithPath: path, relativeTo: folder).standardizedFileURL
+        func absolute(_ key: String) -> String? {
+            entries[key].flatMap { values.string($0, key: key) }.map { URL(fileURLWithPath: $0, relativeTo: folder).standardizedFileURL.path }
+        }
+        guard let path = values.string(node, key: "model"), let model = absolute("model") else { return (nil, nil, nil, nil, nil) }
+        let (config, vae) = (absolute("config"), absolute("vae"))
+        // A bad config or VAE is reported on its own line.
+        let checks: [(String, String?, (String) throws(ModelError) -> Void)] = [
+            ("config", config, { path throws(ModelError) in _ = try StableDiffusionModel.index(path) }),
+            ("vae", vae, { path throws(ModelError) in _ = try VAESource(path: path) }),
+        ]
+        for (key, path, check) in checks {
+            guard let path, let node = entries[key] else { continue }
+            do { try check(path) } catch {
+                values.report(node, "\(key) '\(values.string(node, key: key) ?? path)': \(error.description)")
+                return (nil, nil, nil, nil, nil)
+            }
+        }
         do {
-            return (url.path, try ModelDescription(directory: url.path), try StableDiffusionModel.tokenizer(url.path))
+            let source = try ModelSource(model: model, config: config, vae: vae)
+            return (model, config, vae, try ModelDescription(source: source), try source.tokenizer())
         } catch {
             values.report(node, "model '\(path)': \(error.description)")
-            return (nil, nil, nil)
+            return (nil, nil, nil, nil, nil)
         }
     }
 

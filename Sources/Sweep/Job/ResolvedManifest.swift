@@ -7,6 +7,9 @@ extension Job {
         let text = { (value: String) in Node(value, .implicit, .doubleQuoted) }
         let list = { (values: [String]) in Node(values.map { Node($0) }, .implicit, .flow) }
         var pairs: [(Node, Node)] = [("name", text(name)), ("model", text(model))]
+        for (key, value) in [("config", config), ("vae", vae)] {
+            if let value { pairs.append((Node(key), text(value))) }
+        }
         if let promptsFile {
             pairs.append(("prompts_file", text(promptsFile)))
         } else {

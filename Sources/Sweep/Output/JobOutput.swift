@@ -51,7 +51,7 @@ public final class JobOutput {
 
     /// Rewrites the CSV files from the journal, so reruns never repeat a row.
     public func writeManifests() throws(OutputError) {
-        try write(Data(ManifestCSV.manifest(tasks: tasks, entries: finished, model: job.modelName).utf8), to: "manifest.csv")
+        try write(Data(ManifestCSV.manifest(tasks: tasks, entries: finished, model: job.modelName, vae: job.vaeName ?? "").utf8), to: "manifest.csv")
         if job.grid == nil {
             try write(Data(ManifestCSV.prompts(tasks: tasks.filter { finished[$0.id] != nil }).utf8), to: "prompts.csv")
         }

@@ -153,29 +153,30 @@ def perturb(model):
     return model.eval()
 
 
-def text_encoder(seed, hidden_act, layers, pad_token_id):
+# The sizes are parameters so Tests/Fixtures/singlefile builds its narrower models with these too.
+def text_encoder(seed, hidden_act, layers, pad_token_id, hidden=32, intermediate=37, heads=4):
     torch.manual_seed(seed)
-    config = CLIPTextConfig(vocab_size=49408, hidden_size=32, intermediate_size=37, num_hidden_layers=layers,
-                            num_attention_heads=4, max_position_embeddings=MAX_LENGTH, hidden_act=hidden_act,
-                            bos_token_id=49406, eos_token_id=49407, pad_token_id=pad_token_id, projection_dim=32)
+    config = CLIPTextConfig(vocab_size=49408, hidden_size=hidden, intermediate_size=intermediate, num_hidden_layers=layers,
+                            num_attention_heads=heads, max_position_embeddings=MAX_LENGTH, hidden_act=hidden_act,
+                            bos_token_id=49406, eos_token_id=49407, pad_token_id=pad_token_id, projection_dim=hidden)
     return perturb(CLIPTextModel(config))
 
 
-def unet(seed, **variant):
+def unet(seed, channels=(32, 64, 64), context=32, groups=32, sample_size=16, **variant):
     torch.manual_seed(seed)
     return perturb(UNet2DConditionModel(
-        sample_size=16, in_channels=4, out_channels=4, block_out_channels=(32, 64, 64), layers_per_block=2,
+        sample_size=sample_size, in_channels=4, out_channels=4, block_out_channels=channels, layers_per_block=2,
         down_block_types=("CrossAttnDownBlock2D", "CrossAttnDownBlock2D", "DownBlock2D"),
         up_block_types=("UpBlock2D", "CrossAttnUpBlock2D", "CrossAttnUpBlock2D"),
-        cross_attention_dim=32, norm_num_groups=32, **variant))
+        cross_attention_dim=context, norm_num_groups=groups, **variant))
 
 
-def vae(seed):
+def vae(seed, channels=(32, 64), groups=32, sample_size=32):
     torch.manual_seed(seed)
     return perturb(AutoencoderKL(
-        block_out_channels=(32, 64), down_block_types=("DownEncoderBlock2D",) * 2,
+        block_out_channels=channels, down_block_types=("DownEncoderBlock2D",) * 2,
         up_block_types=("UpDecoderBlock2D",) * 2, latent_channels=4, layers_per_block=1,
-        norm_num_groups=32, sample_size=32))
+        norm_num_groups=groups, sample_size=sample_size))
 
 
 def make_options():

@@ -1,0 +1,38 @@
+import Tensors
+
+/// The weights of one component inside a single checkpoint file whose names differ from
+/// diffusers' (the original LDM layout): each diffusers name is looked up in a table of the
+/// file's own tensors, so float32 data stays memory-mapped and nothing is copied or renamed in memory.
+public struct RenamedWeights: ParameterSource {
+    /// A tensor of the file, or one of `parts` equal row slices of it (a fused q/k/v projection).
+    public struct Stored: Equatable, Sendable {
+        public var name: String
+        public var part = 0
+        public var parts = 1
+    }
+
+    public let file: SafeTensorsFile
+    /// "UNet", "VAE", "text encoder": which component asked, for error messages.
+    public let component: String
+    public let table: [String: Stored]
+
+    public init(file: SafeTensorsFile, component: String, table: [String: Stored]) {
+        self.file = file
+        self.component = component
+        self.table = table
+    }
+
+    public func tensor(_ name: String, shape: [Int]) throws(WeightsError) -> Tensor {
+        guard let stored = table[name] else {
+            throw .unmapped(file: file.path, component: component, tensor: name)
+        }
+        guard let entry = file.entries[stored.name] else { throw .missingTensor(file: file.path, tensor: stored.name) }
+        let storedShape = [entry.shape.first.map { $0 / stored.parts } ?? 0] + entry.shape.dropFirst()
+        // The original autoencoder keeps its attention projections as 1×1 convolutions, `[out, in, 1, 1]`.
+        guard storedShape == shape || storedShape == shape + [1, 1] else {
+            throw .shapeMismatch(file: file.path, tensor: stored.name, stored: entry.shape, expected: shape)
+        }
+        let tensor = stored.parts == 1 ? try file.tensor(stored.name) : try file.tensor(stored.name, part: stored.part, of: stored.parts)
+        return tensor.reshaped(shape)
+    }
+}
