@@ -21,6 +21,7 @@ let package = Package(
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.5.0"),
         .package(url: "https://github.com/jpsim/Yams", from: "5.0.1"),
+        .package(url: "https://github.com/apple/swift-crypto", from: "3.12.3"),
     ],
     targets: [
         .systemLibrary(name: "CMPI", path: "Sources/CMPI", pkgConfig: "ompi",
@@ -41,7 +42,8 @@ let package = Package(
         .target(name: "StableDiffusion", dependencies: ["Tensors", "CZlib"],
                 resources: [.copy("Resources/bpe_simple_vocab_16e6.txt.gz")], swiftSettings: optimized),
         .target(name: "Sweep", dependencies: ["StableDiffusion", "Tensors", "CPNG", "CFreeType",
-                                             .product(name: "Yams", package: "Yams")]),
+                                             .product(name: "Yams", package: "Yams"),
+                                             .product(name: "Crypto", package: "swift-crypto")]),
         .target(name: "Cluster", dependencies: ["CMPI", "Sweep"]),
         .executableTarget(name: "SweepCLI", dependencies: [
             "Tensors", "StableDiffusion", "Sweep", "Cluster", "COpenBLAS",

@@ -20,6 +20,8 @@ public struct Coordinator {
         let host = mpi.processorName
         let local = LocalRenderThread(job: output.job, rank: 0, host: host)
         var hosts: [Int: String] = [0: host]
+        // Tasks handed out and not yet back: the journal records each result with its task's provenance.
+        var inFlight: [String: RenderTask] = [:]
         var stopped = 0
         while true {
             var busy = false
@@ -32,13 +34,14 @@ public struct Coordinator {
                     guard let result = ClusterCodec.decode(RenderResult.self, from: message.data) else {
                         fail(rank: message.source, host: hosts[message.source], "sent a result that does not decode")
                     }
-                    record(result, progress: &progress)
+                    record(result, inFlight: &inFlight, progress: &progress)
                 case .failure:
                     fail(rank: message.source, host: hosts[message.source], String(decoding: message.data, as: UTF8.self))
                 default:
                     fail(rank: message.source, host: hosts[message.source], "sent an unexpected message (tag \(message.tag))")
                 }
                 if let task = queue.next(for: message.source) {
+                    inFlight[task.id] = task
                     try mpi.send(ClusterCodec.encode(task), to: message.source, tag: ClusterTag.task.rawValue)
                 } else {
                     try mpi.send(Data(), to: message.source, tag: ClusterTag.stop.rawValue)
@@ -50,12 +53,13 @@ public struct Coordinator {
             for outcome in local.takeOutcomes() {
                 busy = true
                 switch outcome {
-                case let .finished(result): record(result, progress: &progress)
+                case let .finished(result): record(result, inFlight: &inFlight, progress: &progress)
                 case let .failed(message): fail(rank: 0, host: host, message)
                 }
             }
             if idle {
                 if let task = queue.next(for: 0) {
+                    inFlight[task.id] = task
                     local.give(task)
                 } else if stopped == mpi.size - 1 {
                     local.stop()
@@ -68,8 +72,11 @@ public struct Coordinator {
         }
     }
 
-    private func record(_ result: RenderResult, progress: inout ProgressLog) {
-        do { try output.record(result) } catch { fail(rank: 0, host: mpi.processorName, error.description) }
+    private func record(_ result: RenderResult, inFlight: inout [String: RenderTask], progress: inout ProgressLog) {
+        guard let task = inFlight.removeValue(forKey: result.taskID) else {
+            fail(rank: result.rank, host: result.host, "sent a result for task \(result.taskID), which it was not given")
+        }
+        do { try output.record(result, of: task) } catch { fail(rank: 0, host: mpi.processorName, error.description) }
         log(progress.line(for: result))
     }
 

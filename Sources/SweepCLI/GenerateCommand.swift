@@ -22,6 +22,8 @@ struct GenerateCommand: ParsableCommand {
 
     @OptionGroup var modelOptions: ModelOptions
 
+    @OptionGroup var loraOptions: LoRAOptions
+
     // Unconditional, so a prompt may start with "-".
     @Option(parsing: .unconditional, help: "What to draw.")
     var prompt: String
@@ -64,15 +66,21 @@ struct GenerateCommand: ParsableCommand {
         try checkOutput()
         if let threads { Threads.set(threads) }
         let source = try modelOptions.source()
-        let pipeline = try TextToImagePipeline(model: StableDiffusionModel(source: source))
+        let loras = try loraOptions.loras()
+        let pipeline = try TextToImagePipeline(model: StableDiffusionModel(source: source, loras: loras))
+        let loraInfos = try loras.map { lora throws(LoRAError) in try LoRAInfo(lora) }
+        let kind = try pipeline.schedulerKind(for: request)
+        if request.eta != 0, !kind.usesEta {
+            FileHandle.standardError.write(Data("warning: --eta \(eta) has no effect: only ddim uses eta, and this image uses \(kind.rawValue)\n".utf8))
+        }
         warnAboutTruncation(request, tokenizer: pipeline.model.tokenizer)
         let image = try pipeline.generate(request) { progress in
             let line = String(format: "step %d/%d  %.2f s/step  %.0f s left\n",
                               progress.step, progress.steps, progress.secondsPerStep, progress.secondsLeft)
             FileHandle.standardError.write(Data(line.utf8))
         }
-        let parameters = GenerationParameters(request: request, scheduler: try pipeline.schedulerKind(for: request), image: image,
-                                              model: source.name, vae: source.vae?.name)
+        let parameters = GenerationParameters(request: request, scheduler: kind, image: image,
+                                              model: source.name, vae: source.vae?.name, loras: loraInfos)
         try OutputFile.write(parameters.png(of: image), to: output)
     }
 

@@ -18,8 +18,14 @@ struct RenderCommand: ParsableCommand {
             images/<id>.png with AUTOMATIC1111 "parameters" text, manifest.csv (one row per image, \
             manifest order), grids/<name>.png (labeled comparison grids) or, with grid: none, a \
             Kaggle-style prompts.csv, and journal (finished tasks).
-            Running the same command again renders only images that are missing or corrupt and \
-            rewrites the CSV files and grids; --force renders everything again.
+            Running the same command again renders only images that are missing, corrupt or made \
+            from something else (the journal records each image's model content hash and \
+            settings, so replacing the weights in the model folder renders again exactly the \
+            images it made), moves images no longer in the job to orphans/ and rewrites the CSV \
+            files and grids. The folder belongs to one job (owner.json): another job is refused; \
+            --force renders everything again and takes the folder over.
+            The task count, the images still to render and a rough time estimate are printed \
+            before rendering; jobs of more than 10,000,000 images need --allow-huge.
             Under mpirun or srun every rank renders: rank 0 hands out tasks, renders too, and \
             writes every file, so other nodes need the model folder (at the same path) but no \
             shared filesystem. The output is the same whatever the number of ranks. See \
@@ -36,8 +42,13 @@ struct RenderCommand: ParsableCommand {
     @Option(help: "Threads per rank for OpenBLAS and our own loops (default: the node's cores ÷ the ranks on the node).")
     var threads: Int?
 
-    @Flag(help: "Render every image again, ignoring what an earlier run finished.")
+    @Flag(help: "Render every image again, ignoring what an earlier run finished, and take over a folder of another job.")
     var force = false
+
+    @Flag(help: "Render a job of more than 10,000,000 images.")
+    var allowHuge = false
+
+    static let imageLimit = 10_000_000
 
     func run() throws {
         if let threads, threads < 1 { throw RenderCommandError.badThreads(threads) }
@@ -76,7 +87,7 @@ struct RenderCommand: ParsableCommand {
         var renderer = RankRenderer(job: job, rank: 0, host: ProcessInfo.processInfo.hostName)
         for task in output.pending {
             let result = try renderer.render(task)
-            try output.record(result)
+            try output.record(result, of: task)
             log(progress.line(for: result))
         }
         try finish(output, grids: grids, progress: progress)
@@ -85,16 +96,33 @@ struct RenderCommand: ParsableCommand {
     /// Everything checked and the output folder ready, before any model loads.
     private func prepare() throws -> (job: Job, grids: GridRenderer?, output: JobOutput) {
         let job = try ManifestReader.read(self.job) { log("warning: \($0)") }
+        let count = job.tasks().count
+        guard count <= Self.imageLimit || allowHuge else { throw RenderCommandError.huge(count, limit: Self.imageLimit) }
         // Before any rendering, so a machine without fonts fails at once rather than after hours.
         let grids = try job.grid.map { _ in try GridRenderer(fonts: LabelFonts.system()) }
-        return (job, grids, try JobOutput(job: job, folder: output ?? "out/\(job.name)", force: force))
+        let cache = FileHashCache.userCache()
+        var announced = false
+        let model = try ModelIdentity(model: job.model, config: job.config, vae: job.vae, loras: job.loras.map(\.path), cache: cache) { _ in
+            if !announced { log("hashing the model's files (once; the hashes are kept in \(cache.path ?? "memory only"))") }
+            announced = true
+        }
+        cache.save()
+        let output = try JobOutput(job: job, folder: output ?? "out/\(job.name)", owner: OutputOwner(job: job.name, manifest: self.job),
+                                   modelHash: model.sha256, force: force)
+        output.notes.forEach(log)
+        return (job, grids, output)
     }
 
     private func start(_ output: JobOutput, ranks: Int) -> ProgressLog {
-        let done = output.tasks.count - output.pending.count
-        log("\(output.job.name): \(output.tasks.count) image(s), \(done) already done; \(ranks) rank(s), "
-            + "\(Threads.count) thread(s) each; output in \(output.folder.path)")
-        return ProgressLog(total: output.tasks.count, alreadyDone: done)
+        let done = output.taskCount - output.pendingCount
+        log("\(output.job.name): \(output.taskCount) image(s), \(done) already done, \(output.pendingCount) to render; "
+            + "\(ranks) rank(s), \(Threads.count) thread(s) each; output in \(output.folder.path)")
+        if output.pendingCount > 0, let estimate = RenderEstimate(job: output.job) {
+            let seconds = estimate.seconds(images: output.pendingCount, cores: ranks * Threads.count)
+            log("estimate: about \(ProgressLog.duration(seconds)) (\(String(format: "%.2g", estimate.secondsPerImageOnOneCore)) "
+                + "core-seconds per image, from the model's size; the ETA below is measured)")
+        }
+        return ProgressLog(total: output.taskCount, alreadyDone: done)
     }
 
     private func finish(_ output: JobOutput, grids: GridRenderer?, progress: ProgressLog) throws {
@@ -111,10 +139,14 @@ struct RenderCommand: ParsableCommand {
 /// Flags `sweep render` rejects before any work.
 enum RenderCommandError: Error, CustomStringConvertible {
     case badThreads(Int)
+    case huge(Int, limit: Int)
 
     var description: String {
         switch self {
         case let .badThreads(count): "--threads \(count): expected at least 1"
+        case let .huge(count, limit):
+            "the job has \(count == .max ? "more than \(Int.max)" : "\(count)") images, more than the limit of \(limit); "
+                + "pass --allow-huge to render it anyway"
         }
     }
 }

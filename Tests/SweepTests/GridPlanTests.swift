@@ -14,7 +14,7 @@ import Testing
             scheduler: [euler-a, dpm++2m-karras]
             grid: {rows: seeds, columns: guidance}
             """)
-        let tasks = job.tasks()
+        let tasks = Array(job.allTasks())
         let plans = GridPlan.plans(for: job, tasks: tasks)
         #expect(plans.map(\.name) == ["prompts-1_scheduler-1", "prompts-1_scheduler-2", "prompts-2_scheduler-1", "prompts-2_scheduler-2"])
         #expect(plans[1].title == "a cat, Sampler: DPM++ 2M Karras")
@@ -27,14 +27,14 @@ import Testing
 
     @Test func perPromptSeedsAreLabelledByPosition() throws {
         let job = try fixture.read("model: MODEL\nprompts: [a cat, a dog]\nseeds_per_prompt: 2\nseed: 9\n")
-        let plan = try #require(GridPlan.plans(for: job, tasks: job.tasks()).only)
+        let plan = try #require(GridPlan.plans(for: job, tasks: job.allTasks()).only)
         #expect(plan.rowLabels == ["a cat", "a dog"] && plan.columnLabels == ["Seed #1", "Seed #2"])
         #expect(plan.cells.allSatisfy { $0 != nil })
     }
 
     @Test func promptReplaceColumnsShowTheSubstitutedValue() throws {
         let job = try fixture.read("model: MODEL\nprompts: [a red car]\nprompt_replace: [red, green]\nsteps: [10, 20]\n")
-        let plan = try #require(GridPlan.plans(for: job, tasks: job.tasks()).only)
+        let plan = try #require(GridPlan.plans(for: job, tasks: job.allTasks()).only)
         #expect(plan.rowLabels == ["red", "green"] && plan.columnLabels == ["Steps: 10", "Steps: 20"])
     }
 }

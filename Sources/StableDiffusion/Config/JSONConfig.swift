@@ -39,6 +39,15 @@ struct JSONConfig: @unchecked Sendable {
 
     func raw(_ key: String) -> Any? { has(key) ? values[key] : nil }
 
+    var keys: [String] { values.keys.sorted() }
+
+    /// The value of `key` as compact JSON text (`null` when absent), for showing a config as it is.
+    func jsonText(_ key: String) -> String {
+        guard let value = values[key],
+              let data = try? JSONSerialization.data(withJSONObject: value, options: [.fragmentsAllowed, .sortedKeys]) else { return "null" }
+        return String(decoding: data, as: UTF8.self)
+    }
+
     func int(_ key: String, default fallback: Int? = nil) throws(ConfigError) -> Int {
         guard let value = raw(key) else { return try required(fallback, key) }
         guard let int = Self.integer(value) else { throw .wrongType(path: path, key: key, expected: "an integer") }

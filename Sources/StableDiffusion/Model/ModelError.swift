@@ -11,6 +11,7 @@ public enum ModelError: Error, CustomStringConvertible {
     case config(ConfigError)
     case weights(WeightsError)
     case tokenizer(TokenizerError)
+    case lora(LoRAError)
     /// Two components of one folder that cannot work together: the file at fault and why.
     case componentMismatch(String, String)
 
@@ -25,6 +26,7 @@ public enum ModelError: Error, CustomStringConvertible {
         case let .config(error): error.description
         case let .weights(error): error.description
         case let .tokenizer(error): error.description
+        case let .lora(error): error.description
         case let .componentMismatch(file, reason): "\(file): \(reason)"
         }
     }

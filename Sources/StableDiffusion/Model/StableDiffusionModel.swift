@@ -9,16 +9,20 @@ public struct StableDiffusionModel: Sendable {
     public let unet: UNet2DConditionModel
     public let vae: AutoencoderKL
     public let schedulerConfig: SchedulerConfig
+    /// Merged into the UNet and text encoder at load, in this order.
+    public let loras: [LoRA]
 
-    public init(directory: String) throws(ModelError) {
-        try self.init(source: ModelSource(model: directory))
+    public init(directory: String, loras: [LoRA] = []) throws(ModelError) {
+        try self.init(source: ModelSource(model: directory), loras: loras)
     }
 
-    public init(source: ModelSource) throws(ModelError) {
+    public init(source: ModelSource, loras: [LoRA] = []) throws(ModelError) {
         self.source = source
+        self.loras = loras
+        let files = try Self.open(loras)
         tokenizer = try source.tokenizer()
-        textEncoder = try Self.textEncoder(source)
-        unet = try Self.unet(source)
+        textEncoder = try Self.textEncoder(source, loras: files)
+        unet = try Self.unet(source, loras: files)
         vae = try Self.vae(source)
         schedulerConfig = try source.schedulerConfig()
         let text = textEncoder.config, latent = vae.config.latentChannels
@@ -71,16 +75,42 @@ public struct StableDiffusionModel: Sendable {
         try vae(ModelSource(componentsIn: directory))
     }
 
-    public static func textEncoder(_ source: ModelSource) throws(ModelError) -> CLIPTextModel {
+    public typealias LoRAFiles = [(file: LoRAFile, scale: Float)]
+
+    public static func open(_ loras: [LoRA]) throws(ModelError) -> LoRAFiles {
+        do {
+            return try loras.map { lora throws(LoRAError) in (try LoRAFile(path: lora.path), lora.scale) }
+        } catch { throw .lora(error) }
+    }
+
+    public static func textEncoder(_ source: ModelSource, loras: LoRAFiles = []) throws(ModelError) -> CLIPTextModel {
         let config = try source.textEncoderConfig()
-        let weights = try source.textEncoderWeights()
+        let weights = try merged(source.textEncoderWeights(), .textEncoder, loras)
         return try load { () throws(WeightsError) in try CLIPTextModel(config: config, parameters: Parameters(weights)) }
     }
 
-    public static func unet(_ source: ModelSource) throws(ModelError) -> UNet2DConditionModel {
+    public static func unet(_ source: ModelSource, loras: LoRAFiles = []) throws(ModelError) -> UNet2DConditionModel {
         let config = try source.unetConfig()
-        let weights = try source.unetWeights(config)
+        let weights = try merged(source.unetWeights(config), .unet, loras)
         return try load { () throws(WeightsError) in try UNet2DConditionModel(config: config, parameters: Parameters(weights)) }
+    }
+
+    /// Matches `loras` against the model's stored tensors from the headers alone, so a LoRA that
+    /// does not fit is reported before anything loads.
+    public static func check(_ loras: [LoRA], against source: ModelSource) throws(ModelError) {
+        let files = try open(loras)
+        _ = try merged(source.textEncoderWeights(), .textEncoder, files)
+        _ = try merged(source.unetWeights(source.unetConfig()), .unet, files)
+    }
+
+    /// The weights with `loras` merged in; without LoRAs, the weights themselves.
+    private static func merged(_ weights: any ParameterSource, _ component: LoRAFile.Component,
+                               _ loras: LoRAFiles) throws(ModelError) -> any ParameterSource {
+        guard !loras.isEmpty else { return weights }
+        let listing = (weights as? any ListedParameterSource)?.listing ?? [:]
+        do {
+            return try LoRAMergedWeights(base: weights, shapes: listing.mapValues(\.shape), component: component, loras: loras)
+        } catch { throw .lora(error) }
     }
 
     public static func vae(_ source: ModelSource) throws(ModelError) -> AutoencoderKL {

@@ -25,6 +25,11 @@ public struct SchedulerConfig: Sendable {
         pipelineClassName = nil
     }
 
+    /// Every key but diffusers' bookkeeping (`_class_name`, `_diffusers_version`), with its value as JSON text.
+    public var settings: [(key: String, value: String)] {
+        json.keys.filter { !$0.hasPrefix("_") }.map { ($0, json.jsonText($0)) }
+    }
+
     /// `prediction_type` as written ("epsilon" when absent, as every class defaults).
     public var predictionType: String { (try? json.string("prediction_type", default: "epsilon")) ?? "epsilon" }
 

@@ -27,6 +27,10 @@ public enum SchedulerKind: String, CaseIterable, Codable, Sendable {
         self = kind == .dpmSolverMultistep && useKarrasSigmas ? .dpmSolverMultistepKarras : kind
     }
 
+    /// Whether `eta` changes its images: only DDIM's step takes it (diffusers' EulerAncestral
+    /// draws its full ancestral noise and has no eta).
+    public var usesEta: Bool { self == .ddim }
+
     /// A1111's sampler name, for PNG metadata.
     public var samplerName: String {
         switch self {

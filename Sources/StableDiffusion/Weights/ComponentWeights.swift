@@ -4,7 +4,7 @@ import Tensors
 /// The safetensors weights of one component folder (`unet/`, `vae/`, `text_encoder/`), picked
 /// the way diffusers' `from_pretrained` picks them: a single file or a sharded index, float32
 /// files before `fp16`/`bf16` variants. Tensors stay memory-mapped where the file allows.
-public struct ComponentWeights: ParameterSource {
+public struct ComponentWeights: ListedParameterSource {
     public let directory: String
     public let files: [SafeTensorsFile]
     private let fileOfTensor: [String: Int]
@@ -34,6 +34,13 @@ public struct ComponentWeights: ParameterSource {
         self.files = files
         self.fileOfTensor = fileOfTensor
         self.legacyNames = legacyNames
+    }
+
+    /// Every stored tensor under its stored name.
+    public var listing: [String: StoredTensor] {
+        files.reduce(into: [:]) { listing, file in
+            for (name, entry) in file.entries { listing[name] = StoredTensor(dtype: entry.dtype, shape: entry.shape, bytes: entry.range.count) }
+        }
     }
 
     public func tensor(_ name: String, shape: [Int]) throws(WeightsError) -> Tensor {

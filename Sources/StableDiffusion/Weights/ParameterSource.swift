@@ -7,6 +7,19 @@ public protocol ParameterSource: Sendable {
     func tensor(_ name: String, shape: [Int]) throws(WeightsError) -> Tensor
 }
 
+/// A stored tensor as its header describes it.
+public struct StoredTensor: Equatable, Sendable {
+    public let dtype: SafeTensorsDType
+    public let shape: [Int]
+    public let bytes: Int
+}
+
+/// A source that can list its tensors from headers alone, by the names the model asks for (or
+/// their stored spellings), so LoRAs can be matched and parameters counted without reading weights.
+public protocol ListedParameterSource: ParameterSource {
+    var listing: [String: StoredTensor] { get }
+}
+
 /// The parameters under one module's name prefix, as PyTorch's `state_dict` nests them:
 /// `parameters["down_blocks"][0]["resnets"]` reads `down_blocks.0.resnets.*`.
 public struct Parameters: Sendable {

@@ -3,7 +3,7 @@ import Tensors
 /// The weights of one component inside a single checkpoint file whose names differ from
 /// diffusers' (the original LDM layout): each diffusers name is looked up in a table of the
 /// file's own tensors, so float32 data stays memory-mapped and nothing is copied or renamed in memory.
-public struct RenamedWeights: ParameterSource {
+public struct RenamedWeights: ListedParameterSource {
     /// A tensor of the file, or one of `parts` equal row slices of it (a fused q/k/v projection).
     public struct Stored: Equatable, Sendable {
         public var name: String
@@ -20,6 +20,16 @@ public struct RenamedWeights: ParameterSource {
         self.file = file
         self.component = component
         self.table = table
+    }
+
+    /// Every tensor of the table under its diffusers name; a fused projection's part is its share of the rows.
+    public var listing: [String: StoredTensor] {
+        table.compactMapValues { stored in
+            file.entries[stored.name].map { entry in
+                StoredTensor(dtype: entry.dtype, shape: [(entry.shape.first ?? 0) / stored.parts] + entry.shape.dropFirst(),
+                             bytes: entry.range.count / stored.parts)
+            }
+        }
     }
 
     public func tensor(_ name: String, shape: [Int]) throws(WeightsError) -> Tensor {

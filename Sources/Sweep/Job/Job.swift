@@ -22,6 +22,8 @@ public struct Job: Codable, Equatable, Sendable {
     public var promptReplace: [String]
     /// DDIM's eta; the other schedulers ignore it.
     public var eta: Float
+    /// LoRAs merged into the model, each swept over its scales.
+    public var loras: [JobLoRA] = []
     /// nil: no grids (a dataset build).
     public var grid: GridChoice?
 
@@ -46,8 +48,15 @@ public struct Job: Codable, Equatable, Sendable {
         case .steps: steps.count
         case .scheduler: schedulers.count
         case .size: sizes.count
+        case .loras: loraSets.count
         }
     }
+
+    /// Whether eta changes some image: it is not 0 and a scheduler that uses it is swept.
+    public var etaApplies: Bool { eta != 0 && schedulers.contains(where: \.usesEta) }
+
+    /// Each combination of the LoRAs' scales; one empty set without LoRAs.
+    public var loraSets: [[LoRA]] { JobLoRA.sets(loras) }
 
     /// Axes with more than one value.
     public var sweptAxes: [SweepAxis] { SweepAxis.expansionOrder.filter { count(of: $0) > 1 } }

@@ -6,7 +6,7 @@ import Yams
 /// before anything renders. Paths in the manifest are relative to its folder.
 public struct ManifestReader {
     public static let keys = ["name", "model", "config", "vae", "prompts", "prompts_file", "negative_prompt", "seeds", "seeds_per_prompt",
-                              "seed", "guidance", "steps", "scheduler", "size", "prompt_replace", "eta", "grid"]
+                              "seed", "guidance", "steps", "scheduler", "size", "prompt_replace", "eta", "grid", "loras"]
     static let gridKeys = ["rows", "columns", "margin", "max_pixels"]
     /// Names users bring from AUTOMATIC1111 and diffusers, and ours for the same thing.
     static let foreignKeys = ["sampler": "scheduler", "sampler_name": "scheduler", "scheduler_name": "scheduler",
@@ -16,6 +16,7 @@ public struct ManifestReader {
                               "model_id": "model", "pretrained_model_name_or_path": "model", "ckpt": "model"]
     /// A manifest is a few kilobytes; inline prompts for a dataset belong in a prompts_file.
     static let maximumBytes = 16_000_000
+    static let loraKeys = ["path", "scale"]
 
     let folder: URL
     let values: ManifestValues
@@ -104,10 +105,17 @@ public struct ManifestReader {
                                 negativePrompt: (negativePrompt, entries["negative_prompt"]?.mark?.line), promptReplace: promptReplace,
                                 tokenizer: tokenizer)
         }
+        checkEta(eta, schedulers: schedulers, node: entries["eta"])
+        let loras = values.list(entries["loras"], key: "loras", default: []) { node in readLoRA(node) }
+        if let model, !loras.isEmpty, description != nil {
+            do {
+                try StableDiffusionModel.check(loras.map { LoRA(path: $0.path) }, against: ModelSource(model: model, config: config, vae: vae))
+            } catch { values.report(entries["loras"], error.description) }
+        }
 
         var job = Job(name: name, model: model ?? "", config: config, vae: vae, prompts: prompts, promptsFile: promptsFile, negativePrompt: negativePrompt, seeds: seeds,
                       guidance: guidance, steps: steps, schedulers: schedulers, sizes: sizes, promptReplace: promptReplace,
-                      eta: eta, grid: nil)
+                      eta: eta, loras: loras, grid: nil)
         job.grid = readGrid(entries["grid"], job: job)
         checkIDs(job, promptLines: promptLines, promptsNode: entries["prompts_file"])
         return model == nil ? nil : job
@@ -208,6 +216,24 @@ public struct ManifestReader {
         return size
     }
 
+    /// `{path: x.safetensors, scale: 0.8}` or `scale: [0.5, 0.8, 1]`, the file read as a LoRA now.
+    private func readLoRA(_ node: Node) -> JobLoRA? {
+        guard case let .mapping(mapping) = node else {
+            return values.reject(node, "loras: expected entries such as {path: style.safetensors, scale: [0.5, 1]}")
+        }
+        let entries = values.entries(of: mapping, known: Self.loraKeys, what: "lora key")
+        guard let pathNode = entries["path"] else { return values.reject(node, "loras: an entry without 'path'") }
+        guard let path = values.string(pathNode, key: "lora path") else { return nil }
+        let url = URL(fileURLWithPath: path, relativeTo: folder).standardizedFileURL
+        let scales = values.list(entries["scale"], key: "lora scale", default: [1]) { node in
+            values.number(node, key: "lora scale").flatMap { $0.isFinite ? Float($0) : values.reject(node, "lora scale \($0): expected a finite number") }
+        }
+        do { _ = try LoRAFile(path: url.path) } catch {
+            return values.reject(pathNode, "lora '\(path)': \(error.description)")
+        }
+        return JobLoRA(path: url.path, scales: scales)
+    }
+
     private func checkPromptReplace(_ replacements: [String], prompts: [JobPrompt], node: Node?) {
         guard let search = replacements.first else { return }
         if search.isEmpty { values.report(node, "prompt_replace: the first value is searched for, so it cannot be empty") }
@@ -258,10 +284,12 @@ public struct ManifestReader {
         }
     }
 
-    /// Ids from a prompts file must not collide with each other or with derived ids.
+    /// Ids from a prompts file must not collide with each other or with derived ids. Only jobs
+    /// that give ids are walked, so a job of millions of derived ids is not expanded here.
     private func checkIDs(_ job: Job, promptLines: [Int?], promptsNode: Node?) {
+        guard job.prompts.contains(where: { $0.id != nil }) else { return }
         var identities: [String: String] = [:]
-        for task in job.tasks() {
+        for task in job.allTasks() {
             let identity = task.identity(model: job.modelName)
             if let earlier = identities[task.id], earlier != identity {
                 let prompt = task.coordinates[.prompts] ?? 0
@@ -275,6 +303,13 @@ public struct ManifestReader {
             }
             identities[task.id] = identity
         }
+    }
+
+    /// Only DDIM uses eta: an eta that no scheduler of the job uses would change nothing.
+    private func checkEta(_ eta: Float, schedulers: [SchedulerKind], node: Node?) {
+        guard eta != 0, !schedulers.isEmpty, !schedulers.contains(where: \.usesEta) else { return }
+        values.report(node, "eta \(eta): only ddim uses eta, and this job's scheduler(s) "
+                      + "\(schedulers.map(\.rawValue).joined(separator: ", ")) ignore it; remove eta or add ddim")
     }
 
     private static func line(of error: YamlError) -> Int? {

@@ -19,6 +19,8 @@ public struct RenderTask: Codable, Equatable, Sendable {
     public var basePrompt: String
     /// The value index along each axis, which places the image in its grid.
     public var coordinates: [SweepAxis: Int]
+    /// Merged into the model for this image; the renderer reloads when the set changes.
+    public var loras: [LoRA] = []
 
     public var request: GenerationRequest {
         GenerationRequest(prompt: prompt, negativePrompt: negativePrompt, seed: seed, steps: steps, guidance: guidance,
@@ -27,7 +29,10 @@ public struct RenderTask: Codable, Equatable, Sendable {
 
     /// Everything the image depends on, in a fixed text form; its hash is the derived id.
     func identity(model: String) -> String {
-        ["model=\(model)", "prompt=\(prompt)", "negative=\(negativePrompt)", "seed=\(seed)", "steps=\(steps)",
-         "guidance=\(guidance)", "scheduler=\(scheduler.rawValue)", "size=\(size)", "eta=\(eta)"].joined(separator: "\u{0}")
+        let fields = ["model=\(model)", "prompt=\(prompt)", "negative=\(negativePrompt)", "seed=\(seed)", "steps=\(steps)",
+         "guidance=\(guidance)", "scheduler=\(scheduler.rawValue)", "size=\(size)", "eta=\(eta)"]
+            // Only when present, so ids of jobs without LoRAs stay as they were.
+            + (loras.isEmpty ? [] : ["loras=" + loras.map(\.description).joined(separator: ",")])
+        return fields.joined(separator: "\u{0}")
     }
 }

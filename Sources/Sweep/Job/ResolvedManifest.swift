@@ -17,6 +17,9 @@ extension Job {
         }
         pairs.append(("negative_prompt", text(negativePrompt)))
         switch seeds {
+        case let .values(seeds) where seeds.count > 2 && zip(seeds, seeds.dropFirst()).allSatisfy({ $0 &+ 1 == $1 }):
+            // A range stays one line, however many seeds it holds.
+            pairs.append(("seeds", text("\(seeds[0])-\(seeds[seeds.count - 1])")))
         case let .values(seeds): pairs.append(("seeds", list(seeds.map(String.init))))
         case let .perPrompt(count, jobSeed): pairs += [("seeds_per_prompt", Node(String(count))), ("seed", Node(String(jobSeed)))]
         }
@@ -28,6 +31,11 @@ extension Job {
         ]
         if !promptReplace.isEmpty { pairs.append(("prompt_replace", Node(promptReplace.map(text)))) }
         pairs.append(("eta", Node("\(eta)")))
+        if !loras.isEmpty {
+            pairs.append(("loras", Node(loras.map { lora in
+                Node([("path", text(lora.path)), ("scale", list(lora.scales.map { "\($0)" }))] as [(Node, Node)])
+            })))
+        }
         if let grid {
             var gridPairs: [(Node, Node)] = []
             if let rows = grid.rows { gridPairs.append(("rows", Node(rows.rawValue))) }

@@ -23,7 +23,7 @@ public enum SeedAxis: Codable, Equatable, Sendable {
             // 32 bits, so the seed means the same to torch.manual_seed and to every tool that
             // stores seeds as a 32-bit number.
             return (0..<count).map { k in
-                let digest = SHA256.hash(Data("\(jobSeed)\u{0}\(prompt)\u{0}\(k)".utf8))
+                let digest = ContentHash.bytes(Data("\(jobSeed)\u{0}\(prompt)\u{0}\(k)".utf8))
                 return digest.prefix(4).reduce(0) { $0 << 8 | UInt64($1) }
             }
         }

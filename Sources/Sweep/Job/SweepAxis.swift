@@ -4,8 +4,10 @@ public enum SweepAxis: String, CaseIterable, Codable, CodingKeyRepresentable, Se
     case prompts
     case promptReplace = "prompt_replace"
     case seeds, guidance, steps, scheduler, size
+    /// The LoRA sets (each combination of `loras` scales).
+    case loras
 
-    /// Expansion order, outermost first: tasks sharing a prompt are neighbours, so a renderer's
-    /// prompt-encoding cache stays small.
-    public static let expansionOrder: [SweepAxis] = [.prompts, .promptReplace, .seeds, .guidance, .steps, .scheduler, .size]
+    /// Expansion order, outermost first: tasks sharing a LoRA set are neighbours (a renderer loads
+    /// the model once per set), then tasks sharing a prompt (its prompt-encoding cache stays small).
+    public static let expansionOrder: [SweepAxis] = [.loras, .prompts, .promptReplace, .seeds, .guidance, .steps, .scheduler, .size]
 }

@@ -16,9 +16,12 @@ public struct GenerationParameters: Equatable, Sendable {
     public var model: String
     /// A replacement VAE's folder or file name; nil for the model's own.
     public var vae: String?
+    /// DDIM's eta; 0 (the default, and the value for samplers that take none) is not written, as A1111 does.
+    public var eta: Float
+    public var loras: [LoRAInfo]
 
     public init(prompt: String, negativePrompt: String, steps: Int, sampler: String, guidance: Float, seed: UInt64,
-                width: Int, height: Int, model: String, vae: String? = nil) {
+                width: Int, height: Int, model: String, vae: String? = nil, eta: Float = 0, loras: [LoRAInfo] = []) {
         self.prompt = prompt
         self.negativePrompt = negativePrompt
         self.steps = steps
@@ -29,21 +32,33 @@ public struct GenerationParameters: Equatable, Sendable {
         self.height = height
         self.model = model
         self.vae = vae
+        self.eta = eta
+        self.loras = loras
     }
 
     /// What a request made, with the sampler that ran and the image's own size.
-    public init(request: GenerationRequest, scheduler: SchedulerKind, image: RGBImage, model: String, vae: String? = nil) {
+    public init(request: GenerationRequest, scheduler: SchedulerKind, image: RGBImage, model: String, vae: String? = nil,
+                loras: [LoRAInfo] = []) {
         self.init(prompt: request.prompt, negativePrompt: request.negativePrompt, steps: request.steps,
                   sampler: scheduler.samplerName, guidance: request.guidance, seed: request.seed,
-                  width: image.width, height: image.height, model: model, vae: vae)
+                  width: image.width, height: image.height, model: model, vae: vae,
+                  eta: scheduler.usesEta ? request.eta : 0, loras: loras)
     }
 
-    /// Prompt line(s); `Negative prompt: …` when there is one; then the settings line.
+    /// Prompt line(s); `Negative prompt: …` when there is one; then the settings line. LoRAs as
+    /// A1111 ≥ 1.5 writes them (`Lora hashes: "name: 0123456789ab"`); the prompt holds no
+    /// `<lora:name:scale>` tag, so `Lora: "name:scale"` records the scales.
     public var a1111Text: String {
         var lines = [prompt]
         if !negativePrompt.isEmpty { lines.append("Negative prompt: " + negativePrompt) }
-        lines.append("Steps: \(steps), Sampler: \(sampler), CFG scale: \(Self.format(guidance: guidance)), Seed: \(seed), "
-                     + "Size: \(width)x\(height), Model: \(model)" + (vae.map { ", VAE: \($0)" } ?? ""))
+        var settings = "Steps: \(steps), Sampler: \(sampler), CFG scale: \(Self.format(guidance: guidance)), Seed: \(seed), "
+            + "Size: \(width)x\(height), Model: \(model)" + (vae.map { ", VAE: \($0)" } ?? "")
+        if !loras.isEmpty {
+            settings += ", Lora hashes: \"\(loras.map { "\($0.name): \($0.hash)" }.joined(separator: ", "))\""
+                + ", Lora: \"\(loras.map(\.label).joined(separator: ", "))\""
+        }
+        if eta != 0 { settings += ", Eta: \(eta)" }
+        lines.append(settings)
         return lines.joined(separator: "\n")
     }
 

@@ -10,7 +10,7 @@ public struct GridPlan: Equatable, Sendable {
     /// Task ids, row-major; nil where no task has those coordinates.
     public let cells: [String?]
 
-    public static func plans(for job: Job, tasks: [RenderTask]) -> [GridPlan] {
+    public static func plans(for job: Job, tasks: some Sequence<RenderTask>) -> [GridPlan] {
         guard let grid = job.grid else { return [] }
         let others = job.sweptAxes.filter { $0 != grid.rows && $0 != grid.columns }
         let rows = grid.rows.map(job.count(of:)) ?? 1, columns = grid.columns.map(job.count(of:)) ?? 1
@@ -51,6 +51,7 @@ public struct GridPlan: Equatable, Sendable {
         case .steps: return "Steps: \(task.steps)"
         case .scheduler: return "Sampler: \(task.scheduler.samplerName)"
         case .size: return "Size: \(task.size)"
+        case .loras: return "LoRA: " + task.loras.map(\.description).joined(separator: ", ")
         }
     }
 }

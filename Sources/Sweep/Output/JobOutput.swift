@@ -1,24 +1,42 @@
 import Foundation
 
-/// A job's output folder, written only by rank 0: `job.yaml`, `images/<id>.png`, `journal`,
-/// `manifest.csv`, `prompts.csv` (dataset builds) and `grids/`. Each file is written whole or
-/// not at all, and the journal says which images are finished, so a rerun after a crash
-/// renders only what is missing or corrupt.
+/// A job's output folder, written only by rank 0: `owner.json`, `job.yaml`, `images/<id>.png`,
+/// `journal`, `manifest.csv`, `prompts.csv` (dataset builds), `grids/` and `orphans/`. Each file
+/// is written whole or not at all, and the journal says which images are finished and from what
+/// (the model's content hash and every setting), so a rerun renders exactly the images that are
+/// missing, corrupt or made from something else. Tasks are never listed in memory: they are
+/// streamed from the job each time they are needed.
 public final class JobOutput {
     public let folder: URL
     public let job: Job
-    /// One per id, in manifest order.
-    public let tasks: [RenderTask]
+    /// The model's content hash (`ModelIdentity.sha256`).
+    public let modelHash: String
+    /// Images to render in all, each settings combination once.
+    public let taskCount: Int
     private let journal: Journal
+    /// Journal entries of this job's tasks whose image is on disk, intact and from the same inputs.
     public private(set) var finished: [String: JournalEntry] = [:]
+    /// What preparing the folder found and did (stale images, orphans moved), for the log.
+    public private(set) var notes: [String] = []
 
-    /// Prepares the folder and reads what an earlier run finished; `force` forgets it.
-    public init(job: Job, folder: String, force: Bool) throws(OutputError) {
+    /// Prepares the folder and reads what an earlier run finished; `force` forgets it and takes
+    /// over a folder that belongs to another job.
+    public init(job: Job, folder: String, owner: OutputOwner, modelHash: String, force: Bool) throws(OutputError) {
         self.folder = URL(fileURLWithPath: folder).standardizedFileURL
         self.job = job
-        tasks = job.uniqueTasks()
+        self.modelHash = modelHash
+        taskCount = job.tasks().count
         journal = Journal(path: self.folder.appendingPathComponent("journal").path)
         try OutputFile.checkFolder(self.folder.path)
+        try owner.claim(self.folder, force: force)
+        // The owner first, so a folder is never left without one.
+        do { try FileManager.default.createDirectory(at: self.folder, withIntermediateDirectories: true) } catch {
+            throw .notWritable(path: self.folder.path, reason: PromptsFile.reason(error))
+        }
+        guard let record = OutputFile.json(owner) else {
+            throw .notWritable(path: path(OutputOwner.fileName), reason: "cannot encode \(owner.description)")
+        }
+        try write(record, to: OutputOwner.fileName)
         for sub in ["images", "grids"] {
             let path = self.folder.appendingPathComponent(sub).path
             do { try FileManager.default.createDirectory(atPath: path, withIntermediateDirectories: true) } catch {
@@ -26,65 +44,145 @@ public final class JobOutput {
             }
         }
         for sub in ["", "images", "grids"] { OutputFile.removePartials(in: path(sub)) }
-        try write(Data(job.resolvedYAML().utf8), to: "job.yaml")
         if force { try journal.reset() }
-        let entries = journal.entries()
-        for task in tasks {
-            guard let entry = entries[task.id], let data = FileManager.default.contents(atPath: path(Self.imagePath(task.id))),
-                  SHA256.hex(data) == entry.sha256 else { continue }
-            finished[task.id] = entry
-        }
+        try write(Data(job.resolvedYAML().utf8), to: "job.yaml")
+        try adoptEarlierRun()
     }
 
-    /// Tasks still to render, in manifest order.
-    public var pending: [RenderTask] { tasks.filter { finished[$0.id] == nil } }
+    /// Checks each earlier image against the task that now has its id, and moves the images of
+    /// tasks no longer in the job to `orphans/`. Skipped for a fresh folder, so a job of millions
+    /// of tasks starts at once.
+    private func adoptEarlierRun() throws(OutputError) {
+        let entries = journal.entries()
+        var unclaimed = Set(((try? FileManager.default.contentsOfDirectory(atPath: path("images"))) ?? [])
+            .filter { $0.hasSuffix(".png") && !$0.hasPrefix(".") }.map { String($0.dropLast(4)) })
+        let stalePrompts = job.grid != nil && FileManager.default.fileExists(atPath: path("prompts.csv"))
+        guard !entries.isEmpty || !unclaimed.isEmpty || stalePrompts else { return }
+        var unrecorded = 0, otherModel = 0, otherSettings = 0
+        for task in job.tasks() {
+            unclaimed.remove(task.id)
+            guard let entry = entries[task.id] else { continue }
+            guard let recorded = entry.provenance else { unrecorded += 1; continue }
+            guard recorded == provenance(of: task) else {
+                if entry.model != modelHash { otherModel += 1 } else { otherSettings += 1 }
+                continue
+            }
+            guard let data = FileManager.default.contents(atPath: path(Self.imagePath(task.id))),
+                  ContentHash.hex(data) == entry.sha256 else { continue }
+            finished[task.id] = entry
+        }
+        if otherModel > 0 {
+            notes.append("\(otherModel) image(s) were rendered from a different model (its weights or configs changed); rendering them again")
+        }
+        if otherSettings > 0 { notes.append("\(otherSettings) image(s) were rendered with other settings; rendering them again") }
+        if unrecorded > 0 {
+            notes.append("\(unrecorded) image(s) come from an older sweep that did not record which model made them; "
+                         + "rendering them again, since the model may have changed since")
+        }
+        try moveToOrphans(unclaimed.sorted())
+        if stalePrompts {
+            try? FileManager.default.removeItem(atPath: path("prompts.csv"))
+            notes.append("removed prompts.csv of an earlier dataset job (this job draws grids)")
+        }
+        try writeManifests()
+    }
+
+    /// Moves images that are no task of this job out of `images/`, never deleting one.
+    private func moveToOrphans(_ ids: [String]) throws(OutputError) {
+        guard !ids.isEmpty else { return }
+        let orphans = path("orphans")
+        do { try FileManager.default.createDirectory(atPath: orphans, withIntermediateDirectories: true) } catch {
+            throw .notWritable(path: orphans, reason: PromptsFile.reason(error))
+        }
+        var names: [String] = []
+        for id in ids {
+            var name = id + ".png", copy = 1
+            while FileManager.default.fileExists(atPath: orphans + "/" + name) { copy += 1; name = "\(id)-\(copy).png" }
+            guard rename(path(Self.imagePath(id)), orphans + "/" + name) == 0 else {
+                throw .notWritable(path: orphans + "/" + name, reason: String(cString: strerror(errno)))
+            }
+            names.append(name)
+        }
+        let shown = names.prefix(10).joined(separator: ", ") + (names.count > 10 ? ", …" : "")
+        notes.append("moved \(names.count) image(s) that are not in this job to orphans/: \(shown)")
+    }
+
+    /// Images still to render.
+    public var pendingCount: Int { taskCount - finished.count }
+
+    /// Tasks still to render, in manifest order, made as they are taken.
+    public var pending: LazyFilterSequence<TaskSequence> {
+        let done = finished
+        return job.tasks().lazy.filter { done[$0.id] == nil }
+    }
+
+    /// What the image of `task` is made from: the model's content and every setting. A journal
+    /// entry with another provenance is an image of something else under the same id.
+    public func provenance(of task: RenderTask) -> String {
+        ContentHash.hex("model-sha256=\(modelHash)\u{0}" + task.identity(model: job.modelName))
+    }
 
     /// Writes the image, then records it in the journal: a crash between the two only means
     /// the image is rendered again.
-    public func record(_ result: RenderResult) throws(OutputError) {
+    public func record(_ result: RenderResult, of task: RenderTask) throws(OutputError) {
         try write(result.png, to: Self.imagePath(result.taskID))
-        let entry = JournalEntry(id: result.taskID, sha256: SHA256.hex(result.png), seconds: result.seconds,
-                                 rank: result.rank, host: result.host)
+        let entry = JournalEntry(id: result.taskID, sha256: ContentHash.hex(result.png), seconds: result.seconds,
+                                 rank: result.rank, host: result.host, model: modelHash, provenance: provenance(of: task))
         try journal.append(entry)
         finished[result.taskID] = entry
     }
 
     /// Rewrites the CSV files from the journal, so reruns never repeat a row.
     public func writeManifests() throws(OutputError) {
-        try write(Data(ManifestCSV.manifest(tasks: tasks, entries: finished, model: job.modelName, vae: job.vaeName ?? "").utf8), to: "manifest.csv")
+        try write(Data(ManifestCSV.manifest(tasks: job.tasks(), entries: finished, model: job.modelName, eta: job.etaApplies,
+                                                          vae: job.vaeName, lora: !job.loras.isEmpty).utf8),
+                  to: "manifest.csv")
         if job.grid == nil {
-            try write(Data(ManifestCSV.prompts(tasks: tasks.filter { finished[$0.id] != nil }).utf8), to: "prompts.csv")
+            let done = finished
+            try write(Data(ManifestCSV.prompts(tasks: job.tasks().lazy.filter { done[$0.id] != nil }).utf8), to: "prompts.csv")
         }
     }
 
     /// Draws every comparison grid from the finished images (missing ones as gray cells) to
     /// `grids/<name>.png`, or `<name>-page<n>.png` when the pixel budget splits it; a grid with
-    /// no finished image is skipped. Returns the files written.
+    /// no finished image is skipped, and grids of an earlier run that were not drawn again are
+    /// removed (they are drawn from the images, which stay). Returns the files written.
     @discardableResult
     public func writeGrids(with renderer: GridRenderer) throws(GridWriteError) -> [String] {
-        guard let choice = job.grid else { return [] }
         var written: [String] = []
-        for plan in GridPlan.plans(for: job, tasks: job.tasks()) {
-            var cells = plan.cells.map { $0.flatMap(image) }
-            guard let sample = cells.lazy.compactMap({ $0 }).first else { continue }
-            let enlargement = Self.minimumCellSide / max(sample.width, sample.height)
-            if enlargement > 1 { cells = cells.map { $0?.enlarged(by: enlargement) } }
-            let grid = ComparisonGrid(rows: max(plan.rowLabels.count, 1), columns: max(plan.columnLabels.count, 1),
-                                      rowLabels: plan.rowLabels, columnLabels: plan.columnLabels, cells: cells, margin: choice.margin)
-            let pages: GridPages
-            do { pages = try renderer.pages(of: grid, pixelBudget: choice.maxPixels) } catch { throw .grid(name: plan.name, error) }
-            for index in 0..<pages.count {
-                let name = "grids/\(plan.name)\(pages.count > 1 ? "-page\(index + 1)" : "").png"
-                let page: PNGImage
-                do { page = try pages.page(index) } catch { throw .grid(name: plan.name, error) }
-                var png: Data
-                do {
-                    png = try page.encoded()
-                    if !plan.title.isEmpty { png = try PNGText.adding(key: "Description", text: plan.title, to: png) }
-                } catch { throw .png(name: plan.name, error) }
-                do { try write(png, to: name) } catch { throw .output(error) }
-                written.append(name)
+        if let choice = job.grid {
+            for plan in GridPlan.plans(for: job, tasks: job.allTasks()) {
+                written += try writeGrid(plan, choice: choice, with: renderer)
             }
+        }
+        let kept = Set(written)
+        for name in (try? FileManager.default.contentsOfDirectory(atPath: path("grids"))) ?? [] where !kept.contains("grids/" + name) {
+            try? FileManager.default.removeItem(atPath: path("grids/" + name))
+        }
+        return written
+    }
+
+    private func writeGrid(_ plan: GridPlan, choice: GridChoice, with renderer: GridRenderer) throws(GridWriteError) -> [String] {
+        var cells = plan.cells.map { $0.flatMap(image) }
+        guard let sample = cells.lazy.compactMap({ $0 }).first else { return [] }
+        let enlargement = Self.minimumCellSide / max(sample.width, sample.height)
+        if enlargement > 1 { cells = cells.map { $0?.enlarged(by: enlargement) } }
+        let grid = ComparisonGrid(rows: max(plan.rowLabels.count, 1), columns: max(plan.columnLabels.count, 1),
+                                  rowLabels: plan.rowLabels, columnLabels: plan.columnLabels, cells: cells, margin: choice.margin)
+        let pages: GridPages
+        do { pages = try renderer.pages(of: grid, pixelBudget: choice.maxPixels) } catch { throw .grid(name: plan.name, error) }
+        var written: [String] = []
+        for index in 0..<pages.count {
+            let name = "grids/\(plan.name)\(pages.count > 1 ? "-page\(index + 1)" : "").png"
+            let page: PNGImage
+            do { page = try pages.page(index) } catch { throw .grid(name: plan.name, error) }
+            var png: Data
+            do {
+                png = try page.encoded()
+                if !plan.title.isEmpty { png = try PNGText.adding(key: "Description", text: plan.title, to: png) }
+            } catch { throw .png(name: plan.name, error) }
+            do { try write(png, to: name) } catch { throw .output(error) }
+            written.append(name)
         }
         return written
     }

@@ -8,6 +8,20 @@ public struct JournalEntry: Codable, Equatable, Sendable {
     public var seconds: Double
     public var rank: Int
     public var host: String
+    /// The model's content hash; nil in journals written before it was recorded.
+    public var model: String?
+    /// What the image was made from (`JobOutput.provenance(of:)`); nil in older journals.
+    public var provenance: String?
+
+    public init(id: String, sha256: String, seconds: Double, rank: Int, host: String, model: String? = nil, provenance: String? = nil) {
+        self.id = id
+        self.sha256 = sha256
+        self.seconds = seconds
+        self.rank = rank
+        self.host = host
+        self.model = model
+        self.provenance = provenance
+    }
 }
 
 /// The append-only record of finished tasks, one JSON object a line. A line cut short by a
@@ -32,10 +46,8 @@ public struct Journal {
 
     /// Appends one line and flushes it to disk before returning, so a recorded task stays recorded.
     public func append(_ entry: JournalEntry) throws(OutputError) {
-        let encoder = JSONEncoder()
-        encoder.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]
+        guard var line = OutputFile.json(entry) else { throw .notWritable(path: path, reason: "cannot encode the entry for \(entry.id)") }
         do {
-            var line = try encoder.encode(entry)
             line.append(UInt8(ascii: "\n"))
             if !FileManager.default.fileExists(atPath: path) { _ = FileManager.default.createFile(atPath: path, contents: nil) }
             let handle = try FileHandle(forUpdating: URL(fileURLWithPath: path))

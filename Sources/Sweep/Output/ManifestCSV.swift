@@ -1,23 +1,34 @@
 /// `manifest.csv` (one row per image, manifest order) and, for dataset builds, Kaggle's
 /// "Stable Diffusion – Image to Prompts" style `prompts.csv` (`imgId,prompt`).
 public enum ManifestCSV {
-    public static let columns = ["image", "id", "prompt", "negative_prompt", "seed", "steps", "guidance", "scheduler",
-                                 "width", "height", "model", "vae", "sha256", "seconds", "rank", "host"]
-
-    /// Rows for the tasks that have journal entries; `seconds`, `rank` and `host` describe the run,
-    /// every other column depends on the task alone.
-    /// `vae` is a replacement VAE's name, empty for the model's own.
-    public static func manifest(tasks: [RenderTask], entries: [String: JournalEntry], model: String, vae: String = "") -> String {
-        let rows = tasks.compactMap { task -> [String]? in
-            guard let entry = entries[task.id] else { return nil }
-            return [JobOutput.imagePath(task.id), task.id, task.prompt, task.negativePrompt, String(task.seed), String(task.steps),
-                    GenerationParameters.format(guidance: task.guidance), task.scheduler.rawValue, String(task.size.width),
-                    String(task.size.height), model, vae, entry.sha256, String(format: "%.3f", entry.seconds), String(entry.rank), entry.host]
-        }
-        return CSV.file([columns] + rows)
+    /// Columns for settings a job leaves at their defaults are left out, so older readers see the same file.
+    public static func columns(eta: Bool, vae: Bool = false, lora: Bool = false) -> [String] {
+        ["image", "id", "prompt", "negative_prompt", "seed", "steps", "guidance", "scheduler"] + (eta ? ["eta"] : [])
+            + ["width", "height", "model"] + (vae ? ["vae"] : []) + ["sha256", "seconds", "rank", "host"] + (lora ? ["lora"] : [])
     }
 
-    public static func prompts(tasks: [RenderTask]) -> String {
+    /// Rows for the tasks that have journal entries; `seconds`, `rank` and `host` describe the run,
+    /// every other column depends on the task alone. An `eta` column follows `scheduler` when
+    /// eta changes some image of the job (DDIM with eta ≠ 0); a `vae` column follows `model` when
+    /// the job replaces the model's VAE; a `lora` column (`name:scale, …`) ends the row when the
+    /// job has LoRAs.
+    public static func manifest(tasks: some Sequence<RenderTask>, entries: [String: JournalEntry], model: String, eta: Bool,
+                                vae: String? = nil, lora: Bool = false) -> String {
+        let rows = tasks.lazy.compactMap { task -> [String]? in
+            guard let entry = entries[task.id] else { return nil }
+            var row = [JobOutput.imagePath(task.id), task.id, task.prompt, task.negativePrompt, String(task.seed), String(task.steps),
+                       GenerationParameters.format(guidance: task.guidance), task.scheduler.rawValue]
+            if eta { row.append("\(task.eta)") }
+            row += [String(task.size.width), String(task.size.height), model]
+            if let vae { row.append(vae) }
+            row += [entry.sha256, String(format: "%.3f", entry.seconds), String(entry.rank), entry.host]
+            if lora { row.append(task.loras.map(\.description).joined(separator: ", ")) }
+            return row
+        }
+        return CSV.file([columns(eta: eta, vae: vae != nil, lora: lora)] + Array(rows))
+    }
+
+    public static func prompts(tasks: some Sequence<RenderTask>) -> String {
         CSV.file([["imgId", "prompt"]] + tasks.map { [$0.id, $0.prompt] })
     }
 }

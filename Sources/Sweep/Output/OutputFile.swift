@@ -50,5 +50,12 @@ public enum OutputFile {
         }
     }
 
+    /// Compact JSON with sorted keys, so the same value is always the same bytes.
+    static func json(_ value: some Encodable) -> Data? {
+        let encoder = JSONEncoder()
+        encoder.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]
+        return try? encoder.encode(value)
+    }
+
     static let partialSuffix = ".partial"
 }

@@ -1,21 +1,29 @@
-/// The tasks still to hand out, in manifest order. A rank asking for work gets the next task
-/// with the prompt it rendered last when one is left, so its prompt-encoding cache is reused.
-public struct TaskQueue {
-    private var pending: [RenderTask]
-    private var lastPrompt: [Int: String] = [:]
+import StableDiffusion
 
-    public init(_ tasks: [RenderTask]) {
-        pending = tasks
+/// The tasks still to hand out, pulled from the job's task stream in manifest order. A rank
+/// asking for work gets, among the next few, the next task with the LoRA set and prompt it
+/// rendered last, else the next with its LoRA set, so its loaded model and prompt-encoding
+/// cache are reused; only those few are held in memory.
+public struct TaskQueue {
+    private var upcoming: AnyIterator<RenderTask>
+    private var window: [RenderTask] = []
+    private var last: [Int: (loras: [LoRA], prompt: String)] = [:]
+
+    /// How far ahead a rank looks; tasks sharing a LoRA set and a prompt are neighbours in the stream.
+    static let lookahead = 64
+
+    public init(_ tasks: some Sequence<RenderTask>) {
+        upcoming = AnyIterator(tasks.makeIterator())
     }
 
-    public var isEmpty: Bool { pending.isEmpty }
-    public var count: Int { pending.count }
-
     public mutating func next(for rank: Int) -> RenderTask? {
-        guard !pending.isEmpty else { return nil }
-        let index = lastPrompt[rank].flatMap { prompt in pending.firstIndex { $0.prompt == prompt } } ?? 0
-        let task = pending.remove(at: index)
-        lastPrompt[rank] = task.prompt
+        while window.count < Self.lookahead, let task = upcoming.next() { window.append(task) }
+        guard !window.isEmpty else { return nil }
+        let index = last[rank].flatMap { last in
+            window.firstIndex { $0.loras == last.loras && $0.prompt == last.prompt } ?? window.firstIndex { $0.loras == last.loras }
+        } ?? 0
+        let task = window.remove(at: index)
+        last[rank] = (task.loras, task.prompt)
         return task
     }
 }

@@ -1,0 +1,24 @@
+import Foundation
+@testable import Sweep
+import Testing
+
+/// The ids of the example jobs, computed before task ids and provenance were reworked: a change
+/// here would make every existing output folder render again under new names.
+@Suite struct ExampleJobIDsTests {
+    static let expected: [String: [String]] = [
+        "dataset.yaml": ["lighthouse-1", "lighthouse-2", "ramen", "fuji-1", "fuji-2", "quote-1", "quote-2", "city-1", "city-2"],
+        "demo.yaml": ["845caa93a4687198", "e8fda44225dd528b", "81dea02579ed85a3", "18e76e475a36daf7", "70da3c4872f25639", "3e5d3307fdcaae93", "02c1aba4d3e1da57", "e59fbd0f315960ec", "67b52256eaf7b563", "5b5dda17543b86dc", "bc55e176bae1ac95", "3f9b5b8da9c9c869"],
+        "prompt-sweep.yaml": ["361172e7881578cc", "921452dd3bb36b8b", "109265921e4735be", "80b3ce4a91f57efa", "31d4fd8466159a04", "20c45b187e772a89", "e8c606e44ebbd9db", "bbdcb27ace078959", "887380abcc910f4d", "1f7aff7c5a250569", "8f282beb528a95e7", "50964e2b22023a8f", "1a4149352bbf6e7b", "0e52568850f0df17", "95ddb69a14577481", "3c4966092f71f678", "ec82d07eefc9539b", "afa19ae69e27592f", "780b40b50da7f0c1", "87e5b7a32d2cd939", "bd206fe81d9b2347", "4c10b33221e57df9", "5409d2038283e04d", "577114f0adad4308", "fac04fe4e5121862", "a6577d69bee7aba2", "f90bc2d0108d3e66", "9be14c0e35929b4a", "7104ff1947305e19", "97e1d56b53daa5ba", "ce3b6c2f80f35cbc", "1aa98e3bdfc3b5a0"],
+        "seed-guidance.yaml": ["4c791b4da281e839", "82126c8c5f1016c2", "eff3fb521ea2c51a", "1d8b2659ed486eec", "d2bb8a402c5c35dd", "669ce99f58766171", "1a9605daebe4b0c2", "878ea3d12e9c6e7b", "ca9e52cfed87d1e3", "013bb0cfdcaf9fa4", "84857380362f5d55", "77d1163a7908eebc", "c2df4c238639dae1", "4bebee5bdc93bac2", "bd03604ec814675c", "9c7777f1983e1c00", "dca0deb054d098b3", "a1bb49b01b10a630", "f841fbfa99d61ee2", "8c88baf542a71cf8", "74e9d760a4f78634", "3aec70d91ff64f77", "b1a473ff0ca38afb", "42eb56c7ad7b97e2", "cdfb554a3a15fb8f", "b5782fa66777add5", "f3603e21f0610e31", "ebde414c68415ca6", "ab2680a977495dda", "f6a8167fd1e97bba", "902d58459084e933", "07a5537bff23fa01"],
+    ]
+
+    @Test func exampleJobIDsNeverChange() throws {
+        let jobs = URL(fileURLWithPath: #filePath).deletingLastPathComponent().appendingPathComponent("../../Jobs").standardized
+        let files = try FileManager.default.contentsOfDirectory(atPath: jobs.path).filter { $0.hasSuffix(".yaml") }.sorted()
+        #expect(files == Self.expected.keys.sorted())
+        for file in files {
+            let job = try ManifestReader.read(jobs.appendingPathComponent(file).path)
+            #expect(job.tasks().map(\.id) == Self.expected[file], "\(file)")
+        }
+    }
+}
