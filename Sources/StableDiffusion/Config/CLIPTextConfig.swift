@@ -1,9 +1,6 @@
 /// The settings of transformers' `CLIPTextConfig` that shape a `CLIPTextModel`.
 public struct CLIPTextConfig: Equatable, Sendable {
-    /// transformers' `hidden_act` values for the text encoder's MLP.
-    public enum Activation: String, Sendable {
-        case quickGELU = "quick_gelu", gelu = "gelu", tanhGELU = "gelu_new", pytorchTanhGELU = "gelu_pytorch_tanh"
-    }
+    public typealias Activation = HiddenActivation
 
     public var vocabularySize: Int
     public var hiddenSize: Int
@@ -31,8 +28,7 @@ public struct CLIPTextConfig: Equatable, Sendable {
         let json = try JSONConfig(path: path)
         let name = try json.string("hidden_act", default: "quick_gelu")
         guard let activation = Activation(rawValue: name) else {
-            throw .unsupported(path: path, key: "hidden_act", value: name,
-                               supported: "quick_gelu, gelu, gelu_new, gelu_pytorch_tanh")
+            throw .unsupported(path: path, key: "hidden_act", value: name, supported: HiddenActivation.supported)
         }
         self.init(vocabularySize: try json.positive("vocab_size", default: 49408),
                   hiddenSize: try json.positive("hidden_size", default: 512),

@@ -5,7 +5,7 @@ struct CLIPEncoderLayer: Sendable {
     let norm1, norm2: LayerNorm
     let attention: MultiHeadAttention
     let fc1, fc2: Linear
-    let activation: CLIPTextConfig.Activation
+    let activation: HiddenActivation
 
     init(_ p: Parameters, config: CLIPTextConfig) throws(WeightsError) {
         let width = config.hiddenSize
@@ -19,12 +19,6 @@ struct CLIPEncoderLayer: Sendable {
 
     func callAsFunction(_ x: Tensor) -> Tensor {
         let h = x + attention(norm1(x), causal: true)
-        let hidden = fc1(norm2(h))
-        let activated = switch activation {
-        case .quickGELU: hidden.quickGELU()
-        case .gelu: hidden.gelu()
-        case .tanhGELU, .pytorchTanhGELU: hidden.tanhGELU()
-        }
-        return h + fc2(activated)
+        return h + fc2(activation(fc1(norm2(h))))
     }
 }
