@@ -21,13 +21,14 @@ SCHEDULER = dict(beta_start=0.00085, beta_end=0.012, beta_schedule="scaled_linea
                  set_alpha_to_one=False, steps_offset=1)
 
 
-def build(architecture):
+def build(architecture, time_cond_proj_dim=None):
     sd2 = architecture == "sd2"
     text = CLIPTextConfig(vocab_size=49408, hidden_size=1024 if sd2 else 768, intermediate_size=4096 if sd2 else 3072,
                           num_hidden_layers=23 if sd2 else 12, num_attention_heads=16 if sd2 else 12,
                           max_position_embeddings=77, hidden_act="gelu" if sd2 else "quick_gelu", projection_dim=512)
     unet = UNet2DConditionModel(sample_size=96 if sd2 else 64, cross_attention_dim=1024 if sd2 else 768,
-                                attention_head_dim=[5, 10, 20, 20] if sd2 else 8, use_linear_projection=sd2)
+                                attention_head_dim=[5, 10, 20, 20] if sd2 else 8, use_linear_projection=sd2,
+                                time_cond_proj_dim=time_cond_proj_dim)
     vae = AutoencoderKL(block_out_channels=(128, 256, 512, 512), layers_per_block=2,
                         down_block_types=("DownEncoderBlock2D",) * 4, up_block_types=("UpDecoderBlock2D",) * 4,
                         sample_size=768 if sd2 else 512)

@@ -31,18 +31,19 @@ public struct Coordinator {
                 case .ready:
                     hosts[message.source] = String(decoding: message.data, as: UTF8.self)
                 case .result:
-                    guard let result = ClusterCodec.decode(RenderResult.self, from: message.data) else {
+                    guard let results = ClusterCodec.decode([RenderResult].self, from: message.data) else {
                         fail(rank: message.source, host: hosts[message.source], "sent a result that does not decode")
                     }
-                    record(result, inFlight: &inFlight, progress: &progress)
+                    for result in results { record(result, inFlight: &inFlight, progress: &progress) }
                 case .failure:
                     fail(rank: message.source, host: hosts[message.source], String(decoding: message.data, as: UTF8.self))
                 default:
                     fail(rank: message.source, host: hosts[message.source], "sent an unexpected message (tag \(message.tag))")
                 }
-                if let task = queue.next(for: message.source) {
-                    inFlight[task.id] = task
-                    try mpi.send(ClusterCodec.encode(task), to: message.source, tag: ClusterTag.task.rawValue)
+                let tasks = queue.next(for: message.source, count: output.job.batch)
+                if !tasks.isEmpty {
+                    for task in tasks { inFlight[task.id] = task }
+                    try mpi.send(ClusterCodec.encode(tasks), to: message.source, tag: ClusterTag.task.rawValue)
                 } else {
                     try mpi.send(Data(), to: message.source, tag: ClusterTag.stop.rawValue)
                     stopped += 1
@@ -58,9 +59,10 @@ public struct Coordinator {
                 }
             }
             if idle {
-                if let task = queue.next(for: 0) {
-                    inFlight[task.id] = task
-                    local.give(task)
+                let tasks = queue.next(for: 0, count: output.job.batch)
+                if !tasks.isEmpty {
+                    for task in tasks { inFlight[task.id] = task }
+                    local.give(tasks)
                 } else if stopped == mpi.size - 1 {
                     local.stop()
                     return

@@ -11,7 +11,7 @@ final class LocalRenderThread: @unchecked Sendable {
 
     // Every field below is read and written only while holding `condition`.
     private let condition = NSCondition()
-    private var next: RenderTask?
+    private var next: [RenderTask]?
     private var busy = false
     private var stopping = false
     private var outcomes: [Outcome] = []
@@ -24,9 +24,9 @@ final class LocalRenderThread: @unchecked Sendable {
     /// Whether it can take a task now.
     var isIdle: Bool { condition.withLock { !busy && next == nil } }
 
-    func give(_ task: RenderTask) {
+    func give(_ tasks: [RenderTask]) {
         condition.withLock {
-            next = task
+            next = tasks
             condition.signal()
         }
     }
@@ -49,17 +49,17 @@ final class LocalRenderThread: @unchecked Sendable {
     private func run(job: Job, rank: Int, host: String) {
         var renderer = RankRenderer(job: job, rank: rank, host: host)
         while true {
-            let task: RenderTask? = condition.withLock {
+            let tasks: [RenderTask]? = condition.withLock {
                 while next == nil && !stopping { condition.wait() }
                 defer { next = nil }
                 busy = next != nil
                 return next
             }
-            guard let task else { return }
-            let outcome: Outcome
-            do { outcome = .finished(try renderer.render(task)) } catch { outcome = .failed(error.description) }
+            guard let tasks else { return }
+            let finished: [Outcome]
+            do { finished = try renderer.render(tasks).map { .finished($0) } } catch { finished = [.failed(error.description)] }
             condition.withLock {
-                outcomes.append(outcome)
+                outcomes += finished
                 busy = false
             }
         }

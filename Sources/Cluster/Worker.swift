@@ -1,7 +1,7 @@
 import Foundation
 import Sweep
 
-/// A rank other than 0: asks rank 0 for tasks until told to stop, and sends back each PNG. It
+/// A rank other than 0: asks rank 0 for tasks (a batch at a time) until told to stop, and sends back each PNG. It
 /// never touches the output folder, so nodes need no shared filesystem.
 public struct Worker {
     let mpi: MPIRuntime
@@ -18,17 +18,18 @@ public struct Worker {
         var renderer = RankRenderer(job: job, rank: mpi.rank, host: host)
         while true {
             let message = try mpi.receive(from: 0)
-            guard message.tag == ClusterTag.task.rawValue, let task = ClusterCodec.decode(RenderTask.self, from: message.data) else {
+            guard message.tag == ClusterTag.task.rawValue, let tasks = ClusterCodec.decode([RenderTask].self, from: message.data) else {
                 return
             }
-            let result: RenderResult
-            do { result = try renderer.render(task) } catch {
+            let results: [RenderResult]
+            do { results = try renderer.render(tasks) } catch {
                 // Rank 0 reports it and ends the job; this rank waits to be ended with it.
                 try mpi.send(Data(error.description.utf8), to: 0, tag: ClusterTag.failure.rawValue)
                 _ = try mpi.receive(from: 0, tag: ClusterTag.stop.rawValue)
                 return
             }
-            try mpi.send(ClusterCodec.encode(result), to: 0, tag: ClusterTag.result.rawValue)
+            // The batch's results in one message: rank 0 answers each message with the next batch.
+            try mpi.send(ClusterCodec.encode(results), to: 0, tag: ClusterTag.result.rawValue)
         }
     }
 }

@@ -12,8 +12,10 @@ struct BenchCommand: ParsableCommand {
         abstract: "Time the pipeline (with a model) or the tensor kernels against sgemm (and PyTorch).",
         discussion: """
             With --model-config or --model: after a warm-up, times --runs runs each of the text \
-            encoder (prompt and negative prompt), one guided UNet step (batch 2), one VAE decode \
-            and a whole image of --image-steps steps, and prints the medians, the GFLOP/s they \
+            encoder (prompt and negative prompt), one UNet step as the recipe runs it (batch 2 when \
+            --guidance above 1 is classifier-free, else batch 1), one decode (--decoder: the VAE or \
+            TAESD) and a whole image of --steps steps with --scheduler (--batch N adds the UNet step \
+            and the image on N images at once, per image), and prints the medians, the GFLOP/s they \
             achieve, the same run's sgemm GFLOP/s (ours, and OpenBLAS's for reference), the GEMM \
             in use (SWEEP_GEMM=openblas forces OpenBLAS's) and peak resident memory. \
             bench/torch_bench.py prints the same table for diffusers on PyTorch. --one-pass instead \
@@ -50,8 +52,20 @@ struct BenchCommand: ParsableCommand {
     @Option(help: "Timed runs per pipeline item, after one warm-up; the median is reported.")
     var runs = 3
 
-    @Option(help: "Denoising steps of the whole-image item (0: skip it).")
+    @Option(name: [.customLong("steps"), .customLong("image-steps")], help: "Denoising steps of the whole-image item (0: skip it).")
     var imageSteps = 20
+
+    @Option(help: "Guidance scale of the UNet-step and whole-image items; 1 or less runs one unguided UNet call per step.")
+    var guidance: Float = 7.5
+
+    @Option(help: "Scheduler of the whole image (default: the model's own). With --model-config, lcm also gives the UNet LCM-distilled SD 1.5's time_cond_proj_dim 256 (guidance as an embedding, no guided batch).")
+    var scheduler: String?
+
+    @Option(help: "Decoder: vae (the model's), taesd (TAESD's full-size architecture, random weights) or an AutoencoderTiny folder.")
+    var decoder = "vae"
+
+    @Option(help: "Also time one UNet step on this many images at once and report it per image (what batched rendering would gain).")
+    var batch = 1
 
     @Option(help: "Timed whole images (default: --runs).")
     var imageRuns: Int?
@@ -93,13 +107,23 @@ struct BenchCommand: ParsableCommand {
             throw ValidationError("--image-only needs --model-config or --model and --image-steps of 1 or more")
         }
         if let threads, threads < 1 { throw ValidationError("--threads must be at least 1, got \(threads)") }
+        if let scheduler, SchedulerKind(rawValue: scheduler) == nil {
+            throw ValidationError("--scheduler \(scheduler): expected one of \(SchedulerKind.allCases.map(\.rawValue).joined(separator: " "))")
+        }
+        guard batch >= 1 else { throw ValidationError("--batch must be at least 1, got \(batch)") }
+        guard guidance.isFinite, guidance >= 0 else { throw ValidationError("--guidance must be a finite number of 0 or more, got \(guidance)") }
     }
 
     func run() throws {
         if let threads { Threads.set(threads) }
         if let modelConfig, onePass { return try runModel(modelConfig) }
-        if let model { return try runPipeline(BenchModel.folder(model)) }
-        if let modelConfig { return try runPipeline(BenchModel.random(modelConfig)) }
+        let decoder = BenchModel.Decoder(argument: self.decoder)
+        let scheduler = self.scheduler.flatMap(SchedulerKind.init(rawValue:))
+        if let model { return try runPipeline(BenchModel.folder(model, decoder: decoder), decoder: decoder, scheduler: scheduler) }
+        if let modelConfig {
+            return try runPipeline(BenchModel.random(modelConfig, decoder: decoder, guidanceEmbedding: scheduler == .lcm), decoder: decoder,
+                                   scheduler: scheduler)
+        }
         let cases = KernelBenchmark.cases(quick: quick)
         var torchSeconds: [String: Double] = [:]
         if let torchPython {
@@ -117,9 +141,10 @@ struct BenchCommand: ParsableCommand {
         }
     }
 
-    private func runPipeline(_ model: BenchModel) throws {
+    private func runPipeline(_ model: BenchModel, decoder: BenchModel.Decoder, scheduler: SchedulerKind?) throws {
         let benchmark = PipelineBenchmark(model: model, size: size, runs: runs, imageSteps: imageSteps,
-                                          imageRuns: imageRuns ?? runs, imageOnly: imageOnly)
+                                          imageRuns: imageRuns ?? runs, guidance: guidance, scheduler: scheduler,
+                                          decoderItem: decoder.itemName, batch: batch, imageOnly: imageOnly)
         // Line by line as results arrive: a run takes minutes and may be piped to a log.
         let say = { (line: String) in FileHandle.standardOutput.write(Data((line + "\n").utf8)) }
         if let memorySteps {

@@ -42,7 +42,7 @@ struct GenerateCommand: ParsableCommand {
     @Option(parsing: .unconditional, help: "Classifier-free guidance scale; 1 or less runs unguided.")
     var guidance = "7.5"
 
-    @Option(help: "Sampler: pndm ddim lms euler euler-a heun dpm++2m dpm++2m-karras unipc (default: the model's own).")
+    @Option(help: "Sampler: \(SchedulerKind.allCases.map(\.rawValue).joined(separator: " ")) (default: the model's own).")
     var scheduler: String?
 
     @Option(parsing: .unconditional, help: "DDIM's eta (0 deterministic … 1 ancestral).")
@@ -53,6 +53,9 @@ struct GenerateCommand: ParsableCommand {
 
     @Option(parsing: .unconditional, help: "Image height in pixels, a multiple of 8 up to 8192 (default: the model's native size).")
     var height: String?
+
+    @Option(help: "Decode with this AutoencoderTiny (TAESD) folder instead of the model's VAE, as diffusers' vae=AutoencoderTiny does.")
+    var decoder: String?
 
     @Option(help: "Threads for OpenBLAS and our own loops (default: all cores).")
     var threads: Int?
@@ -67,7 +70,8 @@ struct GenerateCommand: ParsableCommand {
         if let threads { Threads.set(threads) }
         let source = try modelOptions.source()
         let loras = try loraOptions.loras()
-        let pipeline = try TextToImagePipeline(model: StableDiffusionModel(source: source, loras: loras))
+        let pipeline = try TextToImagePipeline(model: StableDiffusionModel(source: source, loras: loras),
+                                               decoder: decoder.map { path throws(ModelError) in try AutoencoderTiny(directory: path) })
         let loraInfos = try loras.map { lora throws(LoRAError) in try LoRAInfo(lora) }
         let kind = try pipeline.schedulerKind(for: request)
         if request.eta != 0, !kind.usesEta {
@@ -80,7 +84,8 @@ struct GenerateCommand: ParsableCommand {
             FileHandle.standardError.write(Data(line.utf8))
         }
         let parameters = GenerationParameters(request: request, scheduler: kind, image: image,
-                                              model: source.name, vae: source.vae?.name, loras: loraInfos)
+                                              model: source.name, vae: source.vae?.name,
+                                              decoder: decoder.map { URL(fileURLWithPath: $0).lastPathComponent }, loras: loraInfos)
         try OutputFile.write(parameters.png(of: image), to: output)
     }
 

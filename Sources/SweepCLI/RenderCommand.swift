@@ -12,7 +12,7 @@ struct RenderCommand: ParsableCommand {
         abstract: "Render a job manifest (prompts × seeds × guidance × steps × schedulers × sizes) to PNGs, grids and CSV.",
         discussion: """
             JOB.yaml (or .json) names a model folder, prompts (or a prompts_file .txt/.csv) and the \
-            sweep axes: seeds, guidance, steps, scheduler, size, prompt_replace. The whole manifest \
+            sweep axes: seeds, guidance, steps, scheduler, size, prompt_replace, decoder. The whole manifest \
             is checked before anything renders and every problem is listed with its line.
             Output (default out/<name>/): job.yaml (the manifest with defaults filled in), \
             images/<id>.png with AUTOMATIC1111 "parameters" text, manifest.csv (one row per image, \
@@ -45,6 +45,9 @@ struct RenderCommand: ParsableCommand {
     @Flag(help: "Render every image again, ignoring what an earlier run finished, and take over a folder of another job.")
     var force = false
 
+    @Option(help: "Tasks a rank renders together, one UNet call per step for all (overrides the manifest's batch; same images).")
+    var batch: Int?
+
     @Flag(help: "Render a job of more than 10,000,000 images.")
     var allowHuge = false
 
@@ -52,6 +55,7 @@ struct RenderCommand: ParsableCommand {
 
     func run() throws {
         if let threads, threads < 1 { throw RenderCommandError.badThreads(threads) }
+        if let batch, !(1...64).contains(batch) { throw RenderCommandError.badBatch(batch) }
         guard MPIRuntime.isLaunchedByMPI else {
             Threads.set(threads ?? ProcessInfo.processInfo.processorCount)
             return try renderAlone()
@@ -85,17 +89,20 @@ struct RenderCommand: ParsableCommand {
         let (job, grids, output) = try prepare()
         var progress = start(output, ranks: 1)
         var renderer = RankRenderer(job: job, rank: 0, host: ProcessInfo.processInfo.hostName)
-        for task in output.pending {
-            let result = try renderer.render(task)
-            try output.record(result, of: task)
-            log(progress.line(for: result))
+        var queue = TaskQueue(output.pending)
+        while case let tasks = queue.next(for: 0, count: job.batch), !tasks.isEmpty {
+            for (task, result) in zip(tasks, try renderer.render(tasks)) {
+                try output.record(result, of: task)
+                log(progress.line(for: result))
+            }
         }
         try finish(output, grids: grids, progress: progress)
     }
 
     /// Everything checked and the output folder ready, before any model loads.
     private func prepare() throws -> (job: Job, grids: GridRenderer?, output: JobOutput) {
-        let job = try ManifestReader.read(self.job) { log("warning: \($0)") }
+        var job = try ManifestReader.read(self.job) { log("warning: \($0)") }
+        if let batch { job.batch = batch }
         let count = job.tasks().count
         guard count <= Self.imageLimit || allowHuge else { throw RenderCommandError.huge(count, limit: Self.imageLimit) }
         // Before any rendering, so a machine without fonts fails at once rather than after hours.
@@ -139,11 +146,13 @@ struct RenderCommand: ParsableCommand {
 /// Flags `sweep render` rejects before any work.
 enum RenderCommandError: Error, CustomStringConvertible {
     case badThreads(Int)
+    case badBatch(Int)
     case huge(Int, limit: Int)
 
     var description: String {
         switch self {
         case let .badThreads(count): "--threads \(count): expected at least 1"
+        case let .badBatch(count): "--batch \(count): expected a whole number from 1 to 64"
         case let .huge(count, limit):
             "the job has \(count == .max ? "more than \(Int.max)" : "\(count)") images, more than the limit of \(limit); "
                 + "pass --allow-huge to render it anyway"

@@ -3,7 +3,8 @@ import StableDiffusion
 import Tensors
 import Testing
 
-/// Settings of one image diffusers rendered (Tests/Fixtures/pipeline/make_pipeline_fixtures.py).
+/// Settings of one image diffusers rendered (Tests/Fixtures/pipeline/make_pipeline_fixtures.py,
+/// and the few-step models of Tests/Fixtures/fewstep/make_fewstep_fixtures.py).
 struct PipelineCase: Decodable, CustomStringConvertible, Sendable {
     let name, model, prompt: String
     let negative_prompt: String?
@@ -13,16 +14,37 @@ struct PipelineCase: Decodable, CustomStringConvertible, Sendable {
     let scheduler: String?
     let eta: Float
     let width, height: Int?
+    /// An AutoencoderTiny folder beside the cases (`--decoder`); nil: the model's VAE.
+    let decoder: String?
+    /// The fixture folder holding `cases.json` and `images.safetensors`.
+    private(set) var directory = Self.fixtures.appendingPathComponent("pipeline")
+
+    private enum CodingKeys: String, CodingKey {
+        case name, model, prompt, negative_prompt, seed, steps, guidance, scheduler, eta, width, height, decoder
+    }
 
     var description: String { name }
 
-    static let directory = URL(fileURLWithPath: #filePath).deletingLastPathComponent()
-        .appendingPathComponent("../Fixtures/pipeline").standardized
+    static let fixtures = URL(fileURLWithPath: #filePath).deletingLastPathComponent().appendingPathComponent("../Fixtures").standardized
 
-    static let all: [PipelineCase] = {
-        guard let data = try? Data(contentsOf: directory.appendingPathComponent("cases.json")) else { return [] }
-        return (try? JSONDecoder().decode([PipelineCase].self, from: data)) ?? []
-    }()
+    static let all: [PipelineCase] = ["pipeline", "fewstep"].flatMap { folder in
+        let directory = fixtures.appendingPathComponent(folder)
+        guard let data = try? Data(contentsOf: directory.appendingPathComponent("cases.json")),
+              let cases = try? JSONDecoder().decode([PipelineCase].self, from: data) else { return [PipelineCase]() }
+        return cases.map { var c = $0; c.directory = directory; return c }
+    }
+
+    /// The case's model folder: one beside its cases, or a shared tiny model.
+    var modelDirectory: String {
+        let own = directory.appendingPathComponent(model).path
+        return FileManager.default.fileExists(atPath: own) ? own : ModelFixtures.model(model)
+    }
+
+    /// The pipeline diffusers rendered the case with (its `vae=AutoencoderTiny` when it names a decoder).
+    func pipeline() throws -> TextToImagePipeline {
+        let tiny = try decoder.map { try AutoencoderTiny(directory: directory.appendingPathComponent($0).path) }
+        return try TextToImagePipeline(model: StableDiffusionModel(directory: modelDirectory), decoder: tiny)
+    }
 
     var request: GenerationRequest {
         GenerationRequest(prompt: prompt, negativePrompt: negative_prompt ?? "", seed: seed, steps: steps, guidance: guidance,
@@ -31,14 +53,15 @@ struct PipelineCase: Decodable, CustomStringConvertible, Sendable {
 
     /// diffusers' 8-bit RGB pixels for this case.
     func expectedPixels() throws -> [UInt8] {
-        let file = try SafeTensorsFile(path: Self.directory.appendingPathComponent("images.safetensors").path)
+        let file = try SafeTensorsFile(path: directory.appendingPathComponent("images.safetensors").path)
         return try file.tensor(name).scalars.map { UInt8($0) }
     }
 }
 
 /// Same settings, same seed: every pixel within 1 level of diffusers' image, for every scheduler,
 /// guided and not, negative prompts, non-square and uneven sizes, DDIM eta, long prompts, big seeds,
-/// and the SD 2.x-like v-prediction model.
+/// the SD 2.x-like v-prediction model, and the few-step kinds: SD-Turbo-like (trailing Euler,
+/// guidance 0), LCM (a UNet with a guidance embedding) and TAESD decoding.
 @Suite struct PipelineParityTests {
     @Test func everySchedulerHasACase() {
         let covered = Set(PipelineCase.all.compactMap(\.scheduler))
@@ -47,8 +70,7 @@ struct PipelineCase: Decodable, CustomStringConvertible, Sendable {
 
     @Test(arguments: PipelineCase.all)
     func imageMatchesDiffusers(_ testCase: PipelineCase) throws {
-        let pipeline = try TextToImagePipeline(model: StableDiffusionModel(directory: ModelFixtures.model(testCase.model)))
-        let image = try pipeline.generate(testCase.request)
+        let image = try testCase.pipeline().generate(testCase.request)
         let expected = try testCase.expectedPixels()
         #expect(image.pixels.count == expected.count, "\(testCase): \(image.width)×\(image.height)")
         let worst = zip(image.pixels, expected).map { abs(Int($0) - Int($1)) }.max() ?? 0

@@ -50,7 +50,7 @@ import Testing
         let lines = problems.map { "\($0.line ?? 0): \($0.message)" }
         #expect(lines == [
             "3: unknown key 'guidence' (did you mean 'guidance'?)",
-            "4: scheduler[1]: unknown scheduler 'eular-a' (did you mean 'euler-a'?): expected one of pndm, ddim, lms, euler, euler-a, heun, dpm++2m, dpm++2m-karras, unipc",
+            "4: scheduler[1]: unknown scheduler 'eular-a' (did you mean 'euler-a'?): expected one of pndm, ddim, lms, euler, euler-a, heun, dpm++2m, dpm++2m-karras, unipc, lcm",
             "5: size[0] 512x500: height 500: expected a positive multiple of 8 up to 8192",
             "7: steps '0': expected a whole number from 1 to 1000",
             "8: grid columns: steps is not swept (it has one value); a grid axis needs several",
@@ -73,7 +73,7 @@ import Testing
     @Test func gridAxesMustBeSweptKnownAndDistinct() throws {
         let base = "model: MODEL\nprompts: [a, b]\nseeds: [1, 2]\n"
         #expect(try fixture.problems(base + "grid: {rows: seed, columns: prompts}\n").map(\.message)
-                == ["grid rows: unknown axis 'seed' (did you mean 'seeds'?): expected one of prompts, prompt_replace, seeds, guidance, steps, scheduler, size, loras"])
+                == ["grid rows: unknown axis 'seed' (did you mean 'seeds'?): expected one of prompts, prompt_replace, seeds, guidance, steps, scheduler, size, decoder, loras"])
         #expect(try fixture.problems(base + "grid: {rows: seeds, columns: seeds}\n").map(\.message) == ["grid: rows and columns are both seeds"])
         #expect(try fixture.problems(base + "grid: {rows: guidance}\n").map(\.line) == [4])
         #expect(try fixture.problems(base + "grid: {rows: seeds, colums: prompts}\n").map(\.message).first

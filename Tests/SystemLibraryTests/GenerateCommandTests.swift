@@ -26,8 +26,26 @@ import Testing
                 == "a café, 富士山\nNegative prompt: blurry\nSteps: 3, Sampler: Euler a, CFG scale: 7.5, Seed: 7, Size: 48x24, Model: sd1-tiny")
     }
 
+    @Test func decoderFolderDecodesAndIsNamedInTheText() async throws {
+        let output = try temporaryPNG()
+        let taesd = Self.models + "/../fewstep/taesd-tiny"
+        let run = try await SweepProcess.run(["generate", "--model", Self.models + "/sd1-tiny", "--prompt", "a lighthouse",
+                                              "--steps", "2", "--guidance", "0", "--width", "64", "--height", "64",
+                                              "--decoder", taesd, "--output", output])
+        #expect(run.status == 0, "\(run.errors)")
+        let data = try Data(contentsOf: URL(fileURLWithPath: output))
+        #expect(PNGText.texts(in: data)["parameters"]?.hasSuffix("Model: sd1-tiny, Decoder: taesd-tiny") == true)
+        let vae = Self.models + "/sd1-tiny/vae"
+        let refused = try await SweepProcess.run(["generate", "--model", Self.models + "/sd1-tiny", "--prompt", "x",
+                                                  "--decoder", vae, "--output", output + ".2.png"])
+        #expect(refused.status != 0)
+        #expect(refused.errors.trimmingCharacters(in: .whitespacesAndNewlines)
+                == "Error: \(vae)/config.json: \"_class_name\" is AutoencoderKL; supported: AutoencoderTiny")
+        #expect(!FileManager.default.fileExists(atPath: output + ".2.png"))
+    }
+
     @Test(arguments: [
-        (["--scheduler", "dpm++3m"], "--scheduler dpm++3m: unknown; expected one of pndm, ddim, lms, euler, euler-a, heun, dpm++2m, dpm++2m-karras, unipc"),
+        (["--scheduler", "dpm++3m"], "--scheduler dpm++3m: unknown; expected one of pndm, ddim, lms, euler, euler-a, heun, dpm++2m, dpm++2m-karras, unipc, lcm"),
         (["--width", "500"], "width 500: expected a positive multiple of 8 up to 8192"),
         (["--steps", "0"], "--steps 0: expected a whole number from 1 to 1000"),
         (["--model", "/nonexistent/model"], "/nonexistent/model: no such file or folder"),

@@ -2,24 +2,35 @@ import Foundation
 import Tensors
 
 /// The part of text-to-image after the prompts are encoded: denoising with the UNet and a
-/// scheduler, then decoding with the VAE. `TextToImagePipeline` wraps it with a model folder and
-/// its tokenizer; benchmarks build it directly around randomly initialised components.
+/// scheduler, then decoding with the VAE or another `ImageDecoder` (TAESD). `TextToImagePipeline`
+/// wraps it with a model folder and its tokenizer; benchmarks build it directly around randomly
+/// initialised components.
 public struct LatentDiffusion: Sendable {
     public let unet: UNet2DConditionModel
-    public let vae: AutoencoderKL
+    public let decoder: any ImageDecoder
     public let schedulerConfig: SchedulerConfig
     /// Activation memory shared by the UNet and the VAE and kept from one image to the next, so
     /// a rank rendering many images stops faulting in fresh pages after the first.
-    public let pool = BufferPool()
+    public let pool: BufferPool
 
-    public init(unet: UNet2DConditionModel, vae: AutoencoderKL, schedulerConfig: SchedulerConfig) {
+    /// `pool`: another pipeline's, to share its memory (the same model with another decoder).
+    public init(unet: UNet2DConditionModel, decoder: any ImageDecoder, schedulerConfig: SchedulerConfig,
+                pool: BufferPool = BufferPool()) {
         self.unet = unet
-        self.vae = vae
+        self.decoder = decoder
         self.schedulerConfig = schedulerConfig
+        self.pool = pool
     }
 
     /// Native image size: the UNet's sample size in pixels.
-    public var defaultImageSize: Int { unet.config.sampleSize * vae.config.scaleFactor }
+    public var defaultImageSize: Int { unet.config.sampleSize * decoder.scaleFactor }
+
+    /// Whether a request runs the classifier-free `[negative; prompt]` batch: guidance above 1 on
+    /// a UNet without `time_cond_proj_dim` (diffusers' `do_classifier_free_guidance`); otherwise
+    /// one unguided call per step and the negative prompt is unused.
+    public func usesClassifierFreeGuidance(_ request: GenerationRequest) -> Bool {
+        request.guidance > 1 && unet.config.timeCondProjDim == nil
+    }
 
     /// The image size a request asks for, checked as diffusers' `check_inputs` does.
     public func size(of request: GenerationRequest) throws(PipelineError) -> (width: Int, height: Int) {
@@ -43,52 +54,46 @@ public struct LatentDiffusion: Sendable {
     }
 
     /// diffusers' denoising loop and decode for prompt encodings already made (`[1, tokens, width]`;
-    /// the negative one is needed when guidance is above 1).
+    /// the negative one is needed when `usesClassifierFreeGuidance(request)`).
     public func render(_ request: GenerationRequest, prompt: Tensor, negativePrompt: Tensor?,
                        progress: (TextToImagePipeline.Progress) -> Void = { _ in }) throws(PipelineError) -> RGBImage {
-        // Each step, the decode and the next image reuse the memory of the last.
-        try BufferPool.scoped(in: pool) { () throws(PipelineError) in
-            try denoiseAndDecode(request, prompt: prompt, negativePrompt: negativePrompt, progress: progress)
-        }
+        try render([request], prompts: [prompt], negativePrompts: [negativePrompt], progress: progress)[0]
     }
 
-    private func denoiseAndDecode(_ request: GenerationRequest, prompt: Tensor, negativePrompt: Tensor?,
-                                  progress: (TextToImagePipeline.Progress) -> Void) throws(PipelineError) -> RGBImage {
-        try request.validate()
-        let (width, height) = try size(of: request)
-        var scheduler = try scheduler(for: request)
-        // Guidance ≤ 1 runs one unguided UNet call per step, as diffusers does.
-        let guided = request.guidance > 1
-        try prompt.checkFinite(after: "the text encoder (prompt)")
-        try negativePrompt?.checkFinite(after: "the text encoder (negative prompt)")
-        let context: Tensor
-        if guided {
-            guard let negativePrompt else { throw .missingNegativeEncoding }
-            context = Tensor.concatenate([negativePrompt, prompt], axis: 0)
-        } else {
-            context = prompt
+    /// Renders requests that share size, steps, scheduler (and eta) and guidance mode with one
+    /// UNet call per step for all of them; each image is byte-identical to rendering it alone.
+    public func render(_ requests: [GenerationRequest], prompts: [Tensor], negativePrompts: [Tensor?],
+                       progress: (TextToImagePipeline.Progress) -> Void = { _ in }) throws(PipelineError) -> [RGBImage] {
+        guard let first = requests.first, prompts.count == requests.count, negativePrompts.count == requests.count else {
+            throw .incompatibleBatch("expected one prompt and one negative prompt encoding per request")
         }
-
-        var generator = TorchGenerator(seed: request.seed)
-        let factor = vae.config.scaleFactor
-        let noise = generator.randn([1, unet.config.inChannels, height / factor, width / factor])
-        var latents = noise.scaled(by: scheduler.initNoiseSigma)
-
-        let start = Date()
-        for (i, t) in scheduler.timesteps.enumerated() {
-            let input = scheduler.scaleModelInput(guided ? Tensor.concatenate([latents, latents], axis: 0) : latents, step: i)
-            let prediction = unet(input, timestep: t, context: context)
-            try prediction.checkFinite(after: "the UNet at step \(i + 1)")
-            let guidedPrediction = guided ? Self.guide(prediction, scale: request.guidance) : prediction
-            try guidedPrediction.checkFinite(after: "guidance (scale \(request.guidance)) at step \(i + 1)")
-            latents = scheduler.step(modelOutput: guidedPrediction, step: i, sample: latents) { generator.randn($0) }
-            try latents.checkFinite(after: "the scheduler at step \(i + 1)")
-            progress(.init(step: i + 1, steps: scheduler.timesteps.count,
-                           secondsPerStep: Date().timeIntervalSince(start) / Double(i + 1)))
+        for request in requests {
+            try request.validate()
+            guard try size(of: request) == size(of: first), request.steps == first.steps, request.eta == first.eta,
+                  try schedulerKind(for: request) == schedulerKind(for: first),
+                  usesClassifierFreeGuidance(request) == usesClassifierFreeGuidance(first) else {
+                throw .incompatibleBatch("requests in one batch must share size, steps, scheduler, eta and guidance mode")
+            }
         }
-        let decoded = vae.decode(latents.divided(by: vae.config.scalingFactor))
-        try decoded.checkFinite(after: "the VAE decoder")
-        return RGBImage(decoded: decoded)
+        for prompt in prompts { try prompt.checkFinite(after: "the text encoder (prompt)") }
+        for negative in negativePrompts { try negative?.checkFinite(after: "the text encoder (negative prompt)") }
+        // Each step, the decode and the next image reuse the memory of the last.
+        return try BufferPool.scoped(in: pool) { () throws(PipelineError) in
+            var batch = try DenoisingBatch(self, requests, prompts: prompts, negativePrompts: negativePrompts)
+            let start = Date()
+            let steps = batch.timesteps.count
+            for step in 0..<steps {
+                try batch.step(step, unet: unet)
+                progress(.init(step: step + 1, steps: steps, secondsPerStep: Date().timeIntervalSince(start) / Double(step + 1)))
+            }
+            var images: [RGBImage] = []
+            for latents in batch.latents {
+                let decoded = decoder.decode(latents.divided(by: decoder.scalingFactor))
+                try decoded.checkFinite(after: decoder is AutoencoderKL ? "the VAE decoder" : "the decoder")
+                images.append(RGBImage(decoded: decoded))
+            }
+            return images
+        }
     }
 
     /// Classifier-free guidance on a `[uncond; text]` batch: `uncond + scale·(text − uncond)`.

@@ -7,6 +7,7 @@ public enum PipelineError: Error, CustomStringConvertible, Equatable {
     case scheduler(ConfigError)
     case textEncoder(TextEncoderError)
     case missingNegativeEncoding
+    case incompatibleBatch(String)
     case nonFinite(stage: String)
 
     public var description: String {
@@ -19,6 +20,7 @@ public enum PipelineError: Error, CustomStringConvertible, Equatable {
         case let .scheduler(error): error.description
         case let .textEncoder(error): error.description
         case .missingNegativeEncoding: "guidance above 1 needs the negative prompt's encoding"
+        case let .incompatibleBatch(reason): "cannot render as one batch: \(reason)"
         case let .nonFinite(stage):
             "non-finite values (NaN or infinity) were first produced by \(stage): the weights may be damaged, or a setting too extreme"
         }

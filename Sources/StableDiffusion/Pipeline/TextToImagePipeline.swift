@@ -12,16 +12,32 @@ public struct TextToImagePipeline: Sendable {
     }
 
     public let model: StableDiffusionModel
-    public let schedulerConfig: SchedulerConfig
+    /// The denoising loop and decoder of this model, with the activation memory it keeps from one
+    /// image to the next.
+    public let diffusion: LatentDiffusion
+    public var schedulerConfig: SchedulerConfig { diffusion.schedulerConfig }
+    /// What decodes the latents: the model's VAE, or a replacement such as TAESD (as diffusers'
+    /// `StableDiffusionPipeline.from_pretrained(..., vae=AutoencoderTiny...)`).
+    public var decoder: any ImageDecoder { diffusion.decoder }
 
-    public init(model: StableDiffusionModel) throws(ModelError) {
-        self.model = model
-        schedulerConfig = model.schedulerConfig
+    public init(model: StableDiffusionModel, decoder: (any ImageDecoder)? = nil) throws(ModelError) {
+        try self.init(model: model, diffusion: LatentDiffusion(unet: model.unet, decoder: decoder ?? model.vae,
+                                                               schedulerConfig: model.schedulerConfig))
     }
 
-    /// The denoising loop and decoder of this model.
-    public var diffusion: LatentDiffusion {
-        LatentDiffusion(unet: model.unet, vae: model.vae, schedulerConfig: schedulerConfig)
+    private init(model: StableDiffusionModel, diffusion: LatentDiffusion) throws(ModelError) {
+        guard diffusion.decoder.latentChannels == model.unet.config.outChannels else {
+            throw .componentMismatch("decoder", "latent_channels \(diffusion.decoder.latentChannels) must equal the UNet's "
+                                         + "out_channels \(model.unet.config.outChannels)")
+        }
+        self.model = model
+        self.diffusion = diffusion
+    }
+
+    /// The same model decoding with `decoder` instead, sharing this pipeline's activation memory.
+    public func decoding(with decoder: any ImageDecoder) throws(ModelError) -> TextToImagePipeline {
+        try TextToImagePipeline(model: model, diffusion: LatentDiffusion(unet: model.unet, decoder: decoder,
+                                                                         schedulerConfig: schedulerConfig, pool: diffusion.pool))
     }
 
     /// The image size a request asks for, checked as diffusers' `check_inputs` does.
@@ -43,11 +59,16 @@ public struct TextToImagePipeline: Sendable {
 
     public func generate(_ request: GenerationRequest, progress: (Progress) -> Void = { _ in }) throws(PipelineError) -> RGBImage {
         try generate(request, prompt: encode(request.prompt),
-                     negativePrompt: request.guidance > 1 ? encode(request.negativePrompt) : nil, progress: progress)
+                     negativePrompt: usesNegativePrompt(request) ? encode(request.negativePrompt) : nil, progress: progress)
+    }
+
+    /// Whether the request's negative prompt is encoded and used (classifier-free guidance).
+    public func usesNegativePrompt(_ request: GenerationRequest) -> Bool {
+        diffusion.usesClassifierFreeGuidance(request)
     }
 
     /// Renders with the prompt encodings already made (`encode(request.prompt)` and, when
-    /// guided, `encode(request.negativePrompt)`), so a sweep encodes each distinct text once.
+    /// `usesNegativePrompt(request)`, `encode(request.negativePrompt)`), so a sweep encodes each distinct text once.
     public func generate(_ request: GenerationRequest, prompt: Tensor, negativePrompt: Tensor?,
                          progress: (Progress) -> Void = { _ in }) throws(PipelineError) -> RGBImage {
         try diffusion.render(request, prompt: prompt, negativePrompt: negativePrompt, progress: progress)

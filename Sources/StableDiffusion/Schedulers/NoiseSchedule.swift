@@ -14,15 +14,16 @@ struct NoiseSchedule: Sendable {
     let stepsOffset: Int
 
     /// `defaultSpacing` differs by class (Euler-family default "linspace", DDIM/PNDM "leading");
-    /// so do the beta range defaults (Heun's are SD's 0.00085...0.012).
-    init(_ config: SchedulerConfig, betaStart: Double = 0.0001, betaEnd: Double = 0.02) throws(ConfigError) {
+    /// so do the beta defaults (Heun's range is SD's 0.00085...0.012, LCM's schedule SD's too).
+    init(_ config: SchedulerConfig, betaStart: Double = 0.0001, betaEnd: Double = 0.02,
+         betaSchedule: String = "linear") throws(ConfigError) {
         let json = config.json
         trainTimesteps = try json.positive("num_train_timesteps", default: 1000)
         if json.has("trained_betas") {
             throw .unsupported(path: config.path, key: "trained_betas", value: "a list", supported: "null")
         }
         let start = try json.double("beta_start", default: betaStart), end = try json.double("beta_end", default: betaEnd)
-        switch try json.string("beta_schedule", default: "linear") {
+        switch try json.string("beta_schedule", default: betaSchedule) {
         case "linear": betas = Self.linspace(start, end, count: trainTimesteps)
         case "scaled_linear": betas = Self.linspace(start.squareRoot(), end.squareRoot(), count: trainTimesteps).map { $0 * $0 }
         case let other:

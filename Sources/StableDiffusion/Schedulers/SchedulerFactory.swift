@@ -11,5 +11,6 @@ public func makeScheduler(_ kind: SchedulerKind, config: SchedulerConfig, steps:
     case .dpmSolverMultistep: try DPMSolverMultistepScheduler(config: config, steps: steps, karrasSigmas: false)
     case .dpmSolverMultistepKarras: try DPMSolverMultistepScheduler(config: config, steps: steps, karrasSigmas: true)
     case .unipc: try UniPCMultistepScheduler(config: config, steps: steps)
+    case .lcm: try LCMScheduler(config: config, steps: steps)
     }
 }

@@ -6,6 +6,8 @@ public enum SchedulerKind: String, CaseIterable, Codable, Sendable {
     case dpmSolverMultistep = "dpm++2m"
     case dpmSolverMultistepKarras = "dpm++2m-karras"
     case unipc
+    /// diffusers' `LCMScheduler`, for latent-consistency-distilled models (2–8 steps).
+    case lcm
 
     /// diffusers' class name, as `_class_name` in `scheduler_config.json` spells it.
     public var className: String {
@@ -18,6 +20,7 @@ public enum SchedulerKind: String, CaseIterable, Codable, Sendable {
         case .heun: "HeunDiscreteScheduler"
         case .dpmSolverMultistep, .dpmSolverMultistepKarras: "DPMSolverMultistepScheduler"
         case .unipc: "UniPCMultistepScheduler"
+        case .lcm: "LCMScheduler"
         }
     }
 
@@ -43,6 +46,7 @@ public enum SchedulerKind: String, CaseIterable, Codable, Sendable {
         case .dpmSolverMultistep: "DPM++ 2M"
         case .dpmSolverMultistepKarras: "DPM++ 2M Karras"
         case .unipc: "UniPC"
+        case .lcm: "LCM"
         }
     }
 }

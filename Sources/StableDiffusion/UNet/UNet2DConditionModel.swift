@@ -6,6 +6,8 @@ import Tensors
 public struct UNet2DConditionModel: Sendable {
     public let config: UNetConfig
     let timeLinear1, timeLinear2: Linear
+    /// `time_embedding.cond_proj`, when the config has `time_cond_proj_dim`.
+    let timeConditionProjection: Linear?
     let convIn, convOut: Conv2d
     let normOut: GroupNorm
     let downBlocks: [DownBlock2D]
@@ -17,6 +19,9 @@ public struct UNet2DConditionModel: Sendable {
         let base = config.blockOutChannels[0], blocks = config.blockOutChannels.count
         timeLinear1 = try Linear(p["time_embedding"]["linear_1"], in: base, out: config.timeEmbeddingDim)
         timeLinear2 = try Linear(p["time_embedding"]["linear_2"], in: config.timeEmbeddingDim, out: config.timeEmbeddingDim)
+        timeConditionProjection = try config.timeCondProjDim.map { width throws(WeightsError) in
+            try Linear(p["time_embedding"]["cond_proj"], in: width, out: base, bias: false)
+        }
         convIn = try Conv2d(p["conv_in"], in: config.inChannels, out: base, kernel: 3)
         downBlocks = try (0..<blocks).map { i throws(WeightsError) in
             try DownBlock2D(p["down_blocks"][i], config: config, index: i,
@@ -30,15 +35,18 @@ public struct UNet2DConditionModel: Sendable {
 
     /// `sample` is `[B, inChannels, h, w]` latents, `context` is `[B, tokens, crossAttentionDim]`;
     /// the same `timestep` applies to the whole batch. Returns `[B, outChannels, h, w]`.
-    public func callAsFunction(_ sample: Tensor, timestep: Float, context: Tensor) -> Tensor {
-        BufferPool.scoped { forward(sample, timestep: timestep, context: context) }
+    /// `timestepCondition` (`[B, timeCondProjDim]`, diffusers' `timestep_cond`) is added to the
+    /// timestep's sinusoids through `cond_proj`; UNets without `time_cond_proj_dim` ignore it.
+    public func callAsFunction(_ sample: Tensor, timestep: Float, context: Tensor, timestepCondition: Tensor? = nil) -> Tensor {
+        BufferPool.scoped { forward(sample, timestep: timestep, context: context, timestepCondition: timestepCondition) }
     }
 
-    private func forward(_ sample: Tensor, timestep: Float, context: Tensor) -> Tensor {
+    private func forward(_ sample: Tensor, timestep: Float, context: Tensor, timestepCondition: Tensor?) -> Tensor {
         let batch = sample.shape[0]
-        let sinusoids = Tensor.timestepEmbedding(timesteps: Array(repeating: timestep, count: batch),
+        var sinusoids = Tensor.timestepEmbedding(timesteps: Array(repeating: timestep, count: batch),
                                                  dim: config.blockOutChannels[0], flipSinToCos: config.flipSinToCos,
                                                  downscaleFreqShift: config.freqShift)
+        if let timeConditionProjection, let timestepCondition { sinusoids = sinusoids + timeConditionProjection(timestepCondition) }
         let time = timeLinear2(timeLinear1(sinusoids).silu())
 
         var h = convIn(config.centerInputSample ? sample.scaled(by: 2).adding(Tensor(shape: [1], scalars: [-1])) : sample)

@@ -26,6 +26,11 @@ public struct Job: Codable, Equatable, Sendable {
     public var loras: [JobLoRA] = []
     /// nil: no grids (a dataset build).
     public var grid: GridChoice?
+    /// AutoencoderTiny folders (absolute) to decode with; nil stands for the model's own VAE.
+    public var decoders: [String?] = [nil]
+    /// Tasks a rank renders together, one UNet call per step (`TaskQueue.next(for:count:)`);
+    /// it changes no image, id or file.
+    public var batch = 1
 
     /// The model's name in ids, metadata and the CSV: its folder's or file's name.
     public var modelName: String { model.split(separator: "/").last.map(String.init) ?? model }
@@ -48,6 +53,7 @@ public struct Job: Codable, Equatable, Sendable {
         case .steps: steps.count
         case .scheduler: schedulers.count
         case .size: sizes.count
+        case .decoder: decoders.count
         case .loras: loraSets.count
         }
     }

@@ -6,7 +6,8 @@ import Yams
 /// before anything renders. Paths in the manifest are relative to its folder.
 public struct ManifestReader {
     public static let keys = ["name", "model", "config", "vae", "prompts", "prompts_file", "negative_prompt", "seeds", "seeds_per_prompt",
-                              "seed", "guidance", "steps", "scheduler", "size", "prompt_replace", "eta", "grid", "loras"]
+                              "seed", "guidance", "steps", "scheduler", "size", "prompt_replace", "eta", "grid", "loras",
+                              "decoder", "batch"]
     static let gridKeys = ["rows", "columns", "margin", "max_pixels"]
     /// Names users bring from AUTOMATIC1111 and diffusers, and ours for the same thing.
     static let foreignKeys = ["sampler": "scheduler", "sampler_name": "scheduler", "scheduler_name": "scheduler",
@@ -116,6 +117,8 @@ public struct ManifestReader {
         var job = Job(name: name, model: model ?? "", config: config, vae: vae, prompts: prompts, promptsFile: promptsFile, negativePrompt: negativePrompt, seeds: seeds,
                       guidance: guidance, steps: steps, schedulers: schedulers, sizes: sizes, promptReplace: promptReplace,
                       eta: eta, loras: loras, grid: nil)
+        job.decoders = values.list(entries["decoder"], key: "decoder", default: [nil]) { node in readDecoder(node) }
+        job.batch = entries["batch"].flatMap { values.integer($0, key: "batch", in: 1...64) } ?? 1
         job.grid = readGrid(entries["grid"], job: job)
         checkIDs(job, promptLines: promptLines, promptsNode: entries["prompts_file"])
         return model == nil ? nil : job
@@ -201,6 +204,17 @@ public struct ManifestReader {
         let names = SchedulerKind.allCases.map(\.rawValue)
         return values.reject(node, "unknown scheduler '\(name)'\(DidYouMean.hint(for: name, among: names)): expected one of "
                              + names.joined(separator: ", "))
+    }
+
+    /// `vae` (the model's own, nil) or an AutoencoderTiny folder (TAESD), made absolute.
+    private func readDecoder(_ node: Node) -> String?? {
+        guard let path = values.string(node, key: "decoder") else { return nil }
+        if path.lowercased() == "vae" { return .some(nil) }
+        let url = URL(fileURLWithPath: path, relativeTo: folder).standardizedFileURL
+        do { _ = try AutoencoderTinyConfig(path: url.appendingPathComponent("config.json").path) } catch {
+            return values.reject(node, "decoder '\(path)': \(error.description) (expected 'vae' or an AutoencoderTiny folder)")
+        }
+        return .some(url.path)
     }
 
     private func readSize(_ node: Node) -> ImageSize? {

@@ -31,6 +31,8 @@ extension Job {
         ]
         if !promptReplace.isEmpty { pairs.append(("prompt_replace", Node(promptReplace.map(text)))) }
         pairs.append(("eta", Node("\(eta)")))
+        if batch > 1 { pairs.append(("batch", Node(String(batch)))) }
+        if decoders != [nil] { pairs.append(("decoder", Node(decoders.map { text($0 ?? "vae") }))) }
         if !loras.isEmpty {
             pairs.append(("loras", Node(loras.map { lora in
                 Node([("path", text(lora.path)), ("scale", list(lora.scales.map { "\($0)" }))] as [(Node, Node)])

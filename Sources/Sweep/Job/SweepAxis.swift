@@ -4,10 +4,13 @@ public enum SweepAxis: String, CaseIterable, Codable, CodingKeyRepresentable, Se
     case prompts
     case promptReplace = "prompt_replace"
     case seeds, guidance, steps, scheduler, size
+    /// The model's VAE or an AutoencoderTiny (TAESD) folder.
+    case decoder
     /// The LoRA sets (each combination of `loras` scales).
     case loras
 
     /// Expansion order, outermost first: tasks sharing a LoRA set are neighbours (a renderer loads
     /// the model once per set), then tasks sharing a prompt (its prompt-encoding cache stays small).
-    public static let expansionOrder: [SweepAxis] = [.loras, .prompts, .promptReplace, .seeds, .guidance, .steps, .scheduler, .size]
+    public static let expansionOrder: [SweepAxis] = [.loras, .prompts, .promptReplace, .seeds, .guidance, .steps, .scheduler, .size,
+                                                        .decoder]
 }

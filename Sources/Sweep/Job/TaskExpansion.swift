@@ -15,8 +15,8 @@ extension Job {
         String(ContentHash.hex(identity).prefix(16))
     }
 
-    /// The product of the per-prompt axes (guidance, steps, scheduler, size), innermost last.
-    var innerAxes: [Int] { [guidance.count, steps.count, schedulers.count, sizes.count] }
+    /// The product of the per-prompt axes (guidance, steps, scheduler, size, decoder), innermost last.
+    var innerAxes: [Int] { [guidance.count, steps.count, schedulers.count, sizes.count, decoders.count] }
 }
 
 /// A job's tasks, made on demand. Two tasks with the same settings share an id and an image; in
@@ -55,7 +55,7 @@ final class ExpansionPlan: Sendable {
     let replacements: [String]
     /// The outermost axis: each combination of the LoRAs' scales (one empty set without LoRAs).
     let loraSets: [[LoRA]]
-    /// Per inner axis (guidance, steps, scheduler, size): whether each value is its first occurrence.
+    /// Per inner axis (guidance, steps, scheduler, size, decoder): whether each value is its first occurrence.
     let innerFirst: [[Bool]]
     let inner: Int
     let uniqueInner: Int
@@ -68,7 +68,7 @@ final class ExpansionPlan: Sendable {
         replacements = job.promptReplace.isEmpty ? [] : job.promptReplace
         loraSets = job.loraSets
         innerFirst = [job.guidance.map(\.bitPattern).firstOccurrences, job.steps.firstOccurrences,
-                      job.schedulers.firstOccurrences, job.sizes.map(\.description).firstOccurrences]
+                      job.schedulers.firstOccurrences, job.sizes.map(\.description).firstOccurrences, job.decoders.firstOccurrences]
         inner = job.innerAxes.reduce(1) { $0.multipliedSaturating(by: $1) }
         uniqueInner = innerFirst.reduce(1) { $0.multipliedSaturating(by: $1.filter { $0 }.count) }
         if case let .values(seeds) = job.seeds {
@@ -212,14 +212,15 @@ public struct TaskIterator: IteratorProtocol {
             }
             let inner = innerIndex
             innerIndex += 1
-            let (g, st, sc, z) = Self.split(inner, sequence.job.innerAxes)
-            if sequence.unique, current.derivedIDs,
-               !(plan.innerFirst[0][g] && plan.innerFirst[1][st] && plan.innerFirst[2][sc] && plan.innerFirst[3][z]) { continue }
-            return task(current, seed: seedIndex, g, st, sc, z, ordinal: current.firstOrdinal + seedIndex * plan.inner + inner)
+            let position = Self.split(inner, sequence.job.innerAxes)
+            if sequence.unique, current.derivedIDs, !zip(plan.innerFirst, position).allSatisfy({ first, index in first[index] }) { continue }
+            return task(current, seed: seedIndex, position, ordinal: current.firstOrdinal + seedIndex * plan.inner + inner)
         }
     }
 
-    private func task(_ block: TaskBlock, seed s: Int, _ g: Int, _ st: Int, _ sc: Int, _ z: Int, ordinal: Int) -> RenderTask {
+    /// `position`: the indices along the inner axes (guidance, steps, scheduler, size, decoder).
+    private func task(_ block: TaskBlock, seed s: Int, _ position: [Int], ordinal: Int) -> RenderTask {
+        let (g, st, sc, z, d) = (position[0], position[1], position[2], position[3], position[4])
         let job = sequence.job, prompt = job.prompts[block.promptIndex], scheduler = job.schedulers[sc]
         let loraSets = sequence.plan.loraSets
         var task = RenderTask(
@@ -227,8 +228,9 @@ public struct TaskIterator: IteratorProtocol {
             seed: block.seeds[s], steps: job.steps[st], guidance: job.guidance[g], scheduler: scheduler, size: job.sizes[z],
             eta: scheduler.usesEta ? job.eta : 0, basePrompt: prompt.text,
             coordinates: [.prompts: block.promptIndex, .promptReplace: block.replaceIndex, .seeds: s, .guidance: g, .steps: st,
-                          .scheduler: sc, .size: z, .loras: loraIndex])
+                          .scheduler: sc, .size: z, .decoder: d, .loras: loraIndex])
         task.loras = loraSets[loraIndex]
+        task.decoder = job.decoders[d]
         if var id = prompt.id {
             // A prompt's own id names one image per LoRA set.
             if loraSets.count > 1 { id += "-lora\(loraIndex + 1)" }
@@ -239,15 +241,15 @@ public struct TaskIterator: IteratorProtocol {
         return task
     }
 
-    /// An inner position as (guidance, steps, scheduler, size) indices.
-    static func split(_ index: Int, _ counts: [Int]) -> (Int, Int, Int, Int) {
+    /// An inner position as indices along `Job.innerAxes`, the last varying fastest.
+    static func split(_ index: Int, _ counts: [Int]) -> [Int] {
         var rest = index
-        var parts = [0, 0, 0, 0]
-        for axis in stride(from: 3, through: 0, by: -1) {
+        var parts = [Int](repeating: 0, count: counts.count)
+        for axis in counts.indices.reversed() {
             parts[axis] = rest % counts[axis]
             rest /= counts[axis]
         }
-        return (parts[0], parts[1], parts[2], parts[3])
+        return parts
     }
 }
 

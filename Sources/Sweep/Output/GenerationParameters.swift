@@ -16,12 +16,15 @@ public struct GenerationParameters: Equatable, Sendable {
     public var model: String
     /// A replacement VAE's folder or file name; nil for the model's own.
     public var vae: String?
+    /// The decoder's name when it is not a VAE but TAESD (e.g. `taesd`), written as `Decoder: …`.
+    public var decoder: String?
     /// DDIM's eta; 0 (the default, and the value for samplers that take none) is not written, as A1111 does.
     public var eta: Float
     public var loras: [LoRAInfo]
 
     public init(prompt: String, negativePrompt: String, steps: Int, sampler: String, guidance: Float, seed: UInt64,
-                width: Int, height: Int, model: String, vae: String? = nil, eta: Float = 0, loras: [LoRAInfo] = []) {
+                width: Int, height: Int, model: String, vae: String? = nil, decoder: String? = nil, eta: Float = 0,
+                loras: [LoRAInfo] = []) {
         self.prompt = prompt
         self.negativePrompt = negativePrompt
         self.steps = steps
@@ -32,16 +35,17 @@ public struct GenerationParameters: Equatable, Sendable {
         self.height = height
         self.model = model
         self.vae = vae
+        self.decoder = decoder
         self.eta = eta
         self.loras = loras
     }
 
     /// What a request made, with the sampler that ran and the image's own size.
     public init(request: GenerationRequest, scheduler: SchedulerKind, image: RGBImage, model: String, vae: String? = nil,
-                loras: [LoRAInfo] = []) {
+                decoder: String? = nil, loras: [LoRAInfo] = []) {
         self.init(prompt: request.prompt, negativePrompt: request.negativePrompt, steps: request.steps,
                   sampler: scheduler.samplerName, guidance: request.guidance, seed: request.seed,
-                  width: image.width, height: image.height, model: model, vae: vae,
+                  width: image.width, height: image.height, model: model, vae: vae, decoder: decoder,
                   eta: scheduler.usesEta ? request.eta : 0, loras: loras)
     }
 
@@ -52,7 +56,7 @@ public struct GenerationParameters: Equatable, Sendable {
         var lines = [prompt]
         if !negativePrompt.isEmpty { lines.append("Negative prompt: " + negativePrompt) }
         var settings = "Steps: \(steps), Sampler: \(sampler), CFG scale: \(Self.format(guidance: guidance)), Seed: \(seed), "
-            + "Size: \(width)x\(height), Model: \(model)" + (vae.map { ", VAE: \($0)" } ?? "")
+            + "Size: \(width)x\(height), Model: \(model)" + (vae.map { ", VAE: \($0)" } ?? "") + (decoder.map { ", Decoder: \($0)" } ?? "")
         if !loras.isEmpty {
             settings += ", Lora hashes: \"\(loras.map { "\($0.name): \($0.hash)" }.joined(separator: ", "))\""
                 + ", Lora: \"\(loras.map(\.label).joined(separator: ", "))\""

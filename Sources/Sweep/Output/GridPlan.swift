@@ -51,6 +51,7 @@ public struct GridPlan: Equatable, Sendable {
         case .steps: return "Steps: \(task.steps)"
         case .scheduler: return "Sampler: \(task.scheduler.samplerName)"
         case .size: return "Size: \(task.size)"
+        case .decoder: return "Decoder: \(task.decoderName ?? "VAE")"
         case .loras: return "LoRA: " + task.loras.map(\.description).joined(separator: ", ")
         }
     }

@@ -135,7 +135,8 @@ public final class JobOutput {
     /// Rewrites the CSV files from the journal, so reruns never repeat a row.
     public func writeManifests() throws(OutputError) {
         try write(Data(ManifestCSV.manifest(tasks: job.tasks(), entries: finished, model: job.modelName, eta: job.etaApplies,
-                                                          vae: job.vaeName, lora: !job.loras.isEmpty).utf8),
+                                                          vae: job.vaeName, decoder: job.decoders.contains { $0 != nil },
+                                                          lora: !job.loras.isEmpty).utf8),
                   to: "manifest.csv")
         if job.grid == nil {
             let done = finished

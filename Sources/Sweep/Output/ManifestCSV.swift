@@ -2,18 +2,20 @@
 /// "Stable Diffusion – Image to Prompts" style `prompts.csv` (`imgId,prompt`).
 public enum ManifestCSV {
     /// Columns for settings a job leaves at their defaults are left out, so older readers see the same file.
-    public static func columns(eta: Bool, vae: Bool = false, lora: Bool = false) -> [String] {
+    public static func columns(eta: Bool, vae: Bool = false, decoder: Bool = false, lora: Bool = false) -> [String] {
         ["image", "id", "prompt", "negative_prompt", "seed", "steps", "guidance", "scheduler"] + (eta ? ["eta"] : [])
-            + ["width", "height", "model"] + (vae ? ["vae"] : []) + ["sha256", "seconds", "rank", "host"] + (lora ? ["lora"] : [])
+            + ["width", "height", "model"] + (vae ? ["vae"] : []) + (decoder ? ["decoder"] : [])
+            + ["sha256", "seconds", "rank", "host"] + (lora ? ["lora"] : [])
     }
 
     /// Rows for the tasks that have journal entries; `seconds`, `rank` and `host` describe the run,
     /// every other column depends on the task alone. An `eta` column follows `scheduler` when
     /// eta changes some image of the job (DDIM with eta ≠ 0); a `vae` column follows `model` when
-    /// the job replaces the model's VAE; a `lora` column (`name:scale, …`) ends the row when the
+    /// the job replaces the model's VAE; a `decoder` column (TAESD folder name, or `vae`) follows
+    /// them when the job sweeps decoders; a `lora` column (`name:scale, …`) ends the row when the
     /// job has LoRAs.
     public static func manifest(tasks: some Sequence<RenderTask>, entries: [String: JournalEntry], model: String, eta: Bool,
-                                vae: String? = nil, lora: Bool = false) -> String {
+                                vae: String? = nil, decoder: Bool = false, lora: Bool = false) -> String {
         let rows = tasks.lazy.compactMap { task -> [String]? in
             guard let entry = entries[task.id] else { return nil }
             var row = [JobOutput.imagePath(task.id), task.id, task.prompt, task.negativePrompt, String(task.seed), String(task.steps),
@@ -21,11 +23,12 @@ public enum ManifestCSV {
             if eta { row.append("\(task.eta)") }
             row += [String(task.size.width), String(task.size.height), model]
             if let vae { row.append(vae) }
+            if decoder { row.append(task.decoderName ?? "vae") }
             row += [entry.sha256, String(format: "%.3f", entry.seconds), String(entry.rank), entry.host]
             if lora { row.append(task.loras.map(\.description).joined(separator: ", ")) }
             return row
         }
-        return CSV.file([columns(eta: eta, vae: vae != nil, lora: lora)] + Array(rows))
+        return CSV.file([columns(eta: eta, vae: vae != nil, decoder: decoder, lora: lora)] + Array(rows))
     }
 
     public static func prompts(tasks: some Sequence<RenderTask>) -> String {

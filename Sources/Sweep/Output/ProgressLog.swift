@@ -24,15 +24,22 @@ public struct ProgressLog {
                       result.rank, result.host, Self.duration(left))
     }
 
-    /// Images, busy seconds and images per hour of each rank that rendered.
+    /// Images, busy seconds and images per hour of each rank that rendered, then the job's
+    /// images per hour over the run's wall time (all ranks together, loading and writing included).
     public func summary() -> [String] {
-        let elapsed = Date().timeIntervalSince(start)
+        summary(elapsed: Date().timeIntervalSince(start))
+    }
+
+    func summary(elapsed: Double) -> [String] {
         var lines = ["rendered \(done) image(s) in \(Self.duration(elapsed))"
                      + (alreadyDone > 0 ? ", \(alreadyDone) already done" : "") + "; \(total) in the job"]
         for (rank, stats) in ranks.sorted(by: { $0.key < $1.key }) {
             let perHour = stats.seconds > 0 ? Double(stats.images) / stats.seconds * 3600 : 0
             lines.append(String(format: "  rank %d (%@): %d image(s), %.1f s busy, %.0f images/hour", rank, stats.host,
                                 stats.images, stats.seconds, perHour))
+        }
+        if done > 0, elapsed > 0 {
+            lines.append(String(format: "  job: %d image(s) in %.1f s wall, %.0f images/hour", done, elapsed, Double(done) / elapsed * 3600))
         }
         return lines
     }

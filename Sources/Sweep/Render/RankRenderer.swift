@@ -15,12 +15,18 @@ public struct RankRenderer {
     }
 
     public mutating func render(_ task: RenderTask) throws(RenderError) -> RenderResult {
+        try render([task])[0]
+    }
+
+    /// A batch from `TaskQueue.next(for:count:)`: one result per task, in order.
+    public mutating func render(_ tasks: [RenderTask]) throws(RenderError) -> [RenderResult] {
         let loaded: TaskRenderer
         if let renderer { loaded = renderer } else {
             loaded = try TaskRenderer(job: job)
             renderer = loaded
         }
-        let (png, seconds) = try loaded.render(task)
-        return RenderResult(taskID: task.id, png: png, seconds: seconds, rank: rank, host: host)
+        return zip(tasks, try loaded.render(tasks)).map { task, file in
+            RenderResult(taskID: task.id, png: file.png, seconds: file.seconds, rank: rank, host: host)
+        }
     }
 }

@@ -5,7 +5,10 @@ import Tensors
 /// Renders a job's tasks with one loaded model, encoding each distinct prompt text once. The
 /// model is loaded again only when a task asks for another LoRA set (tasks come grouped by set).
 public final class TaskRenderer {
+    /// The model with its own VAE; it also encodes the prompts.
     public private(set) var pipeline: TextToImagePipeline
+    /// The model with each AutoencoderTiny folder the tasks have named so far, sharing its memory.
+    private var decoding: [String: TextToImagePipeline] = [:]
     let job: Job
     let modelName: String
     private var loras: [LoRA] = []
@@ -32,29 +35,56 @@ public final class TaskRenderer {
     }
 
     /// The model with `loras` merged in, loaded unless it already is; prompt encodings depend on
-    /// the text encoder, so they go with it.
+    /// the text encoder, so they go with it, as do the TAESD pipelines built on its UNet.
     private func use(_ loras: [LoRA]) throws(RenderError) {
         guard loras != self.loras else { return }
         (pipeline, loraInfos) = try Self.load(job, loras: loras)
         self.loras = loras
         encodings.removeAll()
+        decoding.removeAll()
     }
 
     /// The task's PNG file, with its A1111 `parameters` text, and how long it took.
     public func render(_ task: RenderTask, progress: (TextToImagePipeline.Progress) -> Void = { _ in }) throws(RenderError)
         -> (png: Data, seconds: Double) {
+        try render([task], progress: progress)[0]
+    }
+
+    /// Tasks with one `batchKey`, rendered with one UNet call per step (each image the bytes it
+    /// has alone); each is reported with an equal share of the batch's time.
+    public func render(_ tasks: [RenderTask], progress: (TextToImagePipeline.Progress) -> Void = { _ in }) throws(RenderError)
+        -> [(png: Data, seconds: Double)] {
+        guard let first = tasks.first else { return [] }
         let start = Date()
-        try use(task.loras)
-        let request = task.request
-        let image: RGBImage
+        try use(first.loras)
+        let requests = tasks.map(\.request)
+        let pipeline = try pipeline(decoding: first.decoder)
+        let images: [RGBImage]
         do {
-            let prompt = try encoding(of: request.prompt)
-            let negative = request.guidance > 1 ? try encoding(of: request.negativePrompt) : nil
-            image = try pipeline.generate(request, prompt: prompt, negativePrompt: negative, progress: progress)
-        } catch { throw .pipeline(task: task.id, error) }
-        let parameters = GenerationParameters(request: request, scheduler: task.scheduler, image: image, model: modelName, vae: vaeName,
-                                              loras: loraInfos)
-        do { return (try parameters.png(of: image), Date().timeIntervalSince(start)) } catch { throw .png(task: task.id, error) }
+            var prompts: [Tensor] = [], negatives: [Tensor?] = []
+            for request in requests {
+                prompts.append(try encoding(of: request.prompt))
+                negatives.append(pipeline.usesNegativePrompt(request) ? try encoding(of: request.negativePrompt) : nil)
+            }
+            images = try pipeline.diffusion.render(requests, prompts: prompts, negativePrompts: negatives, progress: progress)
+        } catch { throw .pipeline(task: tasks.map(\.id).joined(separator: ", "), error) }
+        var files: [Data] = []
+        for (task, image) in zip(tasks, images) {
+            let parameters = GenerationParameters(request: task.request, scheduler: task.scheduler, image: image, model: modelName,
+                                                  vae: vaeName, decoder: task.decoderName, loras: loraInfos)
+            do { files.append(try parameters.png(of: image)) } catch { throw .png(task: task.id, error) }
+        }
+        let seconds = Date().timeIntervalSince(start) / Double(tasks.count)
+        return files.map { ($0, seconds) }
+    }
+
+    private func pipeline(decoding decoder: String?) throws(RenderError) -> TextToImagePipeline {
+        guard let decoder else { return pipeline }
+        if let loaded = decoding[decoder] { return loaded }
+        let loaded: TextToImagePipeline
+        do { loaded = try pipeline.decoding(with: AutoencoderTiny(directory: decoder)) } catch { throw .model(error) }
+        decoding[decoder] = loaded
+        return loaded
     }
 
     private func encoding(of text: String) throws(PipelineError) -> Tensor {

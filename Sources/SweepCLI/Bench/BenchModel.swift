@@ -4,6 +4,23 @@ import Tensors
 /// What a pipeline benchmark runs: a published architecture with random weights, or a model folder,
 /// with the token ids of a prompt and an empty negative prompt.
 struct BenchModel {
+    /// `--decoder`: the model's VAE, a full-size TAESD with random weights, or a TAESD folder.
+    enum Decoder: Equatable {
+        case vae, randomTiny
+        case folder(String)
+
+        init(argument: String) {
+            self = switch argument {
+            case "vae": .vae
+            case "taesd": .randomTiny
+            default: .folder(argument)
+            }
+        }
+
+        /// The decode item's name in the table (bench/torch_bench.py names it the same).
+        var itemName: String { self == .vae ? "VAE decode" : "TAESD decode" }
+    }
+
     let description: String
     let textEncoder: CLIPTextModel
     let diffusion: LatentDiffusion
@@ -14,12 +31,16 @@ struct BenchModel {
 
     static let prompt = "a photograph of an astronaut riding a horse"
 
-    static func random(_ architecture: PublishedArchitecture) throws -> BenchModel {
+    /// The architecture with random weights; `guidanceEmbedding` gives its UNet the
+    /// `time_cond_proj_dim` 256 of LCM-distilled SD 1.5 (guidance as an input, no guided batch).
+    static func random(_ architecture: PublishedArchitecture, decoder: Decoder, guidanceEmbedding: Bool) throws -> BenchModel {
         let source = CountingSource(RandomWeights(seed: 42))
         let p = Parameters(source)
         let textEncoder = try CLIPTextModel(config: architecture.textEncoder, parameters: p)
-        let diffusion = LatentDiffusion(unet: try UNet2DConditionModel(config: architecture.unet, parameters: p),
-                                        vae: try AutoencoderKL(config: architecture.vae, parameters: p),
+        var unet = architecture.unet
+        if guidanceEmbedding { unet.timeCondProjDim = 256 }
+        let diffusion = LatentDiffusion(unet: try UNet2DConditionModel(config: unet, parameters: p),
+                                        decoder: try decoder.load(random: p) { try AutoencoderKL(config: architecture.vae, parameters: p) },
                                         schedulerConfig: architecture.schedulerConfig)
         // CLIP's start and end tokens around ten words, then end-token padding (the ids do not
         // change the arithmetic).
@@ -30,9 +51,9 @@ struct BenchModel {
                           weightBytes: source.parameterCount * 4)
     }
 
-    static func folder(_ directory: String) throws -> BenchModel {
+    static func folder(_ directory: String, decoder: Decoder) throws -> BenchModel {
         let model = try StableDiffusionModel(directory: directory)
-        let pipeline = try TextToImagePipeline(model: model)
+        let pipeline = try TextToImagePipeline(model: model, decoder: try decoder.load(random: Parameters(RandomWeights(seed: 42))) { model.vae })
         return BenchModel(description: directory, textEncoder: model.textEncoder, diffusion: pipeline.diffusion,
                           promptIDs: model.tokenizer.encode(prompt), negativeIDs: model.tokenizer.encode(""),
                           weightBytes: nil)
@@ -41,5 +62,22 @@ struct BenchModel {
     /// Last hidden states of the prompt and the negative prompt, each encoded on its own as diffusers does.
     func encodePrompts() throws -> (prompt: Tensor, negative: Tensor) {
         (try textEncoder([promptIDs]).lastHiddenState, try textEncoder([negativeIDs]).lastHiddenState)
+    }
+
+    /// What a whole image encodes: the negative prompt only when classifier-free guided, as
+    /// diffusers' `encode_prompt` does.
+    func encodePrompts(guided: Bool) throws -> (prompt: Tensor, negative: Tensor?) {
+        guided ? try encodePrompts() : (try textEncoder([promptIDs]).lastHiddenState, nil)
+    }
+}
+
+extension BenchModel.Decoder {
+    /// The decoder: `vae()`, TAESD's default (full-size) architecture with weights from `random`, or a folder's.
+    func load(random: Parameters, vae: () throws -> any ImageDecoder) throws -> any ImageDecoder {
+        switch self {
+        case .vae: try vae()
+        case .randomTiny: try AutoencoderTiny(config: AutoencoderTinyConfig(), parameters: random)
+        case let .folder(directory): try AutoencoderTiny(directory: directory)
+        }
     }
 }

@@ -3,8 +3,9 @@ import StableDiffusion
 import Tensors
 
 /// Times what a user waits for, each after a warm-up run and reported as the median of `runs`:
-/// both prompts through the text encoder, one guided UNet step (batch 2: negative and positive),
-/// one VAE decode, and a whole image at `imageSteps` steps. bench/torch_bench.py prints the same
+/// both prompts through the text encoder, one UNet step as the recipe runs it (batch 2, negative
+/// and positive, when classifier-free guided; else batch 1), one decode (VAE or TAESD), and a
+/// whole image of `imageSteps` steps at `guidance` with `scheduler`. bench/torch_bench.py prints the same
 /// table for diffusers on PyTorch, so the two can be set side by side.
 struct PipelineBenchmark {
     let model: BenchModel
@@ -12,6 +13,13 @@ struct PipelineBenchmark {
     let runs: Int
     let imageSteps: Int
     let imageRuns: Int
+    let guidance: Float
+    /// nil: the model's own.
+    let scheduler: SchedulerKind?
+    let decoderItem: String
+    /// With more than 1, also times one UNet step on this many images at once, per image: what
+    /// rendering tasks in batches would gain.
+    let batch: Int
     /// Skip the three component items (a long whole-image run on its own).
     let imageOnly: Bool
 
@@ -36,7 +44,8 @@ struct PipelineBenchmark {
     }
 
     var request: GenerationRequest {
-        GenerationRequest(prompt: BenchModel.prompt, seed: 0, steps: imageSteps, guidance: 7.5, width: size, height: size)
+        GenerationRequest(prompt: BenchModel.prompt, seed: 0, steps: imageSteps, guidance: guidance, scheduler: scheduler,
+                          width: size, height: size)
     }
 
     func run(report: (String) -> Void) throws -> Report {
@@ -47,21 +56,24 @@ struct PipelineBenchmark {
         report(String(format: "sgemm 2048³: %.1f GFLOP/s (OpenBLAS's threaded cblas_sgemm: %.1f)", sgemmBefore, openBLAS))
         report(Self.header)
 
-        let unet = model.diffusion.unet, vae = model.diffusion.vae
-        let latentSize = size / vae.config.scaleFactor
+        let unet = model.diffusion.unet, decoder = model.diffusion.decoder
+        let latentSize = size / decoder.scaleFactor
         let latents = RandomWeights.uniform([1, unet.config.inChannels, latentSize, latentSize], state: 7, scale: 1, offset: 0)
         let (prompt, negative) = try model.encodePrompts()
-        let context = Tensor.concatenate([negative, prompt], axis: 0)
+        let guided = model.diffusion.usesClassifierFreeGuidance(request)
+        let context = guided ? Tensor.concatenate([negative, prompt], axis: 0) : prompt
+        let guidanceEmbedding = unet.config.timeCondProjDim.map { Tensor.guidanceScaleEmbedding(guidance - 1, dim: $0) }
         var rows: [Row] = []
-        func time(_ name: String, runs: Int, warmUp: Bool = true, _ body: () throws -> Void) rethrows {
+        /// `per`: images one run makes; seconds and FLOPs are reported per image.
+        func time(_ name: String, runs: Int, warmUp: Bool = true, per images: Int = 1, _ body: () throws -> Void) rethrows {
             let counter = FLOPCounter()
             var seconds: [Double] = []
             for run in 0..<(runs + (warmUp ? 1 : 0)) {
                 let start = DispatchTime.now().uptimeNanoseconds
                 try counter.counting(body)
-                if run > 0 || !warmUp { seconds.append(Double(DispatchTime.now().uptimeNanoseconds - start) / 1e9) }
+                if run > 0 || !warmUp { seconds.append(Double(DispatchTime.now().uptimeNanoseconds - start) / 1e9 / Double(images)) }
             }
-            let row = Row(name: name, seconds: seconds, flops: counter.flops / Double(runs + (warmUp ? 1 : 0)))
+            let row = Row(name: name, seconds: seconds, flops: counter.flops / Double((runs + (warmUp ? 1 : 0)) * images))
             rows.append(row)
             report(Self.line(row, sgemm: sgemmBefore))
         }
@@ -70,19 +82,42 @@ struct PipelineBenchmark {
             try time("text encoder (prompt + negative)", runs: runs) { _ = try model.encodePrompts() }
             // In the pipeline's pool, as a rank rendering image after image runs them.
             let pool = model.diffusion.pool
-            time("guided UNet step (batch 2)", runs: runs) {
+            time(guided ? "guided UNet step (batch 2)" : "UNet step (batch 1)", runs: runs) {
                 BufferPool.scoped(in: pool) {
+                    guard guided else { _ = unet(latents, timestep: 500, context: context, timestepCondition: guidanceEmbedding); return }
                     let both = Tensor.concatenate([latents, latents], axis: 0)
-                    _ = LatentDiffusion.guide(unet(both, timestep: 500, context: context), scale: 7.5)
+                    _ = LatentDiffusion.guide(unet(both, timestep: 500, context: context), scale: guidance)
                 }
             }
-            time("VAE decode", runs: runs) { BufferPool.scoped(in: pool) { _ = vae.decode(latents) } }
+            if batch > 1 {
+                // diffusers' batch layout: every negative prompt, then every prompt.
+                let copies = { (x: Tensor, count: Int) in Tensor.concatenate(Array(repeating: x, count: count), axis: 0) }
+                let batchLatents = copies(latents, guided ? 2 * batch : batch)
+                let batchContext = guided ? Tensor.concatenate([copies(negative, batch), copies(prompt, batch)], axis: 0) : copies(prompt, batch)
+                let batchEmbedding = guidanceEmbedding.map { copies($0, batch) }
+                time("UNet step, batch of \(batch), per image", runs: runs, per: batch) {
+                    BufferPool.scoped(in: pool) {
+                        let prediction = unet(batchLatents, timestep: 500, context: batchContext, timestepCondition: batchEmbedding)
+                        _ = guided ? LatentDiffusion.guide(prediction, scale: guidance) : prediction
+                    }
+                }
+            }
+            time(decoderItem, runs: runs) { BufferPool.scoped(in: pool) { _ = decoder.decode(latents) } }
         }
         if imageSteps > 0 {
             // Every image run counts: the components above, or the prompts' encoding, warmed up.
             try time("image, \(imageSteps) steps", runs: imageRuns, warmUp: false) {
-                let (prompt, negative) = try model.encodePrompts()
+                let (prompt, negative) = try model.encodePrompts(guided: guided)
                 _ = try model.diffusion.render(request, prompt: prompt, negativePrompt: negative)
+            }
+            if batch > 1 {
+                // As `sweep render --batch` renders: the seeds differ, one UNet call per step for all.
+                let requests = (0..<batch).map { seed in var each = request; each.seed = UInt64(seed); return each }
+                try time("image, batch of \(batch), per image", runs: imageRuns, warmUp: false, per: batch) {
+                    let (prompt, negative) = try model.encodePrompts(guided: guided)
+                    _ = try model.diffusion.render(requests, prompts: Array(repeating: prompt, count: batch),
+                                                   negativePrompts: Array(repeating: negative, count: batch))
+                }
             }
         }
         let sgemmAfter = KernelBenchmark.sgemmGFLOPS(size: 2048, repeats: 3)

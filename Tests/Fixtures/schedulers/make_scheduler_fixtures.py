@@ -4,7 +4,7 @@ For every case (a scheduler kind, a model's scheduler_config.json and a step cou
 is built exactly as the app builds it -- `Class.from_config(base_config)` (plus
 `use_karras_sigmas=True` for dpm++2m-karras), `set_timesteps(steps)` -- and run over
 `scheduler.timesteps` with `scale_model_input` and `step`, feeding fixed seeded model outputs
-(not a UNet). Any noise a scheduler draws (DDIM with eta > 0, Euler ancestral) is recorded by
+(not a UNet). Any noise a scheduler draws (DDIM with eta > 0, Euler ancestral, LCM) is recorded by
 wrapping `randn_tensor` in the scheduler's module, so the Swift test can feed the same noise.
 
 Writes, beside this script (every file is rewritten on each run):
@@ -48,6 +48,7 @@ CLASSES = {
     "dpm++2m": diffusers.DPMSolverMultistepScheduler,
     "dpm++2m-karras": diffusers.DPMSolverMultistepScheduler,
     "unipc": diffusers.UniPCMultistepScheduler,
+    "lcm": diffusers.LCMScheduler,
 }
 
 CONFIGS = {
@@ -77,7 +78,22 @@ CONFIGS = {
         "beta_start": 0.00085, "num_train_timesteps": 1000, "steps_offset": 1,
         "skip_prk_steps": True, "timestep_spacing": "linspace",
     },
+    # An LCM-distilled model's own (SimianLuo/LCM_Dreamshaper_v7).
+    "lcm-dreamshaper": {
+        "_class_name": "LCMScheduler", "beta_end": 0.012, "beta_schedule": "scaled_linear", "beta_start": 0.00085,
+        "clip_sample": False, "num_train_timesteps": 1000, "original_inference_steps": 50, "prediction_type": "epsilon",
+        "set_alpha_to_one": True, "steps_offset": 1, "timestep_scaling": 10.0, "timestep_spacing": "leading",
+        "trained_betas": None,
+    },
+    # A short distillation schedule (k = 125) that the step count does not divide, v-prediction.
+    "lcm-original8": {
+        "_class_name": "LCMScheduler", "original_inference_steps": 8, "prediction_type": "v_prediction",
+        "set_alpha_to_one": False,
+    },
 }
+
+# LCM's own configs, beside the shared ones.
+LCM_RUNS = [("lcm-dreamshaper", 1, 0.0), ("lcm-dreamshaper", 4, 0.0), ("lcm-original8", 3, 0.0)]
 
 # (config name, steps, eta for DDIM, name suffix)
 RUNS = [("sd15", 5, 0.0), ("sd15", 12, 0.0), ("sd21", 6, 0.0), ("linear-trailing", 7, 0.0), ("linspace", 8, 0.0)]
@@ -154,6 +170,8 @@ def main():
         runs = [(c, s, e, "") for c, s, e in RUNS]
         if kind == "ddim":
             runs.append(("sd15", 12, 0.5, "-eta0.5"))
+        if kind == "lcm":
+            runs += [(c, s, e, "") for c, s, e in LCM_RUNS]
         for config_name, steps, eta, suffix in runs:
             name = f"{kind}.{config_name}{suffix}.{steps}"
             config = CONFIGS[config_name]

@@ -1,0 +1,68 @@
+import Tensors
+
+/// The denoising state of images rendered together: each keeps its own scheduler, generator and
+/// latents, so its noise draws and steps are those it would have alone; only the UNet call is
+/// shared, laid out as diffusers batches prompts (`[negatives…; prompts…]` when guided).
+struct DenoisingBatch {
+    private(set) var latents: [Tensor]
+    private var schedulers: [any Scheduler]
+    private var generators: [TorchGenerator]
+    private let guidanceScales: [Float]
+    private let guided: Bool
+    private let context: Tensor
+    /// The guidance-scale embeddings of a UNet with `time_cond_proj_dim`, one row per image.
+    private let timestepCondition: Tensor?
+
+    var timesteps: [Float] { schedulers[0].timesteps }
+
+    init(_ diffusion: LatentDiffusion, _ requests: [GenerationRequest], prompts: [Tensor],
+         negativePrompts: [Tensor?]) throws(PipelineError) {
+        guided = diffusion.usesClassifierFreeGuidance(requests[0])
+        if guided {
+            var negatives: [Tensor] = []
+            for negative in negativePrompts {
+                guard let negative else { throw .missingNegativeEncoding }
+                negatives.append(negative)
+            }
+            context = Tensor.concatenate(negatives + prompts, axis: 0)
+        } else {
+            context = Tensor.concatenate(prompts, axis: 0)
+        }
+        let unet = diffusion.unet.config
+        timestepCondition = unet.timeCondProjDim.map { width in
+            Tensor.concatenate(requests.map { Tensor.guidanceScaleEmbedding(Float(Double($0.guidance) - 1), dim: width) }, axis: 0)
+        }
+        guidanceScales = requests.map(\.guidance)
+        schedulers = []
+        generators = []
+        latents = []
+        let (width, height) = try diffusion.size(of: requests[0])
+        let factor = diffusion.decoder.scaleFactor
+        for request in requests {
+            let scheduler = try diffusion.scheduler(for: request)
+            var generator = TorchGenerator(seed: request.seed)
+            latents.append(generator.randn([1, unet.inChannels, height / factor, width / factor]).scaled(by: scheduler.initNoiseSigma))
+            schedulers.append(scheduler)
+            generators.append(generator)
+        }
+    }
+
+    /// One UNet call for every image, then each image's own scheduler step; the first stage to
+    /// make a NaN or infinity is named rather than carried on to the image.
+    mutating func step(_ index: Int, unet: UNet2DConditionModel) throws(PipelineError) {
+        let count = latents.count
+        let input = schedulers[0].scaleModelInput(Tensor.concatenate(guided ? latents + latents : latents, axis: 0), step: index)
+        let prediction = unet(input, timestep: timesteps[index], context: context, timestepCondition: timestepCondition)
+        try prediction.checkFinite(after: "the UNet at step \(index + 1)")
+        for image in 0..<count {
+            let own = guided
+                ? LatentDiffusion.guide(Tensor.concatenate([prediction.slice(axis: 0, image..<(image + 1)),
+                                                            prediction.slice(axis: 0, (count + image)..<(count + image + 1))], axis: 0),
+                                        scale: guidanceScales[image])
+                : prediction.slice(axis: 0, image..<(image + 1))
+            try own.checkFinite(after: "guidance (scale \(guidanceScales[image])) at step \(index + 1)")
+            latents[image] = schedulers[image].step(modelOutput: own, step: index, sample: latents[image]) { generators[image].randn($0) }
+            try latents[image].checkFinite(after: "the scheduler at step \(index + 1)")
+        }
+    }
+}
