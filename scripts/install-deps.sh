@@ -1,21 +1,38 @@
 #!/usr/bin/env bash
 # Installs what DiffusionSweep needs on Debian/Ubuntu when it is missing: Open MPI, OpenBLAS,
-# libpng, zlib, FreeType with DejaVu and Noto CJK fonts (grid labels) and pkg-config from apt. The
-# Swift 6 toolchain cannot come from apt on Debian 12, so it is looked for (on PATH or in
-# /opt/swift) and reported clearly when absent.
+# libpng, zlib, FreeType with DejaVu and Noto CJK fonts (grid labels) and pkg-config from apt; and,
+# optionally, Slurm and munge for the Slurm test. The Swift 6 toolchain cannot come from apt on
+# Debian 12, so it is looked for (on PATH or in /opt/swift) and reported clearly when absent.
 set -euo pipefail
 
 packages=(pkg-config libopenmpi-dev openmpi-bin libopenblas-dev libpng-dev zlib1g-dev libfreetype-dev fonts-dejavu-core fonts-noto-cjk)
-missing=()
-for package in "${packages[@]}"; do
-    dpkg-query -W -f='${Status}' "$package" 2>/dev/null | grep -q "install ok installed" || missing+=("$package")
-done
+# For the Slurm test (cluster/local-slurm.sh). Without them that test is skipped with its
+# reason, so a failed install (no network, another distribution) only warns.
+optional=(slurm-wlm munge)
+
+# The packages among "$@" that are not installed, one per line.
+not_installed() {
+    local package
+    for package in "$@"; do
+        dpkg-query -W -f='${Status}' "$package" 2>/dev/null | grep -q "install ok installed" || echo "$package"
+    done
+}
+
+apt_install() {
+    local sudo=""
+    [[ $(id -u) -ne 0 ]] && sudo="sudo"
+    $sudo apt-get update -qq && DEBIAN_FRONTEND=noninteractive $sudo apt-get install -y -qq "$@" >/dev/null
+}
+
+mapfile -t missing < <(not_installed "${packages[@]}")
 if ((${#missing[@]})); then
     echo "installing: ${missing[*]}" >&2
-    sudo=""
-    [[ $(id -u) -ne 0 ]] && sudo="sudo"
-    $sudo apt-get update -qq
-    DEBIAN_FRONTEND=noninteractive $sudo apt-get install -y -qq "${missing[@]}" >/dev/null
+    apt_install "${missing[@]}"
+fi
+mapfile -t missing < <(not_installed "${optional[@]}")
+if ((${#missing[@]})); then
+    echo "installing (optional, for the Slurm test): ${missing[*]}" >&2
+    apt_install "${missing[@]}" || echo "warning: could not install ${missing[*]}; the Slurm test will be skipped" >&2
 fi
 
 if ! command -v swift >/dev/null 2>&1; then

@@ -15,7 +15,9 @@ public struct Coordinator {
         self.log = log
     }
 
-    public func run(progress: inout ProgressLog) throws(MPIError) {
+    /// Runs the job to its end. `recorded` hears of each result once it is written; `checkpoint`
+    /// is called between messages on this (the main) thread and may end the process (Ctrl-C).
+    public func run(recorded: (RenderResult) -> Void, checkpoint: () -> Void) throws(MPIError) {
         var queue = TaskQueue(output.pending)
         let host = mpi.processorName
         let local = LocalRenderThread(job: output.job, rank: 0, host: host)
@@ -24,6 +26,8 @@ public struct Coordinator {
         var inFlight: [String: RenderTask] = [:]
         var stopped = 0
         while true {
+            // First, before MPI can notice a worker that the same signal ended.
+            checkpoint()
             var busy = false
             while let message = try mpi.poll() {
                 busy = true
@@ -31,10 +35,11 @@ public struct Coordinator {
                 case .ready:
                     hosts[message.source] = String(decoding: message.data, as: UTF8.self)
                 case .result:
-                    guard let results = ClusterCodec.decode([RenderResult].self, from: message.data) else {
-                        fail(rank: message.source, host: hosts[message.source], "sent a result that does not decode")
+                    let results: [RenderResult]
+                    do { results = try ClusterCodec.decode([RenderResult].self, from: message.data) } catch {
+                        fail(rank: message.source, host: hosts[message.source], "sent a result rank 0 cannot read: \(error)")
                     }
-                    for result in results { record(result, inFlight: &inFlight, progress: &progress) }
+                    for result in results { record(result, inFlight: &inFlight, recorded) }
                 case .failure:
                     fail(rank: message.source, host: hosts[message.source], String(decoding: message.data, as: UTF8.self))
                 default:
@@ -42,8 +47,12 @@ public struct Coordinator {
                 }
                 let tasks = queue.next(for: message.source, count: output.job.batch)
                 if !tasks.isEmpty {
+                    let data: Data
+                    do { data = try ClusterCodec.encode(tasks) } catch {
+                        fail(rank: 0, host: host, "tasks \(tasks.map(\.id).joined(separator: ", ")) for rank \(message.source): \(error)")
+                    }
                     for task in tasks { inFlight[task.id] = task }
-                    try mpi.send(ClusterCodec.encode(tasks), to: message.source, tag: ClusterTag.task.rawValue)
+                    try mpi.send(data, to: message.source, tag: ClusterTag.task.rawValue)
                 } else {
                     try mpi.send(Data(), to: message.source, tag: ClusterTag.stop.rawValue)
                     stopped += 1
@@ -54,7 +63,7 @@ public struct Coordinator {
             for outcome in local.takeOutcomes() {
                 busy = true
                 switch outcome {
-                case let .finished(result): record(result, inFlight: &inFlight, progress: &progress)
+                case let .finished(result): record(result, inFlight: &inFlight, recorded)
                 case let .failed(message): fail(rank: 0, host: host, message)
                 }
             }
@@ -74,12 +83,12 @@ public struct Coordinator {
         }
     }
 
-    private func record(_ result: RenderResult, inFlight: inout [String: RenderTask], progress: inout ProgressLog) {
+    private func record(_ result: RenderResult, inFlight: inout [String: RenderTask], _ recorded: (RenderResult) -> Void) {
         guard let task = inFlight.removeValue(forKey: result.taskID) else {
             fail(rank: result.rank, host: result.host, "sent a result for task \(result.taskID), which it was not given")
         }
         do { try output.record(result, of: task) } catch { fail(rank: 0, host: mpi.processorName, error.description) }
-        log(progress.line(for: result))
+        recorded(result)
     }
 
     private func fail(rank: Int, host: String?, _ message: String) -> Never {

@@ -24,6 +24,12 @@ public final class MPIRuntime {
         return ["OMPI_COMM_WORLD_SIZE", "PMIX_RANK", "PMI_RANK", "PMI_SIZE"].contains { environment[$0] != nil }
     }
 
+    /// This process's rank as its launcher set it (mpirun, srun), readable before MPI starts.
+    public static var launchRank: Int? {
+        let environment = ProcessInfo.processInfo.environment
+        return ["OMPI_COMM_WORLD_RANK", "PMIX_RANK", "PMI_RANK", "SLURM_PROCID"].lazy.compactMap { environment[$0].flatMap(Int.init) }.first
+    }
+
     /// The host this rank runs on, as MPI names it.
     public var processorName: String {
         var buffer = [CChar](repeating: 0, count: Int(swift_MPI_MAX_PROCESSOR_NAME()) + 1)
@@ -105,6 +111,12 @@ public final class MPIRuntime {
         public let source: Int
         public let tag: Int32
         public let data: Data
+
+        public init(source: Int, tag: Int32, data: Data) {
+            self.source = source
+            self.tag = tag
+            self.data = data
+        }
     }
 }
 

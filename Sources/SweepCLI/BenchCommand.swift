@@ -106,7 +106,7 @@ struct BenchCommand: ParsableCommand {
         if imageOnly, !pipeline || onePass || imageSteps == 0 {
             throw ValidationError("--image-only needs --model-config or --model and --image-steps of 1 or more")
         }
-        if let threads, threads < 1 { throw ValidationError("--threads must be at least 1, got \(threads)") }
+        try ThreadCount.check(threads)
         if let scheduler, SchedulerKind(rawValue: scheduler) == nil {
             throw ValidationError("--scheduler \(scheduler): expected one of \(SchedulerKind.allCases.map(\.rawValue).joined(separator: " "))")
         }

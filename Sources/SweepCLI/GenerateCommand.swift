@@ -1,4 +1,5 @@
 import ArgumentParser
+import Cluster
 import Foundation
 import StableDiffusion
 import Sweep
@@ -14,7 +15,7 @@ struct GenerateCommand: ParsableCommand {
             from_single_file for the same checkpoint file and --config), \
             prompt, negative prompt, seed (torch.Generator().manual_seed(seed)), steps, guidance, \
             scheduler and size. The PNG carries the settings as AUTOMATIC1111 "parameters" text. \
-            Progress (step, s/step, time left) goes to stderr.
+            Progress (step, s/step, time left) goes to stderr; Ctrl-C stops without writing (exit status 130).
             Schedulers: \(SchedulerKind.allCases.map(\.rawValue).joined(separator: " ")). Without \
             --scheduler, the model's own (scheduler/scheduler_config.json) is used.
             """
@@ -57,7 +58,7 @@ struct GenerateCommand: ParsableCommand {
     @Option(help: "Decode with this AutoencoderTiny (TAESD) folder instead of the model's VAE, as diffusers' vae=AutoencoderTiny does.")
     var decoder: String?
 
-    @Option(help: "Threads for OpenBLAS and our own loops (default: all cores).")
+    @Option(help: "Threads for OpenBLAS and our own loops, 1 to the number of cores (default: all cores).")
     var threads: Int?
 
     @Option(help: "Where to write the PNG (a name ending in .png).")
@@ -67,6 +68,10 @@ struct GenerateCommand: ParsableCommand {
         let request = try makeRequest()
         try request.validate()
         try checkOutput()
+        if MPIRuntime.isLaunchedByMPI, MPIRuntime.launchRank ?? 0 == 0 {
+            FileHandle.standardError.write(Data(("warning: started by mpirun or srun: every rank renders this same image to "
+                + "\(output); use `sweep render JOB.yaml` to spread a sweep over ranks\n").utf8))
+        }
         if let threads { Threads.set(threads) }
         let source = try modelOptions.source()
         let loras = try loraOptions.loras()
@@ -78,15 +83,23 @@ struct GenerateCommand: ParsableCommand {
             FileHandle.standardError.write(Data("warning: --eta \(eta) has no effect: only ddim uses eta, and this image uses \(kind.rawValue)\n".utf8))
         }
         warnAboutTruncation(request, tokenizer: pipeline.model.tokenizer)
+        let status = StatusLine(), interruption = Interruption()
+        var lastLine = Date.distantPast
         let image = try pipeline.generate(request) { progress in
-            let line = String(format: "step %d/%d  %.2f s/step  %.0f s left\n",
-                              progress.step, progress.steps, progress.secondsPerStep, progress.secondsLeft)
-            FileHandle.standardError.write(Data(line.utf8))
+            if interruption.isRequested {
+                status.print("interrupted at step \(progress.step) of \(progress.steps): nothing written")
+                Interruption.exit()
+            }
+            // Into a file: the first step, the last, and one line each 10 s between.
+            let plain = progress.step == progress.steps || Date().timeIntervalSince(lastLine) >= 10
+            if plain { lastLine = Date() }
+            status.report(progress.description, plain: plain)
         }
         let parameters = GenerationParameters(request: request, scheduler: kind, image: image,
                                               model: source.name, vae: source.vae?.name,
                                               decoder: decoder.map { URL(fileURLWithPath: $0).lastPathComponent }, loras: loraInfos)
         try OutputFile.write(parameters.png(of: image), to: output)
+        status.print("wrote \(output)")
     }
 
     private func makeRequest() throws -> GenerationRequest {
@@ -117,7 +130,7 @@ struct GenerateCommand: ParsableCommand {
     }
 
     private func checkOutput() throws {
-        if let threads, threads < 1 { throw GenerateError.badThreads(threads) }
+        try ThreadCount.check(threads)
         guard URL(fileURLWithPath: output).pathExtension.lowercased() == "png" else { throw GenerateError.notPNG(output) }
         try OutputFile.checkWritable(output)
     }

@@ -3,7 +3,6 @@ import StableDiffusion
 /// Flags `sweep generate` rejects before any work.
 enum GenerateError: Error, CustomStringConvertible {
     case unknownScheduler(String)
-    case badThreads(Int)
     case badNumber(flag: String, value: String, expected: String)
     case notPNG(String)
 
@@ -11,7 +10,6 @@ enum GenerateError: Error, CustomStringConvertible {
         switch self {
         case let .unknownScheduler(name):
             "--scheduler \(name): unknown; expected one of \(SchedulerKind.allCases.map(\.rawValue).joined(separator: ", "))"
-        case let .badThreads(count): "--threads \(count): expected at least 1"
         case let .badNumber(flag, value, expected): "\(flag) \(value): \(expected)"
         case let .notPNG(path): "--output \(path): sweep writes PNG images only; give a name ending in .png"
         }

@@ -1,6 +1,7 @@
 import ArgumentParser
 import Cluster
 import Foundation
+import StableDiffusion
 import Sweep
 import Tensors
 
@@ -25,7 +26,9 @@ struct RenderCommand: ParsableCommand {
             files and grids. The folder belongs to one job (owner.json): another job is refused; \
             --force renders everything again and takes the folder over.
             The task count, the images still to render and a rough time estimate are printed \
-            before rendering; jobs of more than 10,000,000 images need --allow-huge.
+            before rendering; jobs of more than 10,000,000 images need --allow-huge. Ctrl-C stops \
+            at the next step, keeping every finished image (exit status 130); rerun to resume. One \
+            run at a time may write a folder: a second one stops, naming the first's pid and host.
             Under mpirun or srun every rank renders: rank 0 hands out tasks, renders too, and \
             writes every file, so other nodes need the model folder (at the same path) but no \
             shared filesystem. The output is the same whatever the number of ranks. See \
@@ -54,7 +57,7 @@ struct RenderCommand: ParsableCommand {
     static let imageLimit = 10_000_000
 
     func run() throws {
-        if let threads, threads < 1 { throw RenderCommandError.badThreads(threads) }
+        try ThreadCount.check(threads)
         if let batch, !(1...64).contains(batch) { throw RenderCommandError.badBatch(batch) }
         guard MPIRuntime.isLaunchedByMPI else {
             Threads.set(threads ?? ProcessInfo.processInfo.processorCount)
@@ -64,49 +67,80 @@ struct RenderCommand: ParsableCommand {
         let ranksOnNode = try mpi.ranksOnThisNode()
         Threads.set(threads ?? max(1, ProcessInfo.processInfo.processorCount / ranksOnNode))
         if mpi.rank == 0 {
-            let prepared: (job: Job, grids: GridRenderer?, output: JobOutput)
-            do { prepared = try prepare() } catch {
+            let prepared: Prepared
+            let job: Data
+            do {
+                prepared = try prepare()
+                job = try ClusterCodec.encode(prepared.job)
+            } catch {
                 _ = try mpi.broadcast(Data())
                 try mpi.finish()
                 throw error
             }
-            _ = try mpi.broadcast(ClusterCodec.encode(prepared.job))
+            _ = try mpi.broadcast(job)
             var progress = start(prepared.output, ranks: mpi.size)
-            try Coordinator(mpi: mpi, output: prepared.output, log: log).run(progress: &progress)
-            try finish(prepared.output, grids: prepared.grids, progress: progress)
+            let interruption = Interruption()
+            try Coordinator(mpi: mpi, output: prepared.output, log: log).run { result in
+                log(progress.line(for: result))
+            } checkpoint: {
+                // mpirun and srun signal every rank; workers keep going until this ends the job.
+                if interruption.isRequested { interrupted(prepared.output, progress: progress) { mpi.abort(code: Interruption.exitCode) } }
+            }
+            try finish(prepared, progress: progress)
         } else {
             // An empty broadcast: rank 0 found the manifest wrong and reports it.
-            guard let job = ClusterCodec.decode(Job.self, from: try mpi.broadcast(Data())) else {
+            let data = try mpi.broadcast(Data())
+            guard !data.isEmpty else {
                 try mpi.finish()
                 throw ExitCode.failure
             }
-            try Worker(mpi: mpi, job: job).run()
+            let job: Job
+            do { job = try ClusterCodec.decode(Job.self, from: data) } catch {
+                log("Error: rank \(mpi.rank) (\(mpi.processorName)): the job from rank 0: \(error)")
+                mpi.abort(code: 1)
+            }
+            let interruption = Interruption()
+            try Worker(channel: mpi, job: job).run { interruption.isRequested }
         }
         try mpi.finish()
     }
 
     private func renderAlone() throws {
-        let (job, grids, output) = try prepare()
+        let prepared = try prepare()
+        let output = prepared.output
         var progress = start(output, ranks: 1)
-        var renderer = RankRenderer(job: job, rank: 0, host: ProcessInfo.processInfo.hostName)
+        let status = StatusLine(), interruption = Interruption()
+        var renderer = RankRenderer(job: prepared.job, rank: 0, host: ProcessInfo.processInfo.hostName)
         var queue = TaskQueue(output.pending)
-        while case let tasks = queue.next(for: 0, count: job.batch), !tasks.isEmpty {
-            for (task, result) in zip(tasks, try renderer.render(tasks)) {
-                try output.record(result, of: task)
-                log(progress.line(for: result))
+        while case let tasks = queue.next(for: 0, count: prepared.job.batch), !tasks.isEmpty {
+            let results = try renderer.render(tasks) { step in
+                if interruption.isRequested { interrupted(output, progress: progress, status: status) { Interruption.exit() } }
+                status.show(progress.status(step: step))
             }
+            for (task, result) in zip(tasks, results) {
+                try output.record(result, of: task)
+                let line = progress.line(for: result)
+                status.report(status.isTerminal ? progress.status() : line, plain: true)
+            }
+            if interruption.isRequested { interrupted(output, progress: progress, status: status) { Interruption.exit() } }
         }
-        try finish(output, grids: grids, progress: progress)
+        try finish(prepared, progress: progress, status: status)
     }
 
+    private typealias Prepared = (job: Job, grids: GridRenderer?, output: JobOutput, lock: OutputLock)
+
     /// Everything checked and the output folder ready, before any model loads.
-    private func prepare() throws -> (job: Job, grids: GridRenderer?, output: JobOutput) {
+    private func prepare() throws -> Prepared {
         var job = try ManifestReader.read(self.job) { log("warning: \($0)") }
         if let batch { job.batch = batch }
         let count = job.tasks().count
         guard count <= Self.imageLimit || allowHuge else { throw RenderCommandError.huge(count, limit: Self.imageLimit) }
         // Before any rendering, so a machine without fonts fails at once rather than after hours.
         let grids = try job.grid.map { _ in try GridRenderer(fonts: LabelFonts.system()) }
+        // Configs and weight headers, before the output folder exists.
+        do { try StableDiffusionModel.check(job.modelSource()) } catch { throw RenderError.model(error) }
+        let folder = folder(of: job)
+        let lock = try OutputLock(folder: folder)
         let cache = FileHashCache.userCache()
         var announced = false
         let model = try ModelIdentity(model: job.model, config: job.config, vae: job.vae, loras: job.loras.map(\.path), cache: cache) { _ in
@@ -114,11 +148,13 @@ struct RenderCommand: ParsableCommand {
             announced = true
         }
         cache.save()
-        let output = try JobOutput(job: job, folder: output ?? "out/\(job.name)", owner: OutputOwner(job: job.name, manifest: self.job),
+        let output = try JobOutput(job: job, folder: folder, owner: OutputOwner(job: job.name, manifest: self.job),
                                    modelHash: model.sha256, force: force)
         output.notes.forEach(log)
-        return (job, grids, output)
+        return (job, grids, output, lock)
     }
+
+    private func folder(of job: Job) -> String { output ?? "out/\(job.name)" }
 
     private func start(_ output: JobOutput, ranks: Int) -> ProgressLog {
         let done = output.taskCount - output.pendingCount
@@ -132,10 +168,24 @@ struct RenderCommand: ParsableCommand {
         return ProgressLog(total: output.taskCount, alreadyDone: done)
     }
 
-    private func finish(_ output: JobOutput, grids: GridRenderer?, progress: ProgressLog) throws {
+    private func finish(_ prepared: Prepared, progress: ProgressLog, status: StatusLine = StatusLine(isTerminal: false)) throws {
+        let output = prepared.output
         try output.writeManifests()
-        if let grids { try output.writeGrids(with: grids).forEach { log("wrote \($0)") } }
-        progress.summary().forEach(log)
+        let grids = try prepared.grids.map { try output.writeGrids(with: $0) } ?? []
+        progress.summary().forEach(status.print)
+        let csv = ["manifest.csv"] + (output.job.grid == nil ? ["prompts.csv"] : [])
+        status.print("wrote \(folder(of: output.job)): \(progress.imagesDone) images, \(csv.joined(separator: ", ")), "
+                     + "\(grids.count) grid\(grids.count == 1 ? "" : "s")")
+        withExtendedLifetime(prepared.lock) {}
+    }
+
+    /// Ctrl-C or SIGTERM between images or steps: the CSV files caught up with the journal, a
+    /// line saying how far the job got, then `end` (which ends the process).
+    private func interrupted(_ output: JobOutput, progress: ProgressLog, status: StatusLine = StatusLine(isTerminal: false),
+                             end: () -> Never) -> Never {
+        try? output.writeManifests()
+        status.print("interrupted: \(progress.imagesDone) of \(progress.total) images done; rerun the same command to resume")
+        end()
     }
 
     private func log(_ line: String) {
@@ -145,13 +195,11 @@ struct RenderCommand: ParsableCommand {
 
 /// Flags `sweep render` rejects before any work.
 enum RenderCommandError: Error, CustomStringConvertible {
-    case badThreads(Int)
     case badBatch(Int)
     case huge(Int, limit: Int)
 
     var description: String {
         switch self {
-        case let .badThreads(count): "--threads \(count): expected at least 1"
         case let .badBatch(count): "--batch \(count): expected a whole number from 1 to 64"
         case let .huge(count, limit):
             "the job has \(count == .max ? "more than \(Int.max)" : "\(count)") images, more than the limit of \(limit); "

@@ -10,6 +10,7 @@ struct SweepCommand: ParsableCommand {
             diffusers layout, spread over MPI ranks (mpirun or srun), gathering PNGs, labeled \
             comparison grids and a CSV manifest on rank 0.
             """,
+        version: SweepVersion.string,
         subcommands: [GenerateCommand.self, RenderCommand.self, TokenizeCommand.self, EmbedCommand.self, InspectCommand.self, BenchCommand.self, MPICheckCommand.self]
     )
 }

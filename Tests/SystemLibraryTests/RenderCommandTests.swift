@@ -23,14 +23,14 @@ import Testing
         + "grid: {rows: prompts, columns: seeds}\n"
 
     /// Every file a run leaves, by relative path, with the CSV's run-dependent columns
-    /// (seconds, rank, host) and the journal's order left out.
+    /// (seconds, rank, host), the journal's order and the lock file (the holder's pid) left out.
     static func snapshot(_ out: String) throws -> [String: Data] {
         var files: [String: Data] = [:]
         let enumerator = FileManager.default.enumerator(atPath: out)
         while let relative = enumerator?.nextObject() as? String {
             var isDirectory: ObjCBool = false
             guard FileManager.default.fileExists(atPath: out + "/" + relative, isDirectory: &isDirectory), !isDirectory.boolValue,
-                  relative != "journal" else { continue }
+                  relative != "journal", relative != OutputLock.fileName else { continue }
             var data = try Data(contentsOf: URL(fileURLWithPath: out + "/" + relative))
             if relative.hasSuffix(".csv") {
                 // Without the columns that describe the run (seconds, rank, host).

@@ -40,6 +40,17 @@ struct SweepProcess {
         return SweepProcess(status: process.terminationStatus, output: text, errors: await errorText.value)
     }
 
+    /// Starts `process` with no signal blocked, as a shell would. Tests run on dispatch threads,
+    /// which block most signals, and a child inherits that mask: mpirun never unblocks it, so
+    /// SIGINT or SIGTERM would never reach it.
+    static func start(_ process: Process) throws {
+        var none = sigset_t(), saved = sigset_t()
+        sigemptyset(&none)
+        pthread_sigmask(SIG_SETMASK, &none, &saved)
+        defer { pthread_sigmask(SIG_SETMASK, &saved, nil) }
+        try process.run()
+    }
+
     /// A process set up to run `sweep` (under `mpirun` with `mpiRanks`), not yet started.
     static func launch(_ arguments: [String], mpiRanks: Int? = nil) throws -> Process {
         let sweep = try #require(executable, "sweep executable not built next to the tests")

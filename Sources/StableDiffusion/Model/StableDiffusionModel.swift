@@ -17,13 +17,26 @@ public struct StableDiffusionModel: Sendable {
     }
 
     public init(source: ModelSource, loras: [LoRA] = []) throws(ModelError) {
+        try self.init(source: source, loras: loras, reading: .tensors)
+    }
+
+    /// Everything loading the model checks, before any work: the configs parse, every weight
+    /// file's header reads, and every tensor the model needs is there with the shape its config
+    /// implies and a float dtype. Only headers are read (the weights' values never are), so a
+    /// command refuses a broken model before it writes anything. (LoRAs: `check(_:against:)`.)
+    public static func check(_ source: ModelSource) throws(ModelError) {
+        _ = try ModelDescription(source: source)
+        _ = try StableDiffusionModel(source: source, reading: .headers)
+    }
+
+    private init(source: ModelSource, loras: [LoRA] = [], reading: WeightReading) throws(ModelError) {
         self.source = source
         self.loras = loras
         let files = try Self.open(loras)
         tokenizer = try source.tokenizer()
-        textEncoder = try Self.textEncoder(source, loras: files)
-        unet = try Self.unet(source, loras: files)
-        vae = try Self.vae(source)
+        textEncoder = try Self.textEncoder(source, loras: files, reading: reading)
+        unet = try Self.unet(source, loras: files, reading: reading)
+        vae = try Self.vae(source, reading: reading)
         schedulerConfig = try source.schedulerConfig()
         let text = textEncoder.config, latent = vae.config.latentChannels
         let unetConfig = switch source.configs {
@@ -83,16 +96,18 @@ public struct StableDiffusionModel: Sendable {
         } catch { throw .lora(error) }
     }
 
-    public static func textEncoder(_ source: ModelSource, loras: LoRAFiles = []) throws(ModelError) -> CLIPTextModel {
+    public static func textEncoder(_ source: ModelSource, loras: LoRAFiles = [], reading: WeightReading = .tensors)
+        throws(ModelError) -> CLIPTextModel {
         let config = try source.textEncoderConfig()
         let weights = try merged(source.textEncoderWeights(), .textEncoder, loras)
-        return try load { () throws(WeightsError) in try CLIPTextModel(config: config, parameters: Parameters(weights)) }
+        return try load { () throws(WeightsError) in try CLIPTextModel(config: config, parameters: reading.parameters(weights)) }
     }
 
-    public static func unet(_ source: ModelSource, loras: LoRAFiles = []) throws(ModelError) -> UNet2DConditionModel {
+    public static func unet(_ source: ModelSource, loras: LoRAFiles = [], reading: WeightReading = .tensors)
+        throws(ModelError) -> UNet2DConditionModel {
         let config = try source.unetConfig()
         let weights = try merged(source.unetWeights(config), .unet, loras)
-        return try load { () throws(WeightsError) in try UNet2DConditionModel(config: config, parameters: Parameters(weights)) }
+        return try load { () throws(WeightsError) in try UNet2DConditionModel(config: config, parameters: reading.parameters(weights)) }
     }
 
     /// Matches `loras` against the model's stored tensors from the headers alone, so a LoRA that
@@ -113,9 +128,9 @@ public struct StableDiffusionModel: Sendable {
         } catch { throw .lora(error) }
     }
 
-    public static func vae(_ source: ModelSource) throws(ModelError) -> AutoencoderKL {
+    public static func vae(_ source: ModelSource, reading: WeightReading = .tensors) throws(ModelError) -> AutoencoderKL {
         let config = try source.vaeConfig()
         let weights = try source.vaeWeights(config)
-        return try load { () throws(WeightsError) in try AutoencoderKL(config: config, parameters: Parameters(weights)) }
+        return try load { () throws(WeightsError) in try AutoencoderKL(config: config, parameters: reading.parameters(weights)) }
     }
 }

@@ -15,6 +15,9 @@ struct DenoisingBatch {
 
     var timesteps: [Float] { schedulers[0].timesteps }
 
+    /// Whether evaluation `index` finishes one of the `steps` asked for (see `Scheduler.finishesStep`).
+    func finishesStep(_ index: Int, of steps: Int) -> Bool { schedulers[0].finishesStep(index, of: steps) }
+
     init(_ diffusion: LatentDiffusion, _ requests: [GenerationRequest], prompts: [Tensor],
          negativePrompts: [Tensor?]) throws(PipelineError) {
         guided = diffusion.usesClassifierFreeGuidance(requests[0])

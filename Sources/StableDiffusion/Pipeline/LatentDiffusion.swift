@@ -81,10 +81,15 @@ public struct LatentDiffusion: Sendable {
         return try BufferPool.scoped(in: pool) { () throws(PipelineError) in
             var batch = try DenoisingBatch(self, requests, prompts: prompts, negativePrompts: negativePrompts)
             let start = Date()
-            let steps = batch.timesteps.count
-            for step in 0..<steps {
+            var finished = 0
+            for step in batch.timesteps.indices {
                 try batch.step(step, unet: unet)
-                progress(.init(step: step + 1, steps: steps, secondsPerStep: Date().timeIntervalSince(start) / Double(step + 1)))
+                // Reported in the steps the user asked for, not in UNet evaluations.
+                if batch.finishesStep(step, of: first.steps) {
+                    finished = min(finished + 1, first.steps)
+                    progress(.init(step: finished, steps: first.steps,
+                                   secondsPerStep: Date().timeIntervalSince(start) / Double(finished)))
+                }
             }
             var images: [RGBImage] = []
             for latents in batch.latents {

@@ -4,11 +4,16 @@ import Tensors
 /// diffusers' `StableDiffusionPipeline.__call__` for text-to-image, same seed, same image.
 public struct TextToImagePipeline: Sendable {
     /// Reported after each denoising step.
-    public struct Progress: Sendable {
+    public struct Progress: Sendable, CustomStringConvertible {
         public let step: Int
         public let steps: Int
         public let secondsPerStep: Double
         public var secondsLeft: Double { secondsPerStep * Double(steps - step) }
+
+        /// `step 3/50  1.20 s/step  ETA 56 s`.
+        public var description: String {
+            String(format: "step %d/%d  %.2f s/step  ETA %.0f s", step, steps, secondsPerStep, secondsLeft)
+        }
     }
 
     public let model: StableDiffusionModel

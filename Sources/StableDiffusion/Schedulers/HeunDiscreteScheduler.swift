@@ -11,6 +11,7 @@ public struct HeunDiscreteScheduler: Scheduler {
     var pending: (derivative: Tensor, dt: Float, sample: Tensor)?
 
     public var initNoiseSigma: Float { schedule.initNoiseSigma }
+    public var evaluationsPerStep: Int { 2 }
 
     public init(config: SchedulerConfig, steps: Int) throws(ConfigError) {
         schedule = try SigmaSchedule(config, steps: steps, betaStart: 0.00085, betaEnd: 0.012)

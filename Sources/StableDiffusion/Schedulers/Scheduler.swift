@@ -7,6 +7,8 @@ import Tensors
 public protocol Scheduler: Sendable {
     /// The timestep passed to the UNet at each evaluation, in order.
     var timesteps: [Float] { get }
+    /// UNet evaluations per step (diffusers' `scheduler.order`): 2 for Heun, else 1.
+    var evaluationsPerStep: Int { get }
     /// How much the initial unit-variance noise is scaled (`init_noise_sigma`).
     var initNoiseSigma: Float { get }
     /// `scale_model_input`: the sample as the UNet should see it at evaluation `step`.
@@ -14,4 +16,16 @@ public protocol Scheduler: Sendable {
     /// One `step` of diffusers' scheduler: the next sample from the UNet's `modelOutput`.
     /// `noise(shape)` draws standard normal noise, for ancestral samplers and DDIM with eta > 0.
     mutating func step(modelOutput: Tensor, step: Int, sample: Tensor, noise: (_ shape: [Int]) -> Tensor) -> Tensor
+}
+
+extension Scheduler {
+    public var evaluationsPerStep: Int { 1 }
+
+    /// Whether evaluation `index` finishes one of the `steps` the user asked for, as diffusers'
+    /// progress bar counts them: evaluations past `steps × order` are warm-up (PNDM evaluates
+    /// its first timestep twice) and a Heun step takes two.
+    public func finishesStep(_ index: Int, of steps: Int) -> Bool {
+        let warmUp = timesteps.count - steps * evaluationsPerStep
+        return index == timesteps.count - 1 || (index + 1 > warmUp && (index + 1) % evaluationsPerStep == 0)
+    }
 }

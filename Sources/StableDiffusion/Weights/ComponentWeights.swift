@@ -44,17 +44,31 @@ public struct ComponentWeights: ListedParameterSource {
     }
 
     public func tensor(_ name: String, shape: [Int]) throws(WeightsError) -> Tensor {
+        let (file, stored) = try locate(name, shape: shape)
+        return try file.tensor(stored).reshaped(shape)
+    }
+
+    public func check(_ name: String, shape: [Int]) throws(WeightsError) {
+        _ = try locate(name, shape: shape)
+    }
+
+    /// The file and stored name of the tensor a model calls `name`, checked to have `shape`
+    /// and a dtype that converts to float32, from the headers alone.
+    func locate(_ name: String, shape: [Int]) throws(WeightsError) -> (file: SafeTensorsFile, name: String) {
         guard let (stored, index) = ([name] + legacyNames(name)).lazy
-            .compactMap({ candidate in fileOfTensor[candidate].map { (candidate, $0) } }).first else {
+            .compactMap({ candidate in fileOfTensor[candidate].map { (candidate, $0) } }).first,
+              let entry = files[index].entries[stored] else {
             throw .missingTensor(file: files.count == 1 ? files[0].path : directory, tensor: name)
         }
         let file = files[index]
-        let storedShape = file.entries[stored]?.shape ?? []
         // Older VAEs keep attention projections as 1×1 convolutions, `[out, in, 1, 1]`.
-        guard storedShape == shape || storedShape == shape + [1, 1] else {
-            throw .shapeMismatch(file: file.path, tensor: stored, stored: storedShape, expected: shape)
+        guard entry.shape == shape || entry.shape == shape + [1, 1] else {
+            throw .shapeMismatch(file: file.path, tensor: stored, stored: entry.shape, expected: shape)
         }
-        return try file.tensor(stored).reshaped(shape)
+        guard entry.dtype.convertsToFloat32 else {
+            throw .notFloatingPoint(file: file.path, tensor: stored, dtype: entry.dtype.rawValue)
+        }
+        return (file, stored)
     }
 
     /// The files holding this folder's weights, in diffusers' order of preference.

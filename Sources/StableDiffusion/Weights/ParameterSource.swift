@@ -5,6 +5,15 @@ import Tensors
 public protocol ParameterSource: Sendable {
     /// The float32 tensor called `name`, which must have `shape`.
     func tensor(_ name: String, shape: [Int]) throws(WeightsError) -> Tensor
+    /// Whether `tensor(name, shape:)` would succeed, found without reading the values where the
+    /// source can (from a file's header).
+    func check(_ name: String, shape: [Int]) throws(WeightsError)
+}
+
+extension ParameterSource {
+    public func check(_ name: String, shape: [Int]) throws(WeightsError) {
+        _ = try tensor(name, shape: shape)
+    }
 }
 
 /// A stored tensor as its header describes it.

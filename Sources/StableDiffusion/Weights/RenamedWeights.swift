@@ -33,6 +33,18 @@ public struct RenamedWeights: ListedParameterSource {
     }
 
     public func tensor(_ name: String, shape: [Int]) throws(WeightsError) -> Tensor {
+        let stored = try locate(name, shape: shape)
+        let tensor = stored.parts == 1 ? try file.tensor(stored.name) : try file.tensor(stored.name, part: stored.part, of: stored.parts)
+        return tensor.reshaped(shape)
+    }
+
+    public func check(_ name: String, shape: [Int]) throws(WeightsError) {
+        _ = try locate(name, shape: shape)
+    }
+
+    /// Where the tensor a model calls `name` is stored, checked to have `shape` and a dtype that
+    /// converts to float32, from the header alone.
+    private func locate(_ name: String, shape: [Int]) throws(WeightsError) -> Stored {
         guard let stored = table[name] else {
             throw .unmapped(file: file.path, component: component, tensor: name)
         }
@@ -42,7 +54,9 @@ public struct RenamedWeights: ListedParameterSource {
         guard storedShape == shape || storedShape == shape + [1, 1] else {
             throw .shapeMismatch(file: file.path, tensor: stored.name, stored: entry.shape, expected: shape)
         }
-        let tensor = stored.parts == 1 ? try file.tensor(stored.name) : try file.tensor(stored.name, part: stored.part, of: stored.parts)
-        return tensor.reshaped(shape)
+        guard entry.dtype.convertsToFloat32 else {
+            throw .notFloatingPoint(file: file.path, tensor: stored.name, dtype: entry.dtype.rawValue)
+        }
+        return stored
     }
 }

@@ -15,5 +15,8 @@ public enum SafeTensorsDType: String, CaseIterable, Sendable {
         }
     }
 
+    /// Whether `SafeTensorsFile.tensor` reads it as float32.
+    public var convertsToFloat32: Bool { [.f32, .f16, .bf16].contains(self) }
+
     static var allNames: String { allCases.map(\.rawValue).joined(separator: ", ") }
 }

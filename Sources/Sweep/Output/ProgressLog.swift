@@ -1,4 +1,5 @@
 import Foundation
+import StableDiffusion
 
 /// The lines a run prints: one per finished image with an estimate of the time left, and a
 /// per-rank summary at the end.
@@ -12,6 +13,22 @@ public struct ProgressLog {
     public init(total: Int, alreadyDone: Int) {
         self.total = total
         self.alreadyDone = alreadyDone
+    }
+
+    /// Images finished, this run's and earlier runs'.
+    public var imagesDone: Int { alreadyDone + done }
+
+    /// One line for a terminal's status line: images done, the rate, the time left and, while
+    /// an image renders here, its step.
+    public func status(step: TextToImagePipeline.Progress? = nil) -> String {
+        let elapsed = Date().timeIntervalSince(start)
+        var text = "\(imagesDone)/\(total) images"
+        if done > 0 {
+            let left = elapsed / Double(done) * Double(total - imagesDone)
+            text += String(format: "  %.0f images/hour  ETA %@", Double(done) / elapsed * 3600, Self.duration(left))
+        }
+        if let step { text += "  |  " + step.description }
+        return text
     }
 
     public mutating func line(for result: RenderResult) -> String {

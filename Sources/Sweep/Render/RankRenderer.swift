@@ -1,4 +1,5 @@
 import Foundation
+import StableDiffusion
 
 /// A rank's renderer: loads the model on its first task, so a rank with nothing to do never
 /// reads the weights, and labels each result with the rank and host that made it.
@@ -14,18 +15,21 @@ public struct RankRenderer {
         self.host = host
     }
 
-    public mutating func render(_ task: RenderTask) throws(RenderError) -> RenderResult {
-        try render([task])[0]
+    /// `progress` hears of each denoising step.
+    public mutating func render(_ task: RenderTask, progress: (TextToImagePipeline.Progress) -> Void = { _ in })
+        throws(RenderError) -> RenderResult {
+        try render([task], progress: progress)[0]
     }
 
     /// A batch from `TaskQueue.next(for:count:)`: one result per task, in order.
-    public mutating func render(_ tasks: [RenderTask]) throws(RenderError) -> [RenderResult] {
+    public mutating func render(_ tasks: [RenderTask], progress: (TextToImagePipeline.Progress) -> Void = { _ in })
+        throws(RenderError) -> [RenderResult] {
         let loaded: TaskRenderer
         if let renderer { loaded = renderer } else {
             loaded = try TaskRenderer(job: job)
             renderer = loaded
         }
-        return zip(tasks, try loaded.render(tasks)).map { task, file in
+        return zip(tasks, try loaded.render(tasks, progress: progress)).map { task, file in
             RenderResult(taskID: task.id, png: file.png, seconds: file.seconds, rank: rank, host: host)
         }
     }
