@@ -68,7 +68,7 @@ import Testing
         try "not a folder".write(toFile: path("out"), atomically: true, encoding: .utf8)
         let fileOutput = try await SweepProcess.run(["render", path("job.yaml"), "--output", path("out")])
         #expect(fileOutput.errors.trimmingCharacters(in: .whitespacesAndNewlines)
-                == "Error: \(path("out")): cannot write: it is a file, not a folder (give --output a folder)")
+                == "Error: \(path("out")): cannot use as the output folder: it is a file, not a folder")
         #expect(asFolder.status != 0 && missing.status != 0 && fileOutput.status != 0)
         #expect(Set(written) == ["job.yaml", "out"])
     }

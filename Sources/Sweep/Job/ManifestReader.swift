@@ -152,7 +152,9 @@ public struct ManifestReader {
         }
         do {
             let source = try ModelSource(model: model, config: config, vae: vae)
-            return (model, config, vae, try ModelDescription(source: source), try source.tokenizer())
+            // The tokenizer only feeds the 77-token warnings; a model that cannot give one is
+            // reported, with the reason, when it is loaded before anything is written.
+            return (model, config, vae, try ModelDescription(source: source), try? source.tokenizer())
         } catch {
             values.report(node, "model '\(path)': \(error.description)")
             return (nil, nil, nil, nil, nil)
