@@ -27,32 +27,35 @@ struct GenerateCommand: ParsableCommand {
 
     @OptionGroup var loraOptions: LoRAOptions
 
-    @Option(help: "What to draw.")
+    // Unconditional, so a prompt may start with "-".
+    @Option(parsing: .unconditional, help: "What to draw.")
     var prompt: String
 
-    @Option(help: "What to steer away from (default: none, the empty prompt).")
+    @Option(parsing: .unconditional, help: "What to steer away from (default: none, the empty prompt).")
     var negativePrompt = ""
 
-    @Option(help: "Seed of the image's noise (torch.manual_seed semantics; values past 2^32 use the low 32 bits).")
-    var seed: UInt64 = 0
+    // Numbers are read as text and parsed by us (CommandLineNumber): swift-argument-parser would
+    // take `--seed -5` for a flag and say "Missing value" instead of what is wrong.
+    @Option(parsing: .unconditional, help: "Seed of the image's noise (torch.manual_seed semantics; values past 2^32 use the low 32 bits).")
+    var seed = "0"
 
-    @Option(help: "Denoising steps.")
-    var steps = 50
+    @Option(parsing: .unconditional, help: "Denoising steps (1 to 1000).")
+    var steps = "50"
 
-    @Option(help: "Classifier-free guidance scale; 1 or less runs unguided.")
-    var guidance: Float = 7.5
+    @Option(parsing: .unconditional, help: "Classifier-free guidance scale; 1 or less runs unguided.")
+    var guidance = "7.5"
 
     @Option(help: "Sampler: \(SchedulerKind.allCases.map(\.rawValue).joined(separator: " ")) (default: the model's own).")
     var scheduler: String?
 
-    @Option(help: "DDIM's eta (0 deterministic … 1 ancestral).")
-    var eta: Float = 0
+    @Option(parsing: .unconditional, help: "DDIM's eta (0 deterministic … 1 ancestral).")
+    var eta = "0"
 
-    @Option(help: "Image width in pixels, a multiple of 8 (default: the model's native size).")
-    var width: Int?
+    @Option(parsing: .unconditional, help: "Image width in pixels, a multiple of 8 up to 8192 (default: the model's native size).")
+    var width: String?
 
-    @Option(help: "Image height in pixels, a multiple of 8 (default: the model's native size).")
-    var height: Int?
+    @Option(parsing: .unconditional, help: "Image height in pixels, a multiple of 8 up to 8192 (default: the model's native size).")
+    var height: String?
 
     @Option(help: "Decode with this AutoencoderTiny (TAESD) folder instead of the model's VAE, as diffusers' vae=AutoencoderTiny does.")
     var decoder: String?
@@ -63,7 +66,7 @@ struct GenerateCommand: ParsableCommand {
     @Option(help: ArgumentHelp("A StableDiffusionSafetyChecker folder (config.json, model.safetensors, and feature_extractor/ inside or beside it) whose nsfw flag and score to print on stderr.", valueName: "dir"))
     var safetyChecker: String?
 
-    @Option(help: "Where to write the PNG.")
+    @Option(help: "Where to write the PNG (a name ending in .png).")
     var output: String
 
     func run() throws {
@@ -82,9 +85,10 @@ struct GenerateCommand: ParsableCommand {
                                                decoder: decoder.map { path throws(ModelError) in try AutoencoderTiny(directory: path) })
         let loraInfos = try loras.map { lora throws(LoRAError) in try LoRAInfo(lora) }
         let kind = try pipeline.schedulerKind(for: request)
-        if eta != 0, !kind.usesEta {
+        if request.eta != 0, !kind.usesEta {
             FileHandle.standardError.write(Data("warning: --eta \(eta) has no effect: only ddim uses eta, and this image uses \(kind.rawValue)\n".utf8))
         }
+        warnAboutTruncation(request, tokenizer: pipeline.model.tokenizer)
         let status = StatusLine(), interruption = Interruption()
         var lastLine = Date.distantPast
         let image = try pipeline.generate(request) { progress in
@@ -117,12 +121,28 @@ struct GenerateCommand: ParsableCommand {
             }
             kind = named
         }
-        return GenerationRequest(prompt: prompt, negativePrompt: negativePrompt, seed: seed, steps: steps,
-                                 guidance: guidance, scheduler: kind, eta: eta, width: width, height: height)
+        return GenerationRequest(prompt: prompt, negativePrompt: negativePrompt,
+                                 seed: try CommandLineNumber.whole(seed, flag: "--seed", in: 0...UInt64.max),
+                                 steps: try CommandLineNumber.whole(steps, flag: "--steps", in: 1...1000),
+                                 guidance: try CommandLineNumber.real(guidance, flag: "--guidance"), scheduler: kind,
+                                 eta: try CommandLineNumber.real(eta, flag: "--eta"),
+                                 width: try width.map { text throws(GenerateError) in try CommandLineNumber.whole(text, flag: "--width", in: 1...Int.max) },
+                                 height: try height.map { text throws(GenerateError) in try CommandLineNumber.whole(text, flag: "--height", in: 1...Int.max) })
+    }
+
+    /// CLIP sees 77 tokens; like diffusers, say what it drops.
+    private func warnAboutTruncation(_ request: GenerationRequest, tokenizer: CLIPTokenizer) {
+        for (flag, text) in [("--prompt", request.prompt), ("--negative-prompt", request.negativePrompt)] {
+            guard let dropped = tokenizer.truncatedText(text) else { continue }
+            let line = "warning: \(flag): the following part was truncated because CLIP can only handle sequences up to "
+                + "\(tokenizer.maxLength) tokens: '\(dropped)'\n"
+            FileHandle.standardError.write(Data(line.utf8))
+        }
     }
 
     private func checkOutput() throws {
         try ThreadCount.check(threads)
+        guard URL(fileURLWithPath: output).pathExtension.lowercased() == "png" else { throw GenerateError.notPNG(output) }
         try OutputFile.checkWritable(output)
     }
 }

@@ -3,11 +3,15 @@ import StableDiffusion
 /// Flags `sweep generate` rejects before any work.
 enum GenerateError: Error, CustomStringConvertible {
     case unknownScheduler(String)
+    case badNumber(flag: String, value: String, expected: String)
+    case notPNG(String)
 
     var description: String {
         switch self {
         case let .unknownScheduler(name):
             "--scheduler \(name): unknown; expected one of \(SchedulerKind.allCases.map(\.rawValue).joined(separator: ", "))"
+        case let .badNumber(flag, value, expected): "\(flag) \(value): \(expected)"
+        case let .notPNG(path): "--output \(path): sweep writes PNG images only; give a name ending in .png"
         }
     }
 }

@@ -131,7 +131,7 @@ struct RenderCommand: ParsableCommand {
 
     /// Everything checked and the output folder ready, before any model loads.
     private func prepare() throws -> Prepared {
-        var job = try ManifestReader.read(self.job)
+        var job = try ManifestReader.read(self.job) { log("warning: \($0)") }
         if let batch { job.batch = batch }
         let count = job.tasks().count
         guard count <= Self.imageLimit || allowHuge else { throw RenderCommandError.huge(count, limit: Self.imageLimit) }

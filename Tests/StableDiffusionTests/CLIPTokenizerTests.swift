@@ -38,6 +38,41 @@ import Testing
         #expect(elapsed < .milliseconds(200), "encoding \(prompts.count) prompts took \(elapsed)")
     }
 
+    /// diffusers warns with `tokenizer.batch_decode(ids[:, 76:-1])`; these strings are what
+    /// transformers 5.23 gives for this prompt (note `<|endoftext|>end`: no space after a special token).
+    @Test(arguments: ["sd1-tiny", "sd2-tiny"])
+    func truncatedTextIsWhatDiffusersQuotes(model: String) throws {
+        let tokenizer = try (model == "sd1-tiny" ? Self.sd1 : Self.sd2).get()
+        let text = String(repeating: "a photograph of an astronaut riding a horse on the moon, ", count: 7) + "Café naïve 富士山, <|endoftext|> end!!"
+        #expect(tokenizer.truncatedText(text) == "an astronaut riding a horse on the moon , café naïve 富士山 , <|endoftext|>end !!")
+        #expect(tokenizer.truncatedText("a photograph of an astronaut") == nil)
+        let exactlyFull = Array(repeating: "cat", count: 75).joined(separator: " ")
+        #expect(tokenizer.truncatedText(exactlyFull) == nil && tokenizer.truncatedText(exactlyFull + " dog") == "dog")
+    }
+
+    /// Merging by scanning every pair after each merge is quadratic: a 512 KB word took 75 s
+    /// (about 90 s of CPU in a debug build). `tokenizers` keeps candidate merges in a priority
+    /// queue; so do we, and it takes about a second. The thread's CPU time, not the wall clock,
+    /// so a loaded machine does not fail it.
+    @Test func aVeryLongWordTokenizesQuickly() throws {
+        let tokenizer = try Self.sd1.get()
+        var state: UInt64 = 42
+        let word = String((0..<(512 * 1024)).map { _ -> Character in
+            state = state &* 6364136223846793005 &+ 1442695040888963407
+            return Character(Unicode.Scalar(UInt8(ascii: "a") + UInt8(state >> 59 & 15)))
+        })
+        let cpuSeconds = { () -> Double in
+            var time = timespec()
+            clock_gettime(CLOCK_THREAD_CPUTIME_ID, &time)
+            return Double(time.tv_sec) + Double(time.tv_nsec) / 1e9
+        }
+        let start = cpuSeconds()
+        let ids = tokenizer.encode(word)
+        let seconds = cpuSeconds() - start
+        #expect(ids.count == 77 && ids.first == tokenizer.bosID && ids.last == tokenizer.eosID)
+        #expect(seconds < 20, "tokenizing one 512 KB word took \(seconds) s of CPU")
+    }
+
     @Test func composedAndDecomposedAccentsGiveTheSameIDs() throws {
         let tokenizer = try Self.sd1.get()
         #expect(tokenizer.tokenIDs("caf\u{E9} cr\u{E8}me") == tokenizer.tokenIDs("cafe\u{301} cre\u{300}me"))

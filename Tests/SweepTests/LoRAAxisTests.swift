@@ -45,12 +45,12 @@ import Testing
         let notLoRA = try fixture.problems(manifest("[{path: \(ManifestFixture.models)/sd1-tiny/vae/diffusion_pytorch_model.safetensors}]"))
         #expect(notLoRA.first?.message.contains("not a LoRA") == true)
         let badScale = try fixture.problems(manifest("[{path: LORAS/kohya.safetensors, scale: [0.5, strong]}]"))
-        #expect(badScale.first?.message == "lora scale 'strong': expected a number")
+        #expect(badScale.first?.message == "loras[0]: lora scale[1] 'strong': expected a number")
         let unmatched = try fixture.problems(manifest("[{path: LORAS/unmatched.safetensors}]"))
         #expect(unmatched.count == 1 && unmatched[0].line == 4 && unmatched[0].message.hasSuffix(
             "LoRA key 'lora_unet_down_blocks_9_attentions_0_proj_in.lora_down.weight' matches nothing in the model's unet"))
         let unknown = try fixture.problems(manifest("[{path: LORAS/kohya.safetensors, weight: 1}]"))
-        #expect(unknown.first?.message.hasPrefix("unknown lora key 'weight'") == true)
+        #expect(unknown.first?.message.hasPrefix("loras[0]: unknown lora key 'weight'") == true)
     }
 
     @Test func csvHasALoRAColumnOnlyWhenUsed() throws {

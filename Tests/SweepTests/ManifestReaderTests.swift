@@ -50,8 +50,8 @@ import Testing
         let lines = problems.map { "\($0.line ?? 0): \($0.message)" }
         #expect(lines == [
             "3: unknown key 'guidence' (did you mean 'guidance'?)",
-            "4: unknown scheduler 'eular-a' (did you mean 'euler-a'?): expected one of pndm, ddim, lms, euler, euler-a, heun, dpm++2m, dpm++2m-karras, unipc, lcm",
-            "5: size 512x500: width and height must be multiples of 8",
+            "4: scheduler[1]: unknown scheduler 'eular-a' (did you mean 'euler-a'?): expected one of pndm, ddim, lms, euler, euler-a, heun, dpm++2m, dpm++2m-karras, unipc, lcm",
+            "5: size[0] 512x500: height 500: expected a positive multiple of 8 up to 8192",
             "7: steps '0': expected a whole number from 1 to 1000",
             "8: grid columns: steps is not swept (it has one value); a grid axis needs several",
         ], "\(lines)")

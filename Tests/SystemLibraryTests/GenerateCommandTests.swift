@@ -59,8 +59,8 @@ import Testing
 
     @Test(arguments: [
         (["--scheduler", "dpm++3m"], "--scheduler dpm++3m: unknown; expected one of pndm, ddim, lms, euler, euler-a, heun, dpm++2m, dpm++2m-karras, unipc, lcm"),
-        (["--width", "500"], "width 500: expected a positive multiple of 8"),
-        (["--steps", "0"], "steps 0: expected at least 1"),
+        (["--width", "500"], "width 500: expected a positive multiple of 8 up to 8192"),
+        (["--steps", "0"], "--steps 0: expected a whole number from 1 to 1000"),
         (["--model", "/nonexistent/model"], "/nonexistent/model: no such file or folder"),
         (["--safety-checker", "/nonexistent/checker"],
          "/nonexistent/checker: no such folder; expected a StableDiffusionSafetyChecker folder (config.json, model.safetensors)"),

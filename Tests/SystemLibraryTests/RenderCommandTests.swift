@@ -90,9 +90,9 @@ import Testing
         #expect(run.status != 0)
         let lines = run.errors.split(separator: "\n").map(String.init)
         #expect(lines == [
-            "Error: \(job):3: steps '-1': expected a whole number from 1 to 1000",
+            "Error: \(job):3: steps[1] '-1': expected a whole number from 1 to 1000",
             "\(job):4: unknown key 'schedular' (did you mean 'scheduler'?)",
-            "\(job):5: size 500x512: width and height must be multiples of 8",
+            "\(job):5: size 500x512: width 500: expected a positive multiple of 8 up to 8192",
         ], "\(run.errors)")
         #expect(!FileManager.default.fileExists(atPath: out))
     }

@@ -8,11 +8,10 @@ struct JSONConfig: @unchecked Sendable {
     private var values: [String: Any]
 
     init(path: String) throws(ConfigError) {
-        let data: Data
-        do { data = try Data(contentsOf: URL(fileURLWithPath: path)) } catch {
-            throw .unreadable(path: path, reason: FileManager.default.fileExists(atPath: path) ? error.localizedDescription : "no such file")
+        switch RegularFile.read(path, limit: 100_000_000) {
+        case let .success(data): try self.init(data: data, path: path)
+        case let .failure(error): throw .unreadable(path: path, reason: error.reason)
         }
-        try self.init(data: data, path: path)
     }
 
     /// A config from JSON text already in memory; `path` names it in errors.

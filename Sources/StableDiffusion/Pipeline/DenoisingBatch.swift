@@ -50,18 +50,22 @@ struct DenoisingBatch {
         }
     }
 
-    /// One UNet call for every image, then each image's own scheduler step.
-    mutating func step(_ index: Int, unet: UNet2DConditionModel) {
+    /// One UNet call for every image, then each image's own scheduler step; the first stage to
+    /// make a NaN or infinity is named rather than carried on to the image.
+    mutating func step(_ index: Int, unet: UNet2DConditionModel) throws(PipelineError) {
         let count = latents.count
         let input = schedulers[0].scaleModelInput(Tensor.concatenate(guided ? latents + latents : latents, axis: 0), step: index)
         let prediction = unet(input, timestep: timesteps[index], context: context, timestepCondition: timestepCondition)
+        try prediction.checkFinite(after: "the UNet at step \(index + 1)")
         for image in 0..<count {
             let own = guided
                 ? LatentDiffusion.guide(Tensor.concatenate([prediction.slice(axis: 0, image..<(image + 1)),
                                                             prediction.slice(axis: 0, (count + image)..<(count + image + 1))], axis: 0),
                                         scale: guidanceScales[image])
                 : prediction.slice(axis: 0, image..<(image + 1))
+            try own.checkFinite(after: "guidance (scale \(guidanceScales[image])) at step \(index + 1)")
             latents[image] = schedulers[image].step(modelOutput: own, step: index, sample: latents[image]) { generators[image].randn($0) }
+            try latents[image].checkFinite(after: "the scheduler at step \(index + 1)")
         }
     }
 }

@@ -33,7 +33,16 @@ public struct GenerationRequest: Equatable, Sendable {
         guard guidance.isFinite, guidance >= 0 else { throw .badGuidance(guidance) }
         guard eta.isFinite, (0...1).contains(eta) else { throw .badEta(eta) }
         for (name, value) in [("width", width), ("height", height)] {
-            if let value, value <= 0 || value % 8 != 0 { throw .badDimension(name: name, value: value) }
+            if let value { try Self.checkDimension(name, value) }
         }
+    }
+
+    /// The largest width or height: 8192 pixels is a 1024² latent, past what any Stable Diffusion
+    /// model was trained for, and keeps every size product far from overflowing.
+    public static let maximumDimension = 8192
+
+    /// A width or height must be a positive multiple of 8 (the VAE's scale factor) up to `maximumDimension`.
+    public static func checkDimension(_ name: String, _ value: Int) throws(PipelineError) {
+        guard value > 0, value % 8 == 0, value <= maximumDimension else { throw .badDimension(name: name, value: value) }
     }
 }

@@ -35,9 +35,8 @@ public struct LatentDiffusion: Sendable {
     /// The image size a request asks for, checked as diffusers' `check_inputs` does.
     public func size(of request: GenerationRequest) throws(PipelineError) -> (width: Int, height: Int) {
         let (width, height) = (request.width ?? defaultImageSize, request.height ?? defaultImageSize)
-        for (name, value) in [("width", width), ("height", height)] where value <= 0 || value % 8 != 0 {
-            throw .badDimension(name: name, value: value)
-        }
+        try GenerationRequest.checkDimension("width", width)
+        try GenerationRequest.checkDimension("height", height)
         return (width, height)
     }
 
@@ -76,13 +75,15 @@ public struct LatentDiffusion: Sendable {
                 throw .incompatibleBatch("requests in one batch must share size, steps, scheduler, eta and guidance mode")
             }
         }
+        for prompt in prompts { try prompt.checkFinite(after: "the text encoder (prompt)") }
+        for negative in negativePrompts { try negative?.checkFinite(after: "the text encoder (negative prompt)") }
         // Each step, the decode and the next image reuse the memory of the last.
         return try BufferPool.scoped(in: pool) { () throws(PipelineError) in
             var batch = try DenoisingBatch(self, requests, prompts: prompts, negativePrompts: negativePrompts)
             let start = Date()
             var finished = 0
             for step in batch.timesteps.indices {
-                batch.step(step, unet: unet)
+                try batch.step(step, unet: unet)
                 // Reported in the steps the user asked for, not in UNet evaluations.
                 if batch.finishesStep(step, of: first.steps) {
                     finished = min(finished + 1, first.steps)
@@ -90,7 +91,13 @@ public struct LatentDiffusion: Sendable {
                                    secondsPerStep: Date().timeIntervalSince(start) / Double(finished)))
                 }
             }
-            return batch.latents.map { RGBImage(decoded: decoder.decode($0.divided(by: decoder.scalingFactor))) }
+            var images: [RGBImage] = []
+            for latents in batch.latents {
+                let decoded = decoder.decode(latents.divided(by: decoder.scalingFactor))
+                try decoded.checkFinite(after: decoder is AutoencoderKL ? "the VAE decoder" : "the decoder")
+                images.append(RGBImage(decoded: decoded))
+            }
+            return images
         }
     }
 

@@ -8,10 +8,12 @@ public enum PipelineError: Error, CustomStringConvertible, Equatable {
     case textEncoder(TextEncoderError)
     case missingNegativeEncoding
     case incompatibleBatch(String)
+    case nonFinite(stage: String)
 
     public var description: String {
         switch self {
-        case let .badDimension(name, value): "\(name) \(value): expected a positive multiple of 8"
+        case let .badDimension(name, value):
+            "\(name) \(value): expected a positive multiple of 8 up to \(GenerationRequest.maximumDimension)"
         case let .badSteps(steps): "steps \(steps): expected at least 1"
         case let .badGuidance(guidance): "guidance \(guidance): expected a finite number of 0 or more"
         case let .badEta(eta): "eta \(eta): expected a number from 0 to 1"
@@ -19,6 +21,8 @@ public enum PipelineError: Error, CustomStringConvertible, Equatable {
         case let .textEncoder(error): error.description
         case .missingNegativeEncoding: "guidance above 1 needs the negative prompt's encoding"
         case let .incompatibleBatch(reason): "cannot render as one batch: \(reason)"
+        case let .nonFinite(stage):
+            "non-finite values (NaN or infinity) were first produced by \(stage): the weights may be damaged, or a setting too extreme"
         }
     }
 }

@@ -15,7 +15,9 @@ public struct RGBImage: Equatable, Sendable {
         var pixels = [UInt8](repeating: 0, count: plane * 3)
         for i in 0..<plane {
             for c in 0..<3 {
-                let unit = Swift.min(Swift.max(values[c * plane + i] * 0.5 + 0.5, 0), 1)
+                let value = values[c * plane + i]
+                // The pipeline stops before a NaN gets here; mapping it to 0 keeps UInt8() from trapping.
+                let unit = value.isNaN ? 0 : Swift.min(Swift.max(value * 0.5 + 0.5, 0), 1)
                 pixels[i * 3 + c] = UInt8((unit * 255).rounded(.toNearestOrEven))
             }
         }

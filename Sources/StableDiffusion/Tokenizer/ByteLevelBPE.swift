@@ -51,24 +51,34 @@ struct ByteLevelBPE: Sendable {
             let id = i == bytes.count - 1 ? finalByteIDs[Int(bytes[i])] : byteIDs[Int(bytes[i])]
             return id >= 0 ? id : unknownID
         }
-        // pairs[i] is what symbols[i] and symbols[i + 1] would merge into.
-        var pairs = (0..<symbols.count - 1).map { merged(symbols[$0], symbols[$0 + 1]) }
-        while true {
-            // Lowest rank first, leftmost among equals, as the priority queue in `tokenizers` orders them.
-            var best = -1
-            var bestRank = Int32.max
-            for (i, pair) in pairs.enumerated() where pair.rank < bestRank {
-                best = i
-                bestRank = pair.rank
-            }
-            guard best >= 0 else { break }
-            symbols[best] = pairs[best].id
-            symbols.remove(at: best + 1)
-            pairs.remove(at: best)
-            if best > 0 { pairs[best - 1] = merged(symbols[best - 1], symbols[best]) }
-            if best < pairs.count { pairs[best] = merged(symbols[best], symbols[best + 1]) }
+        // `tokenizers`' Word::merge_all: symbols form a linked list and candidate merges wait in a
+        // queue ordered by rank, then position, so a long word costs n·log n rather than n².
+        // A queued merge is stale once either side has merged into something else.
+        var next = Array(1...symbols.count), previous = Array(-1..<(symbols.count - 1))
+        var alive = [Bool](repeating: true, count: symbols.count)
+        var queue = MergeQueue()
+        for i in 0..<(symbols.count - 1) {
+            let pair = merged(symbols[i], symbols[i + 1])
+            if pair.id >= 0 { queue.push(.init(rank: pair.rank, position: Int32(i), id: pair.id)) }
         }
-        ids.append(contentsOf: symbols.lazy.map(Int.init))
+        while let top = queue.pop() {
+            let left = Int(top.position)
+            let right = next[left]
+            guard alive[left], right < symbols.count, merged(symbols[left], symbols[right]).id == top.id else { continue }
+            symbols[left] = top.id
+            alive[right] = false
+            next[left] = next[right]
+            if next[left] < symbols.count { previous[next[left]] = left }
+            if previous[left] >= 0 {
+                let pair = merged(symbols[previous[left]], symbols[left])
+                if pair.id >= 0 { queue.push(.init(rank: pair.rank, position: Int32(previous[left]), id: pair.id)) }
+            }
+            if next[left] < symbols.count {
+                let pair = merged(symbols[left], symbols[next[left]])
+                if pair.id >= 0 { queue.push(.init(rank: pair.rank, position: top.position, id: pair.id)) }
+            }
+        }
+        for (symbol, isAlive) in zip(symbols, alive) where isAlive { ids.append(Int(symbol)) }
     }
 
     private func merged(_ left: Int32, _ right: Int32) -> Merged {
@@ -78,6 +88,10 @@ struct ByteLevelBPE: Sendable {
     private static func key(_ left: Int32, _ right: Int32) -> UInt64 {
         UInt64(UInt32(bitPattern: left)) << 32 | UInt64(UInt32(bitPattern: right))
     }
+
+    /// The byte each of `byteCharacters` stands for.
+    static let byteOfCharacter: [Unicode.Scalar: UInt8] =
+        Dictionary(uniqueKeysWithValues: byteCharacters.enumerated().map { ($1, UInt8($0)) })
 
     /// GPT-2's `bytes_to_unicode`: printable Latin-1 bytes stand for themselves, the other 68 bytes
     /// take the characters from U+0100 on, in byte order, so every byte has a visible character.

@@ -1,3 +1,5 @@
+import Foundation
+
 /// Matches transformers' `CLIPTokenizer` (transformers 5, backed by `tokenizers`) id for id.
 // As `StableDiffusionPipeline` calls it: `padding="max_length"`, `max_length=model_max_length`,
 // `truncation=True`.
@@ -14,6 +16,8 @@ public struct CLIPTokenizer: Sendable {
     public let vocabularySize: Int
     private let preTokenizer: CLIPPreTokenizer
     private let bpe: ByteLevelBPE
+    /// Each id's vocabulary entry, for decoding.
+    private let spellings: [Int: String]
 
     /// Reads a diffusers `tokenizer/` folder: vocab.json + merges.txt or tokenizer.json, and tokenizer_config.json
     /// and/or special_tokens_map.json for the special tokens and `model_max_length` (77 if absent).
@@ -57,6 +61,7 @@ public struct CLIPTokenizer: Sendable {
         padID = try id(pad)
         self.maxLength = maxLength
         vocabularySize = (vocabulary.values.max() ?? -1) + 1
+        spellings = Dictionary(vocabulary.map { ($1, $0) }, uniquingKeysWith: { first, _ in first })
         bpe = try ByteLevelBPE(vocabulary: vocabulary, merges: merges, unknownID: try id(unk), mergesFile: mergesFile)
         var added: [CLIPPreTokenizer.AddedToken] = []
         for token in addedTokens {
@@ -76,6 +81,27 @@ public struct CLIPTokenizer: Sendable {
             }
         }
         return ids
+    }
+
+    /// The part of `text` past the encoder's `maxLength` tokens, spelt as transformers'
+    /// `batch_decode` gives it (which diffusers quotes when it truncates), or nil when all of it fits.
+    public func truncatedText(_ text: String) -> String? {
+        let ids = tokenIDs(text)
+        guard ids.count > maxLength - 2 else { return nil }
+        return decode(ids[(maxLength - 2)...])
+    }
+
+    /// Text for ids, as transformers' CLIPTokenizer decodes them: the tokens' bytes joined, each
+    /// `</w>` a space.
+    public func decode(_ ids: some Sequence<Int>) -> String {
+        var bytes: [UInt8] = []
+        for id in ids {
+            for scalar in spellings[id]?.unicodeScalars ?? "".unicodeScalars {
+                if let byte = ByteLevelBPE.byteOfCharacter[scalar] { bytes.append(byte) }
+            }
+        }
+        return String(decoding: bytes, as: UTF8.self).replacingOccurrences(of: "</w>", with: " ")
+            .trimmingCharacters(in: .whitespaces)
     }
 
     /// Exactly `maxLength` ids: start token, as many of the text's tokens as fit, end token, then padding.

@@ -203,11 +203,9 @@ struct TokenizerFolder {
     }
 
     private static func read(_ file: String) throws(TokenizerError) -> Data {
-        guard FileManager.default.fileExists(atPath: file) else { throw .unreadable(file: file, reason: "no such file") }
-        do {
-            return try Data(contentsOf: URL(fileURLWithPath: file))
-        } catch {
-            throw .unreadable(file: file, reason: error.localizedDescription)
+        switch RegularFile.read(file, limit: 100_000_000) {
+        case let .success(data): return data
+        case let .failure(error): throw .unreadable(file: file, reason: error.reason)
         }
     }
 }

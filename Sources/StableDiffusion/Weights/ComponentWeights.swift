@@ -95,8 +95,10 @@ public struct ComponentWeights: ListedParameterSource {
     }
 
     private static func shards(listedIn index: URL) throws(WeightsError) -> [String] {
-        guard let data = try? Data(contentsOf: index) else {
-            throw .unreadable(file: index.path, reason: "cannot read the shard index")
+        let data: Data
+        switch RegularFile.read(index.path, limit: 100_000_000) {
+        case let .success(read): data = read
+        case let .failure(error): throw .unreadable(file: index.path, reason: "cannot read the shard index: \(error.reason)")
         }
         guard let object = try? JSONSerialization.jsonObject(with: data) as? [String: Any],
               let map = object["weight_map"] as? [String: String] else {

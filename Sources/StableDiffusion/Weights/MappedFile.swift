@@ -10,6 +10,7 @@ final class MappedFile: @unchecked Sendable {
     let bytes: UnsafeRawBufferPointer
 
     init(path: String) throws(WeightsError) {
+        if let problem = RegularFile.problem(path) { throw .unreadable(file: path, reason: problem) }
         let fd = open(path, O_RDONLY)
         guard fd >= 0 else { throw .unreadable(file: path, reason: String(cString: strerror(errno))) }
         defer { close(fd) }

@@ -24,6 +24,10 @@ public final class SafeTensorsFile: @unchecked Sendable {
         let bytes = file.bytes
         guard bytes.count >= 8 else { throw .truncated(file: path, bytes: bytes.count) }
         let headerLength = bytes.loadUnaligned(as: UInt64.self).littleEndian
+        guard headerLength <= SafeTensorsFile.maximumHeaderBytes else {
+            throw .invalidHeader(file: path, reason: "header length \(headerLength) is past the safetensors limit of "
+                                 + "\(SafeTensorsFile.maximumHeaderBytes) bytes (damaged or not safetensors)")
+        }
         guard headerLength <= UInt64(bytes.count - 8) else {
             throw .headerBeyondFile(file: path, headerBytes: headerLength, fileBytes: bytes.count)
         }
@@ -33,6 +37,9 @@ public final class SafeTensorsFile: @unchecked Sendable {
     }
 
     public var names: [String] { entries.keys.sorted() }
+
+    /// The safetensors format's own cap, so a damaged length cannot make us allocate gigabytes.
+    public static let maximumHeaderBytes: UInt64 = 100_000_000
 
     /// The tensor as float32. With `shape`, a tensor stored with any other shape is an error
     /// naming both, so a model config and its weights can never silently disagree.
@@ -93,6 +100,10 @@ public final class SafeTensorsFile: @unchecked Sendable {
         guard let header = object as? [String: Any] else {
             throw .headerNotJSON(file: path, reason: "top level is not an object")
         }
+        // JSONSerialization keeps the last of two equal keys; which tensor was meant is unknowable.
+        if let key = DuplicateJSONKey.first(in: data) {
+            throw .invalidHeader(file: path, reason: "the header names '\(key)' twice (duplicate field)")
+        }
         return header
     }
 
@@ -136,9 +147,23 @@ public final class SafeTensorsFile: @unchecked Sendable {
             }
             entries[name] = Entry(dtype: dtype, shape: shape, range: begin..<end)
         }
-        let ordered = entries.filter { !$0.value.range.isEmpty }.sorted { $0.value.range.lowerBound < $1.value.range.lowerBound }
-        for (previous, next) in zip(ordered, ordered.dropFirst()) where next.value.range.lowerBound < previous.value.range.upperBound {
-            throw .overlapping(file: path, tensor: next.key, other: previous.key)
+        // As the reference implementation checks: tensors follow each other from byte 0 to the end
+        // of the file, with no overlap, gap or trailing bytes (a shifted or damaged file shows here).
+        let ordered = entries.sorted { a, b in
+            (a.value.range.lowerBound, a.value.range.upperBound, a.key) < (b.value.range.lowerBound, b.value.range.upperBound, b.key)
+        }
+        var end = 0, previous: String?
+        for (name, entry) in ordered {
+            guard entry.range.lowerBound == end else {
+                let after = previous.map { "tensor '\($0)' ends at byte \(end)" } ?? "the data section starts at byte 0"
+                throw .invalidHeader(file: path, reason: "tensor '\(name)' starts at byte \(entry.range.lowerBound) but \(after): "
+                                     + "tensors must follow each other with no gap or overlap")
+            }
+            (end, previous) = (entry.range.upperBound, name)
+        }
+        guard end == dataBytes else {
+            throw .invalidHeader(file: path, reason: "file not fully covered: the tensors use \(end) of the \(dataBytes) bytes after the header "
+                                 + "(damaged, or the header length is wrong)")
         }
         return (entries, metadata)
     }

@@ -6,10 +6,11 @@ public enum WeightsError: Error, CustomStringConvertible, Equatable {
     case truncated(file: String, bytes: Int)
     case headerBeyondFile(file: String, headerBytes: UInt64, fileBytes: Int)
     case headerNotJSON(file: String, reason: String)
+    /// A header that parses but breaks the format's rules, as the reference implementation checks them.
+    case invalidHeader(file: String, reason: String)
     case malformedEntry(file: String, tensor: String, reason: String)
     case unknownDType(file: String, tensor: String, dtype: String)
     case offsetsOutOfRange(file: String, tensor: String, begin: Int, end: Int, dataBytes: Int)
-    case overlapping(file: String, tensor: String, other: String)
     case byteCountMismatch(file: String, tensor: String, shape: [Int], dtype: String, expected: Int, actual: Int)
     case missingTensor(file: String, tensor: String)
     case shapeMismatch(file: String, tensor: String, stored: [Int], expected: [Int])
@@ -37,8 +38,8 @@ public enum WeightsError: Error, CustomStringConvertible, Equatable {
             return "\(file): tensor '\(tensor)' has unknown dtype '\(dtype)' (expected one of \(SafeTensorsDType.allNames))"
         case let .offsetsOutOfRange(file, tensor, begin, end, dataBytes):
             return "\(file): tensor '\(tensor)' data_offsets [\(begin), \(end)] lie outside the \(dataBytes)-byte data section (file truncated?)"
-        case let .overlapping(file, tensor, other):
-            return "\(file): tensor '\(tensor)' overlaps tensor '\(other)' in the data section"
+        case let .invalidHeader(file, reason):
+            return "\(file): \(reason)"
         case let .byteCountMismatch(file, tensor, shape, dtype, expected, actual):
             return "\(file): tensor '\(tensor)' of shape \(shape) and dtype \(dtype) needs \(expected) bytes but data_offsets span \(actual)"
         case let .missingTensor(file, tensor):

@@ -9,18 +9,38 @@ public struct ManifestReader {
                               "seed", "guidance", "steps", "scheduler", "size", "prompt_replace", "eta", "grid", "loras",
                               "decoder", "batch"]
     static let gridKeys = ["rows", "columns", "margin", "max_pixels"]
+    /// Names users bring from AUTOMATIC1111 and diffusers, and ours for the same thing.
+    static let foreignKeys = ["sampler": "scheduler", "sampler_name": "scheduler", "scheduler_name": "scheduler",
+                              "cfg_scale": "guidance", "guidance_scale": "guidance", "cfg": "guidance",
+                              "width": "size", "height": "size", "num_inference_steps": "steps", "steps_count": "steps",
+                              "negative": "negative_prompt", "negative_prompts": "negative_prompt", "prompt": "prompts",
+                              "model_id": "model", "pretrained_model_name_or_path": "model", "ckpt": "model"]
+    /// A manifest is a few kilobytes; inline prompts for a dataset belong in a prompts_file.
+    static let maximumBytes = 16_000_000
     static let loraKeys = ["path", "scale"]
 
     let folder: URL
     let values: ManifestValues
 
     public static func read(_ path: String) throws(ManifestError) -> Job {
+        try read(path) { _ in }
+    }
+
+    /// Reads the manifest, handing each warning (a duplicate prompt merged, a prompt past CLIP's
+    /// 77 tokens) to `warn`; warnings never stop a job.
+    public static func read(_ path: String, warn: (ManifestProblem) -> Void) throws(ManifestError) -> Job {
         let text: String
-        do { text = try String(contentsOfFile: path, encoding: .utf8) } catch {
-            throw .unreadable(file: path, reason: PromptsFile.reason(error))
+        switch TextFile.read(path, limit: maximumBytes) {
+        case let .success(read): text = read
+        case let .failure(error): throw .unreadable(file: path, reason: error.reason)
+        }
+        if let line = ManifestNesting.firstTooDeepLine(in: text) {
+            throw .invalid([ManifestProblem(file: path, line: line,
+                                            message: "nested more than \(ManifestNesting.maximumDepth) levels deep; a job manifest needs a few")])
         }
         let reader = ManifestReader(folder: URL(fileURLWithPath: path).deletingLastPathComponent(), values: ManifestValues(file: path))
         let job = reader.parse(text, defaultName: URL(fileURLWithPath: path).deletingPathExtension().lastPathComponent)
+        reader.values.warnings.forEach(warn)
         guard let job, reader.values.problems.isEmpty else {
             // In file order, as a compiler lists errors; the manifest before the prompts file it names.
             let ordered = reader.values.problems.enumerated().sorted { a, b in
@@ -45,19 +65,22 @@ public struct ManifestReader {
             values.report(root, "expected a mapping of keys such as model, prompts, seeds")
             return nil
         }
-        let entries = values.entries(of: mapping, known: Self.keys, what: "key")
+        let entries = values.entries(of: mapping, known: Self.keys, what: "key", aliases: Self.foreignKeys)
 
         let name = entries["name"].flatMap { values.string($0, key: "name") } ?? defaultName
         if !TaskID.isValid(name) {
             values.report(entries["name"], "name '\(name)' names the output folder: expected letters, digits, '.', '_' or '-'"
                           + (entries["name"] == nil ? " (set 'name' in the manifest)" : ""))
         }
-        let (model, config, vae, description) = readModel(entries, root: root)
+        let (model, config, vae, description, tokenizer) = readModel(entries, root: root)
         let (prompts, promptLines, promptsFile) = readPrompts(entries)
         let negativePrompt = entries["negative_prompt"].flatMap { values.string($0, key: "negative_prompt") } ?? ""
         let seeds = readSeeds(entries)
         let guidance = values.list(entries["guidance"], key: "guidance", default: [7.5]) { node in
-            values.number(node, key: "guidance").flatMap { $0.isFinite && $0 >= 0 ? Float($0) : values.reject(node, "guidance \($0): expected a number of 0 or more") }
+            // Checked as a Float, the type it renders with: 1e39 is a finite Double but an infinite Float.
+            values.number(node, key: "guidance").flatMap {
+                Float($0).isFinite && $0 >= 0 ? Float($0) : values.reject(node, "guidance \($0): expected a finite number of 0 or more")
+            }
         }
         let steps = values.list(entries["steps"], key: "steps", default: [50]) { node in
             values.integer(node, key: "steps", in: 1...1000)
@@ -76,6 +99,13 @@ public struct ManifestReader {
             values.number(node, key: "eta").flatMap { (0...1).contains($0) ? Float($0) : values.reject(node, "eta \($0): expected a number from 0 to 1") }
         } ?? 0
         checkPromptReplace(promptReplace, prompts: prompts, node: entries["prompt_replace"])
+        let promptsFileName = entries["prompts_file"]?.scalar?.string
+        warnAboutDuplicates(prompts, lines: promptLines, file: promptsFile == nil ? nil : promptsFileName)
+        if let tokenizer {
+            warnAboutTruncation(prompts, lines: promptLines, file: promptsFile == nil ? nil : promptsFileName,
+                                negativePrompt: (negativePrompt, entries["negative_prompt"]?.mark?.line), promptReplace: promptReplace,
+                                tokenizer: tokenizer)
+        }
         checkEta(eta, schedulers: schedulers, node: entries["eta"])
         let loras = values.list(entries["loras"], key: "loras", default: []) { node in readLoRA(node) }
         if let model, !loras.isEmpty, description != nil {
@@ -98,15 +128,15 @@ public struct ManifestReader {
 
     /// `model` (a diffusers folder or a .safetensors checkpoint), with the optional `config`
     /// (a single file's diffusers configs) and `vae` (a replacement VAE), as absolute paths.
-    private func readModel(_ entries: [String: Node], root: Node) -> (String?, String?, String?, ModelDescription?) {
+    private func readModel(_ entries: [String: Node], root: Node) -> (String?, String?, String?, ModelDescription?, CLIPTokenizer?) {
         guard let node = entries["model"] else {
             values.report(root, "missing key 'model': expected the path of a diffusers model folder or a .safetensors checkpoint")
-            return (nil, nil, nil, nil)
+            return (nil, nil, nil, nil, nil)
         }
         func absolute(_ key: String) -> String? {
             entries[key].flatMap { values.string($0, key: key) }.map { URL(fileURLWithPath: $0, relativeTo: folder).standardizedFileURL.path }
         }
-        guard let path = values.string(node, key: "model"), let model = absolute("model") else { return (nil, nil, nil, nil) }
+        guard let path = values.string(node, key: "model"), let model = absolute("model") else { return (nil, nil, nil, nil, nil) }
         let (config, vae) = (absolute("config"), absolute("vae"))
         // A bad config or VAE is reported on its own line.
         let checks: [(String, String?, (String) throws(ModelError) -> Void)] = [
@@ -117,12 +147,17 @@ public struct ManifestReader {
             guard let path, let node = entries[key] else { continue }
             do { try check(path) } catch {
                 values.report(node, "\(key) '\(values.string(node, key: key) ?? path)': \(error.description)")
-                return (nil, nil, nil, nil)
+                return (nil, nil, nil, nil, nil)
             }
         }
-        do { return (model, config, vae, try ModelDescription(source: ModelSource(model: model, config: config, vae: vae))) } catch {
+        do {
+            let source = try ModelSource(model: model, config: config, vae: vae)
+            // The tokenizer only feeds the 77-token warnings; a model that cannot give one is
+            // reported, with the reason, when it is loaded before anything is written.
+            return (model, config, vae, try ModelDescription(source: source), try? source.tokenizer())
+        } catch {
             values.report(node, "model '\(path)': \(error.description)")
-            return (nil, nil, nil, nil)
+            return (nil, nil, nil, nil, nil)
         }
     }
 
@@ -133,7 +168,7 @@ public struct ManifestReader {
                 values.string(node, key: "prompts").flatMap { $0.trimmingCharacters(in: .whitespacesAndNewlines).isEmpty
                     ? values.reject(node, "empty prompt") : $0 }
             }
-            return (texts.map { JobPrompt(text: $0) }, texts.map { _ in nil }, nil)
+            return (texts.map { JobPrompt(text: $0) }, values.items(list).map { $0.mark?.line }, nil)
         case let (nil, fileNode?):
             guard let path = values.string(fileNode, key: "prompts_file") else { return ([], [], nil) }
             let url = URL(fileURLWithPath: path, relativeTo: folder).standardizedFileURL
@@ -185,11 +220,14 @@ public struct ManifestReader {
     }
 
     private func readSize(_ node: Node) -> ImageSize? {
-        guard let text = values.string(node, key: "size") else { return nil }
+        guard let text = values.scalar(node, key: "size", expected: "WIDTHxHEIGHT such as 512x768") else { return nil }
         let size = Int(text).map { ImageSize(width: $0, height: $0) } ?? ImageSize(text)
         guard let size else { return values.reject(node, "size '\(text)': expected WIDTHxHEIGHT such as 512x768") }
-        guard size.width % 8 == 0, size.height % 8 == 0 else {
-            return values.reject(node, "size \(size): width and height must be multiples of 8")
+        do {
+            try GenerationRequest.checkDimension("width", size.width)
+            try GenerationRequest.checkDimension("height", size.height)
+        } catch {
+            return values.reject(node, "size \(text): \(error.description)")
         }
         return size
     }

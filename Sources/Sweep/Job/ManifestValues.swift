@@ -1,3 +1,4 @@
+import Foundation
 import Yams
 
 /// Reads typed values out of manifest nodes, noting each problem at the node's line instead of
@@ -5,6 +6,8 @@ import Yams
 final class ManifestValues {
     let file: String
     var problems: [ManifestProblem] = []
+    /// Things that render, but maybe not as the user meant (duplicates merged, prompts truncated).
+    var warnings: [ManifestProblem] = []
 
     init(file: String) {
         self.file = file
@@ -24,8 +27,13 @@ final class ManifestValues {
         return nil
     }
 
-    /// A mapping's entries by key; unknown and repeated keys are problems.
-    func entries(of mapping: Node.Mapping, known: [String], what: String) -> [String: Node] {
+    func warn(line: Int?, file: String? = nil, _ message: String) {
+        warnings.append(ManifestProblem(file: file ?? self.file, line: line, message: message))
+    }
+
+    /// A mapping's entries by key; unknown and repeated keys are problems. `aliases` maps names
+    /// other tools use (A1111, diffusers) to ours, for the hint.
+    func entries(of mapping: Node.Mapping, known: [String], what: String, aliases: [String: String] = [:]) -> [String: Node] {
         var entries: [String: Node] = [:]
         for (keyNode, value) in mapping {
             guard let key = keyNode.scalar?.string else {
@@ -33,13 +41,30 @@ final class ManifestValues {
                 continue
             }
             guard known.contains(key) else {
-                report(keyNode, "unknown \(what) '\(key)'\(DidYouMean.hint(for: key, among: known))")
+                let hint = aliases[key.lowercased()].map { " (did you mean '\($0)'?)" } ?? DidYouMean.hint(for: key, among: known)
+                report(keyNode, "unknown \(what) '\(key)'\(hint)")
                 continue
             }
             if entries[key] != nil { report(keyNode, "\(what) '\(key)' appears twice") }
-            entries[key] = value
+            entries[key] = Self.placed(value, at: keyNode.mark)
         }
         return entries
+    }
+
+    /// A value whose problems as a whole belong on its key's line: a list's own mark is its first
+    /// item's, and an alias's is where its anchor was defined, far from the key. Items keep theirs.
+    private static func placed(_ value: Node, at mark: Mark?) -> Node {
+        switch value {
+        case var .scalar(scalar):
+            scalar.mark = mark
+            return .scalar(scalar)
+        case var .sequence(sequence):
+            sequence.mark = mark
+            return .sequence(sequence)
+        case var .mapping(mapping):
+            mapping.mark = mark
+            return .mapping(mapping)
+        }
     }
 
     /// A sequence's items, or a scalar as a list of one.
@@ -53,22 +78,45 @@ final class ManifestValues {
         guard let node else { return fallback }
         let items = items(node)
         if items.isEmpty { report(node, "\(key) is an empty list: expected at least one value") }
-        return items.compactMap(parse)
+        guard case .sequence = node else { return items.compactMap(parse) }
+        return items.enumerated().compactMap { index, item in naming(entry: index, of: key) { parse(item) } }
+    }
+
+    /// Runs `body` with its problems naming the list entry, `prompts[2]: empty prompt`, so
+    /// entries on one line (a flow list) are told apart.
+    func naming<T>(entry index: Int, of key: String, _ body: () -> T) -> T {
+        let before = problems.count
+        let value = body()
+        for i in before..<problems.count {
+            let problem = problems[i]
+            let message = problem.message.hasPrefix(key + " ") || problem.message.hasPrefix(key + ":")
+                ? "\(key)[\(index)]" + problem.message.dropFirst(key.count) : "\(key)[\(index)]: " + problem.message
+            problems[i] = ManifestProblem(file: problem.file, line: problem.line, message: message)
+        }
+        return value
     }
 
     func string(_ node: Node, key: String) -> String? {
-        guard case let .scalar(scalar) = node else { return reject(node, "\(key): expected text, not a list or mapping") }
-        return scalar.string
+        scalar(node, key: key, expected: "text")
+    }
+
+    /// The scalar's text; a list or mapping is a problem naming what was `expected` instead.
+    func scalar(_ node: Node, key: String, expected: String) -> String? {
+        switch node {
+        case let .scalar(scalar): return scalar.string
+        case .sequence: return reject(node, "\(key): expected \(expected), not a list")
+        default: return reject(node, "\(key): expected \(expected), not a mapping")
+        }
     }
 
     func number(_ node: Node, key: String) -> Double? {
-        guard let text = string(node, key: key) else { return nil }
+        guard let text = scalar(node, key: key, expected: "a number") else { return nil }
         guard let value = Double(text) else { return reject(node, "\(key) '\(text)': expected a number") }
         return value
     }
 
     func integer(_ node: Node, key: String, in range: ClosedRange<Int>) -> Int? {
-        guard let text = string(node, key: key) else { return nil }
+        guard let text = scalar(node, key: key, expected: "a whole number") else { return nil }
         guard let value = Int(text), range.contains(value) else {
             return reject(node, "\(key) '\(text)': expected a whole number from \(range.lowerBound) to \(range.upperBound)")
         }
@@ -76,7 +124,7 @@ final class ManifestValues {
     }
 
     func seed(_ node: Node) -> UInt64? {
-        guard let text = string(node, key: "seed") else { return nil }
+        guard let text = scalar(node, key: "seed", expected: "a whole number") else { return nil }
         guard let value = UInt64(text) else { return reject(node, "seed '\(text)': expected a whole number from 0 to \(UInt64.max)") }
         return value
     }
@@ -93,16 +141,14 @@ final class ManifestValues {
             guard start <= UInt64.max - UInt64(count - 1) else { return reject(node, "seeds: start + count passes \(UInt64.max)") ?? [] }
             return (0..<UInt64(count)).map { start + $0 }
         }
-        if items(node).isEmpty { report(node, "seeds is an empty list: expected at least one seed") }
-        return items(node).flatMap { item -> [UInt64] in
-            guard let text = string(item, key: "seeds") else { return [] }
+        return list(node, key: "seeds", default: []) { item -> [UInt64]? in
+            guard let text = scalar(item, key: "seeds", expected: "a whole number or a range such as 1-8") else { return nil }
             if let value = UInt64(text) { return [value] }
             let bounds = text.split(separator: "-", omittingEmptySubsequences: false).map { UInt64($0.trimmingCharacters(in: .whitespaces)) }
             guard bounds.count == 2, let low = bounds[0], let high = bounds[1], low <= high, high - low < 1_000_000 else {
-                report(item, "seeds '\(text)': expected a whole number or a range such as 1-8")
-                return []
+                return reject(item, "seeds '\(text)': expected a whole number or a range such as 1-8")
             }
             return Array(low...high)
-        }
+        }.flatMap { $0 }
     }
 }

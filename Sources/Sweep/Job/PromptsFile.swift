@@ -8,10 +8,14 @@ struct PromptsFile {
     let name: String
     let url: URL
 
+    /// A million long prompts fit in far less.
+    static let maximumBytes = 1_000_000_000
+
     func read() -> (prompts: [JobPrompt], lines: [Int], problems: [ManifestProblem]) {
         let text: String
-        do { text = try String(contentsOf: url, encoding: .utf8) } catch {
-            return ([], [], [problem(nil, "cannot read the prompts file (\(Self.reason(error)))")])
+        switch TextFile.read(url.path, limit: Self.maximumBytes) {
+        case let .success(read): text = read
+        case let .failure(error): return ([], [], [problem(nil, "cannot read the prompts file: \(error.reason)")])
         }
         switch url.pathExtension.lowercased() {
         case "txt": return readLines(text)
@@ -22,7 +26,7 @@ struct PromptsFile {
 
     private func readLines(_ text: String) -> (prompts: [JobPrompt], lines: [Int], problems: [ManifestProblem]) {
         var prompts: [JobPrompt] = [], lines: [Int] = []
-        for (number, line) in text.split(separator: "\n", omittingEmptySubsequences: false).enumerated() {
+        for (number, line) in TextFile.lines(text).enumerated() {
             let prompt = line.trimmingCharacters(in: .whitespacesAndNewlines)
             guard !prompt.isEmpty else { continue }
             prompts.append(JobPrompt(text: prompt))
@@ -42,6 +46,12 @@ struct PromptsFile {
         let column = { (name: String) in columns.firstIndex(of: name) }
         var prompts: [JobPrompt] = [], lines: [Int] = [], problems: [ManifestProblem] = []
         for record in records.dropFirst() where record.fields != [""] {
+            // A comma in an unquoted prompt shifts every later column: never guess which was meant.
+            guard record.fields.count == columns.count else {
+                problems.append(problem(record.line, "\(record.fields.count) field(s) but the header has \(columns.count)"
+                                        + (record.fields.count > columns.count ? " (quote a prompt that holds a comma)" : "")))
+                continue
+            }
             let value = { (index: Int?) -> String? in index.flatMap { $0 < record.fields.count ? record.fields[$0] : nil } }
             guard let text = value(promptColumn), !text.trimmingCharacters(in: .whitespacesAndNewlines).isEmpty else {
                 problems.append(problem(record.line, "empty prompt"))

@@ -27,6 +27,7 @@ public final class JobOutput {
         self.modelHash = modelHash
         taskCount = job.tasks().count
         journal = Journal(path: self.folder.appendingPathComponent("journal").path)
+        try OutputFile.checkFolder(self.folder.path)
         try owner.claim(self.folder, force: force)
         // The owner first, so a folder is never left without one.
         do { try FileManager.default.createDirectory(at: self.folder, withIntermediateDirectories: true) } catch {

@@ -4,12 +4,26 @@ import Foundation
 public enum OutputFile {
     /// Fails unless `path`'s folder exists, so a run can stop before doing any work.
     public static func checkWritable(_ path: String) throws(OutputError) {
+        if isFolder(path) { throw .notWritable(path: path, reason: "it is a folder; give a file name such as \(path)/image.png") }
         let folder = URL(fileURLWithPath: path).deletingLastPathComponent().path
         var isDirectory: ObjCBool = false
         guard FileManager.default.fileExists(atPath: folder, isDirectory: &isDirectory), isDirectory.boolValue else {
             throw .noFolder(path: path, folder: folder)
         }
         guard FileManager.default.isWritableFile(atPath: folder) else { throw .notWritable(path: path, reason: "folder is not writable") }
+    }
+
+    /// Fails when `path` exists and is not a folder, so a job's output folder given as a file is
+    /// named as such rather than failing deep inside directory creation.
+    public static func checkFolder(_ path: String) throws(OutputError) {
+        if FileManager.default.fileExists(atPath: path), !isFolder(path) {
+            throw .notWritable(path: path, reason: "it is a file, not a folder (give --output a folder)")
+        }
+    }
+
+    private static func isFolder(_ path: String) -> Bool {
+        var isDirectory: ObjCBool = false
+        return FileManager.default.fileExists(atPath: path, isDirectory: &isDirectory) && isDirectory.boolValue
     }
 
     /// Writes `.<name>.partial` beside the target, then renames it over the target: a crash

@@ -11,6 +11,7 @@ public final class OutputLock {
     /// Creates the folder if needed and takes the lock, or throws `inUse` without writing
     /// anything when another process holds it.
     public init(folder: String) throws(OutputLockError) {
+        do { try OutputFile.checkFolder(folder) } catch { throw .unusable(folder: folder, reason: "it is a file, not a folder") }
         do { try FileManager.default.createDirectory(atPath: folder, withIntermediateDirectories: true) } catch {
             throw .unusable(folder: folder, reason: PromptsFile.reason(error))
         }
