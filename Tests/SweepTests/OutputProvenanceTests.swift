@@ -72,6 +72,16 @@ import Testing
         #expect(try String(contentsOfFile: base.out + "/owner.json", encoding: .utf8) == #"{"job":"job","manifest":"/jobs/job.yaml"}"#)
     }
 
+    /// A run killed after taking the lock but while writing its owner record leaves only those
+    /// two behind; the next run takes the folder (found as a flaky process test under load).
+    @Test func aLockAndAPartialOwnerRecordAreNoOnesOutput() throws {
+        try FileManager.default.createDirectory(atPath: base.out, withIntermediateDirectories: true)
+        try "pid 1 on host h".write(toFile: base.out + "/" + OutputLock.fileName, atomically: true, encoding: .utf8)
+        try "{\"job\":".write(toFile: base.out + "/.owner.json.partial", atomically: true, encoding: .utf8)
+        _ = try base.open()
+        #expect(try String(contentsOfFile: base.out + "/owner.json", encoding: .utf8) == #"{"job":"job","manifest":"/jobs/job.yaml"}"#)
+    }
+
     @Test func aFolderOfOtherFilesIsRefused() throws {
         try FileManager.default.createDirectory(atPath: base.out, withIntermediateDirectories: true)
         try Data("notes".utf8).write(to: URL(fileURLWithPath: base.out + "/thesis.txt"))

@@ -45,7 +45,7 @@ public enum OutputFile {
     /// Deletes what a run killed mid-write left in `folder`.
     public static func removePartials(in folder: String) {
         let names = (try? FileManager.default.contentsOfDirectory(atPath: folder)) ?? []
-        for name in names where name.hasPrefix(".") && name.hasSuffix(partialSuffix) {
+        for name in names where isPartial(name) {
             try? FileManager.default.removeItem(atPath: folder + "/" + name)
         }
     }
@@ -58,4 +58,7 @@ public enum OutputFile {
     }
 
     static let partialSuffix = ".partial"
+
+    /// Whether a file name is one of our partial files.
+    static func isPartial(_ name: String) -> Bool { name.hasPrefix(".") && name.hasSuffix(partialSuffix) }
 }

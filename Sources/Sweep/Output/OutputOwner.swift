@@ -21,9 +21,10 @@ public struct OutputOwner: Codable, Equatable, Sendable {
     /// the name in its `job.yaml`; nil for a missing or empty folder.
     static func current(of folder: URL) throws(OutputError) -> Claim {
         let path = { (name: String) in folder.appendingPathComponent(name).path }
-        // The lock of the run now taking the folder is no one's output.
+        // The lock of the run now taking the folder is no one's output, and neither is a partial
+        // file a run killed mid-write left (its first write is this very owner record).
         guard let names = try? FileManager.default.contentsOfDirectory(atPath: folder.path),
-              names.contains(where: { $0 != OutputLock.fileName }) else { return .none }
+              names.contains(where: { $0 != OutputLock.fileName && !OutputFile.isPartial($0) }) else { return .none }
         if let data = FileManager.default.contents(atPath: path(fileName)), let owner = try? JSONDecoder().decode(Self.self, from: data) {
             return .owner(owner)
         }
