@@ -26,10 +26,7 @@ public struct CLIPTextConfig: Equatable, Sendable {
     /// Reads `text_encoder/config.json`; defaults are transformers' `CLIPTextConfig` defaults.
     public init(path: String) throws(ConfigError) {
         let json = try JSONConfig(path: path)
-        let name = try json.string("hidden_act", default: "quick_gelu")
-        guard let activation = Activation(rawValue: name) else {
-            throw .unsupported(path: path, key: "hidden_act", value: name, supported: HiddenActivation.supported)
-        }
+        let activation = try json.hiddenActivation(default: "quick_gelu")
         self.init(vocabularySize: try json.positive("vocab_size", default: 49408),
                   hiddenSize: try json.positive("hidden_size", default: 512),
                   intermediateSize: try json.positive("intermediate_size", default: 2048),
@@ -38,9 +35,6 @@ public struct CLIPTextConfig: Equatable, Sendable {
                   maxPositions: try json.positive("max_position_embeddings", default: 77),
                   activation: activation,
                   layerNormEps: Float(try json.double("layer_norm_eps", default: 1e-5)))
-        guard hiddenSize % heads == 0 else {
-            throw .invalid(path: path, key: "num_attention_heads",
-                           reason: "(\(heads)) must divide hidden_size (\(hiddenSize))")
-        }
+        try json.checkHeads(heads, divide: hiddenSize)
     }
 }

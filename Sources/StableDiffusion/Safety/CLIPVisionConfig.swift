@@ -24,10 +24,7 @@ public struct CLIPVisionConfig: Equatable, Sendable {
         guard let nested = top.raw("vision_config") else { throw .missingKey(path: path, key: "vision_config") }
         guard let data = try? JSONSerialization.data(withJSONObject: nested) else { throw .notJSONObject(path: nestedPath) }
         let json = try JSONConfig(data: data, path: nestedPath)
-        let name = try json.string("hidden_act", default: "quick_gelu")
-        guard let activation = HiddenActivation(rawValue: name) else {
-            throw .unsupported(path: nestedPath, key: "hidden_act", value: name, supported: HiddenActivation.supported)
-        }
+        let activation = try json.hiddenActivation(default: "quick_gelu")
         let channels = try json.int("num_channels", default: 3)
         guard channels == 3 else { throw .unsupported(path: nestedPath, key: "num_channels", value: "\(channels)", supported: "3") }
         hiddenSize = try json.positive("hidden_size", default: 768)
@@ -39,9 +36,7 @@ public struct CLIPVisionConfig: Equatable, Sendable {
         self.activation = activation
         layerNormEps = Float(try json.double("layer_norm_eps", default: 1e-5))
         projectionDim = try top.positive("projection_dim", default: 512)
-        guard hiddenSize % heads == 0 else {
-            throw .invalid(path: nestedPath, key: "num_attention_heads", reason: "(\(heads)) must divide hidden_size (\(hiddenSize))")
-        }
+        try json.checkHeads(heads, divide: hiddenSize)
         guard imageSize % patchSize == 0 else {
             throw .invalid(path: nestedPath, key: "patch_size", reason: "(\(patchSize)) must divide image_size (\(imageSize))")
         }

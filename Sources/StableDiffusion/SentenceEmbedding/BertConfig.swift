@@ -20,10 +20,7 @@ public struct BertConfig: Equatable, Sendable {
         guard positions == "absolute" else {
             throw .unsupported(path: path, key: "position_embedding_type", value: positions, supported: "absolute")
         }
-        let name = try json.string("hidden_act", default: "gelu")
-        guard let activation = HiddenActivation(rawValue: name) else {
-            throw .unsupported(path: path, key: "hidden_act", value: name, supported: HiddenActivation.supported)
-        }
+        let activation = try json.hiddenActivation(default: "gelu")
         vocabularySize = try json.positive("vocab_size", default: 30522)
         hiddenSize = try json.positive("hidden_size", default: 768)
         intermediateSize = try json.positive("intermediate_size", default: 3072)
@@ -33,8 +30,6 @@ public struct BertConfig: Equatable, Sendable {
         tokenTypes = try json.positive("type_vocab_size", default: 2)
         self.activation = activation
         layerNormEps = Float(try json.double("layer_norm_eps", default: 1e-12))
-        guard hiddenSize % heads == 0 else {
-            throw .invalid(path: path, key: "num_attention_heads", reason: "(\(heads)) must divide hidden_size (\(hiddenSize))")
-        }
+        try json.checkHeads(heads, divide: hiddenSize)
     }
 }
