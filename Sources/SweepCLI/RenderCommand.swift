@@ -143,13 +143,20 @@ struct RenderCommand: ParsableCommand {
         let lock = try OutputLock(folder: folder)
         let cache = FileHashCache.userCache()
         var announced = false
-        let model = try ModelIdentity(model: job.model, config: job.config, vae: job.vae, loras: job.loras.map(\.path), cache: cache) { _ in
+        let announce = { (_: String) in
             if !announced { log("hashing the model's files (once; the hashes are kept in \(cache.path ?? "memory only"))") }
             announced = true
         }
+        let model = try ModelIdentity(model: job.model, config: job.config, vae: job.vae, loras: job.loras.map(\.path), cache: cache,
+                                      hashing: announce)
+        // Per decoder, so adding TAESD to a job leaves the images decoded by the VAE as they are.
+        var decoderHashes: [String: String] = [:]
+        for decoder in job.decoders.compactMap({ $0 }) {
+            decoderHashes[decoder] = try ModelIdentity(model: decoder, cache: cache, hashing: announce).sha256
+        }
         cache.save()
         let output = try JobOutput(job: job, folder: folder, owner: OutputOwner(job: job.name, manifest: self.job),
-                                   modelHash: model.sha256, force: force)
+                                   modelHash: model.sha256, decoderHashes: decoderHashes, force: force)
         output.notes.forEach(log)
         return (job, grids, output, lock)
     }

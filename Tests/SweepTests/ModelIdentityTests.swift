@@ -21,6 +21,12 @@ import Testing
         return (identity, hashed)
     }
 
+    /// A replacement VAE or a TAESD folder has no model_index.json: every file of it counts.
+    @Test func aComponentFolderIsCoveredByEveryFile() throws {
+        let (vae, _) = try identity(model + "/vae")
+        #expect(vae.files.keys.sorted() == ["config.json", "diffusion_pytorch_model.safetensors"])
+    }
+
     @Test func coversWeightsConfigsAndTokenizerAndIsCachedByFile() throws {
         let (first, hashed) = try identity()
         #expect(first.files.keys.sorted() == ModelIdentity.modelFiles(in: model))

@@ -72,6 +72,22 @@ import Testing
         #expect(try String(contentsOfFile: base.out + "/owner.json", encoding: .utf8) == #"{"job":"job","manifest":"/jobs/job.yaml"}"#)
     }
 
+    /// A TAESD decoder's weights shape its images: changing them renders exactly the images it
+    /// decoded again, and the VAE-decoded ones stay.
+    @Test func anotherDecoderUnderTheSameFolderRendersOnlyItsImagesAgain() throws {
+        let job = try base.fixture.read("model: MODEL\nprompts: [a lighthouse]\nseeds: [1, 2]\ngrid: none\ndecoder: [vae, \(DecoderAxisTests.taesd)]\n")
+        let tasks = Array(job.tasks())
+        let open = { (hash: String) in
+            try JobOutput(job: job, folder: self.base.out, owner: JobOutputTests.owner, modelHash: "model-a",
+                          decoderHashes: [DecoderAxisTests.taesd: hash], force: false)
+        }
+        let output = try open("taesd-a")
+        for task in tasks { try output.record(try base.result(task, 1), of: task) }
+        #expect(try open("taesd-a").pendingCount == 0)
+        let replaced = try open("taesd-b")
+        #expect(replaced.pending.map(\.id) == tasks.filter { $0.decoder != nil }.map(\.id) && replaced.pendingCount == 2)
+    }
+
     /// A run killed after taking the lock but while writing its owner record leaves only those
     /// two behind; the next run takes the folder (found as a flaky process test under load).
     @Test func aLockAndAPartialOwnerRecordAreNoOnesOutput() throws {

@@ -11,6 +11,8 @@ public final class JobOutput {
     public let job: Job
     /// The model's content hash (`ModelIdentity.sha256`).
     public let modelHash: String
+    /// Content hashes of the job's TAESD decoder folders, by path (`ModelIdentity.sha256`).
+    public let decoderHashes: [String: String]
     /// Images to render in all, each settings combination once.
     public let taskCount: Int
     private let journal: Journal
@@ -21,10 +23,12 @@ public final class JobOutput {
 
     /// Prepares the folder and reads what an earlier run finished; `force` forgets it and takes
     /// over a folder that belongs to another job.
-    public init(job: Job, folder: String, owner: OutputOwner, modelHash: String, force: Bool) throws(OutputError) {
+    public init(job: Job, folder: String, owner: OutputOwner, modelHash: String, decoderHashes: [String: String] = [:],
+                force: Bool) throws(OutputError) {
         self.folder = URL(fileURLWithPath: folder).standardizedFileURL
         self.job = job
         self.modelHash = modelHash
+        self.decoderHashes = decoderHashes
         taskCount = job.tasks().count
         journal = Journal(path: self.folder.appendingPathComponent("journal").path)
         try OutputFile.checkFolder(self.folder.path)
@@ -119,7 +123,9 @@ public final class JobOutput {
     /// What the image of `task` is made from: the model's content and every setting. A journal
     /// entry with another provenance is an image of something else under the same id.
     public func provenance(of task: RenderTask) -> String {
-        ContentHash.hex("model-sha256=\(modelHash)\u{0}" + task.identity(model: job.modelName))
+        // A task with the model's own VAE keeps the provenance it had before decoders existed.
+        let decoder = task.decoder.flatMap { decoderHashes[$0] }.map { "\u{0}decoder-sha256=\($0)" } ?? ""
+        return ContentHash.hex("model-sha256=\(modelHash)\u{0}" + task.identity(model: job.modelName) + decoder)
     }
 
     /// Writes the image, then records it in the journal: a crash between the two only means

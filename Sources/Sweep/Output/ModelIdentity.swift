@@ -51,18 +51,22 @@ public struct ModelIdentity: Equatable, Sendable {
         sha256 = ContentHash.hex(files.sorted { $0.key < $1.key }.map { "\($0.key)\u{0}\($0.value)\n" }.joined())
     }
 
-    /// Relative paths, sorted; hidden files (editor and git droppings) are left out.
+    /// Relative paths, sorted; hidden files (editor and git droppings) are left out. A pipeline
+    /// folder (with model_index.json) is covered by its component folders; a component folder on
+    /// its own (a replacement VAE, a TAESD decoder: config.json and weights at the top) by every file.
     static func modelFiles(in folder: String) -> [String] {
-        var found = FileManager.default.fileExists(atPath: folder + "/model_index.json") ? ["model_index.json"] : []
-        for component in components {
-            guard let walker = FileManager.default.enumerator(atPath: folder + "/" + component) else { continue }
-            while let relative = walker.nextObject() as? String {
-                guard !relative.split(separator: "/").contains(where: { $0.hasPrefix(".") }) else { continue }
-                var isFolder: ObjCBool = false
-                let full = folder + "/" + component + "/" + relative
-                if FileManager.default.fileExists(atPath: full, isDirectory: &isFolder), !isFolder.boolValue {
-                    found.append(component + "/" + relative)
-                }
+        guard FileManager.default.fileExists(atPath: folder + "/model_index.json") else { return files(under: folder, prefix: "") }
+        return (["model_index.json"] + components.flatMap { files(under: folder + "/" + $0, prefix: $0 + "/") }).sorted()
+    }
+
+    private static func files(under folder: String, prefix: String) -> [String] {
+        guard let walker = FileManager.default.enumerator(atPath: folder) else { return [] }
+        var found: [String] = []
+        while let relative = walker.nextObject() as? String {
+            guard !relative.split(separator: "/").contains(where: { $0.hasPrefix(".") }) else { continue }
+            var isFolder: ObjCBool = false
+            if FileManager.default.fileExists(atPath: folder + "/" + relative, isDirectory: &isFolder), !isFolder.boolValue {
+                found.append(prefix + relative)
             }
         }
         return found.sorted()
