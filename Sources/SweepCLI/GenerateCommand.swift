@@ -9,9 +9,9 @@ import Tensors
 struct GenerateCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "generate",
-        abstract: "Render one prompt to a PNG with a Stable Diffusion 1.x/2.x model folder or checkpoint file.",
+        abstract: "Render one prompt to a PNG with a Stable Diffusion 1.x/2.x or SDXL model folder or checkpoint file.",
         discussion: """
-            Gives the image diffusers' StableDiffusionPipeline gives for the same model folder (or \
+            Gives the image diffusers' StableDiffusionPipeline (StableDiffusionXLPipeline for SDXL) gives for the same model folder (or \
             from_single_file for the same checkpoint file and --config), \
             prompt, negative prompt, seed (torch.Generator().manual_seed(seed)), steps, guidance, \
             scheduler and size. The PNG carries the settings as AUTOMATIC1111 "parameters" text. \
@@ -31,8 +31,24 @@ struct GenerateCommand: ParsableCommand {
     @Option(parsing: .unconditional, help: "What to draw.")
     var prompt: String
 
-    @Option(parsing: .unconditional, help: "What to steer away from (default: none, the empty prompt).")
-    var negativePrompt = ""
+    @Option(parsing: .unconditional, help: "What to steer away from (default: none: the empty prompt, or zero embeddings for SDXL).")
+    var negativePrompt: String?
+
+    @Option(name: .customLong("prompt-2"), parsing: .unconditional, help: "SDXL: the prompt of the second text encoder (default: --prompt).")
+    var prompt2: String?
+
+    @Option(name: .customLong("negative-prompt-2"), parsing: .unconditional,
+            help: "SDXL: the negative prompt of the second text encoder (default: --negative-prompt).")
+    var negativePrompt2: String?
+
+    @Option(help: ArgumentHelp("SDXL micro-conditioning original_size (default: the image size).", valueName: "WxH"))
+    var originalSize: String?
+
+    @Option(help: ArgumentHelp("SDXL micro-conditioning crops_coords_top_left (default: 0,0).", valueName: "top,left"))
+    var cropTopLeft: String?
+
+    @Option(help: ArgumentHelp("SDXL micro-conditioning target_size (default: the image size).", valueName: "WxH"))
+    var targetSize: String?
 
     // Numbers are read as text and parsed by us (CommandLineNumber): swift-argument-parser would
     // take `--seed -5` for a flag and say "Missing value" instead of what is wrong.
@@ -81,9 +97,10 @@ struct GenerateCommand: ParsableCommand {
         let source = try modelOptions.source()
         let loras = try loraOptions.loras()
         let checker = try safetyChecker.map { try SafetyChecker(directory: $0) }
-        let pipeline = try TextToImagePipeline(model: StableDiffusionModel(source: source, loras: loras),
+        let pipeline = try TextToImagePipeline(model: source.loadModel(loras: loras),
                                                decoder: decoder.map { path throws(ModelError) in try AutoencoderTiny(directory: path) })
         let loraInfos = try loras.map { lora throws(LoRAError) in try LoRAInfo(lora) }
+        try pipeline.model.checkSupports(request)
         let kind = try pipeline.schedulerKind(for: request)
         if request.eta != 0, !kind.usesEta {
             FileHandle.standardError.write(Data("warning: --eta \(eta) has no effect: only ddim uses eta, and this image uses \(kind.rawValue)\n".utf8))
@@ -127,12 +144,29 @@ struct GenerateCommand: ParsableCommand {
                                  guidance: try CommandLineNumber.real(guidance, flag: "--guidance"), scheduler: kind,
                                  eta: try CommandLineNumber.real(eta, flag: "--eta"),
                                  width: try width.map { text throws(GenerateError) in try CommandLineNumber.whole(text, flag: "--width", in: 1...Int.max) },
-                                 height: try height.map { text throws(GenerateError) in try CommandLineNumber.whole(text, flag: "--height", in: 1...Int.max) })
+                                 height: try height.map { text throws(GenerateError) in try CommandLineNumber.whole(text, flag: "--height", in: 1...Int.max) },
+                                 prompt2: prompt2, negativePrompt2: negativePrompt2, microConditioning: try microConditioning())
+    }
+
+    private func microConditioning() throws(GenerateError) -> MicroConditioning {
+        func size(_ text: String?, _ flag: String) throws(GenerateError) -> MicroConditioning.Size? {
+            guard let text else { return nil }
+            guard let size = MicroConditioning.Size(text) else { throw .badNumber(flag: flag, value: text, expected: "expected WIDTHxHEIGHT, e.g. 1024x1024") }
+            return size
+        }
+        var crop: MicroConditioning.Crop?
+        if let cropTopLeft {
+            crop = MicroConditioning.Crop(cropTopLeft)
+            if crop == nil { throw .badNumber(flag: "--crop-top-left", value: cropTopLeft, expected: "expected TOP,LEFT, e.g. 0,0") }
+        }
+        return MicroConditioning(originalSize: try size(originalSize, "--original-size"), cropTopLeft: crop,
+                                 targetSize: try size(targetSize, "--target-size"))
     }
 
     /// CLIP sees 77 tokens; like diffusers, say what it drops.
     private func warnAboutTruncation(_ request: GenerationRequest, tokenizer: CLIPTokenizer) {
-        for (flag, text) in [("--prompt", request.prompt), ("--negative-prompt", request.negativePrompt)] {
+        for (flag, text) in [("--prompt", request.prompt), ("--negative-prompt", request.negativePrompt),
+                             ("--prompt-2", request.prompt2 ?? ""), ("--negative-prompt-2", request.negativePrompt2 ?? "")] {
             guard let dropped = tokenizer.truncatedText(text) else { continue }
             let line = "warning: \(flag): the following part was truncated because CLIP can only handle sequences up to "
                 + "\(tokenizer.maxLength) tokens: '\(dropped)'\n"

@@ -138,7 +138,7 @@ struct RenderCommand: ParsableCommand {
         // Before any rendering, so a machine without fonts fails at once rather than after hours.
         let grids = try job.grid.map { _ in try GridRenderer(fonts: LabelFonts.system()) }
         // Configs and weight headers, before the output folder exists.
-        do { try StableDiffusionModel.check(job.modelSource()) } catch { throw RenderError.model(error) }
+        do { try job.modelSource().check() } catch { throw RenderError.model(error) }
         let folder = folder(of: job)
         let lock = try OutputLock(folder: folder)
         let cache = FileHashCache.userCache()

@@ -31,13 +31,16 @@ public struct UNetConfig: Equatable, Sendable {
     /// `time_cond_proj_dim`: the width of a guidance-scale embedding added to the timestep's
     /// (LCM-distilled UNets); such a UNet takes guidance as input instead of a classifier-free batch.
     public var timeCondProjDim: Int?
+    /// SDXL's `addition_embed_type: "text_time"`; nil when the UNet has no added embedding.
+    public var textTime: TextTimeEmbeddingConfig?
 
     public init(inChannels: Int = 4, outChannels: Int = 4, sampleSize: Int, blockOutChannels: [Int],
                 downBlocks: [BlockKind], upBlocks: [BlockKind], layersPerBlock: [Int],
                 transformerLayersPerBlock: [Int]? = nil, heads: [Int], crossAttentionDim: [Int],
                 hasMidBlock: Bool = true, normGroups: Int = 32, normEps: Float = 1e-5, flipSinToCos: Bool = true,
                 freqShift: Float = 0, centerInputSample: Bool = false, useLinearProjection: Bool = false,
-                downsamplePadding: Int = 1, timeEmbeddingDim: Int? = nil, timeCondProjDim: Int? = nil) {
+                downsamplePadding: Int = 1, timeEmbeddingDim: Int? = nil, timeCondProjDim: Int? = nil,
+                textTime: TextTimeEmbeddingConfig? = nil) {
         self.inChannels = inChannels
         self.outChannels = outChannels
         self.sampleSize = sampleSize
@@ -58,10 +61,12 @@ public struct UNetConfig: Equatable, Sendable {
         self.downsamplePadding = downsamplePadding
         self.timeEmbeddingDim = timeEmbeddingDim ?? blockOutChannels[0] * 4
         self.timeCondProjDim = timeCondProjDim
+        self.textTime = textTime
     }
 
-    /// Reads `unet/config.json`. Options for other architectures (class or addition embeddings,
-    /// SDXL-style nested transformer depths, …) are rejected rather than silently ignored.
+    /// Reads `unet/config.json`. Options for other architectures (class embeddings, addition
+    /// embeddings other than SDXL's text_time, nested transformer depths, …) are rejected rather
+    /// than silently ignored.
     public init(path: String) throws(ConfigError) {
         let json = try JSONConfig(path: path)
         let channels = try json.channels("block_out_channels", default: [320, 640, 1280, 1280])
@@ -98,7 +103,8 @@ public struct UNetConfig: Equatable, Sendable {
                   useLinearProjection: try json.bool("use_linear_projection", default: false),
                   downsamplePadding: padding,
                   timeEmbeddingDim: json.has("time_embedding_dim") ? try json.positive("time_embedding_dim") : nil,
-                  timeCondProjDim: json.has("time_cond_proj_dim") ? try json.positive("time_cond_proj_dim") : nil)
+                  timeCondProjDim: json.has("time_cond_proj_dim") ? try json.positive("time_cond_proj_dim") : nil,
+                  textTime: try TextTimeEmbeddingConfig(json))
         for i in 0..<count {
             let attends = down[i] == .crossAttention || up[count - 1 - i] == .crossAttention || i == count - 1 && hasMidBlock
             guard !attends || channels[i] % heads[i] == 0 else {
@@ -109,9 +115,9 @@ public struct UNetConfig: Equatable, Sendable {
     }
 
     private static func rejectUnsupported(_ json: JSONConfig) throws(ConfigError) {
-        for key in ["num_attention_heads", "class_embed_type", "addition_embed_type", "encoder_hid_dim", "encoder_hid_dim_type",
+        for key in ["num_attention_heads", "class_embed_type", "encoder_hid_dim", "encoder_hid_dim_type",
                     "num_class_embeds", "timestep_post_act", "time_embedding_act_fn",
-                    "projection_class_embeddings_input_dim", "cross_attention_norm", "reverse_transformer_layers_per_block"]
+                    "cross_attention_norm", "reverse_transformer_layers_per_block"]
             where json.has(key) {
             throw .unsupported(path: json.path, key: key, value: "\(json.raw(key) ?? "")", supported: "null")
         }

@@ -5,12 +5,14 @@ import Foundation
 public struct ModelDescription: Equatable, Sendable {
     public let nativeImageSize: Int
     public let ownScheduler: SchedulerKind
+    public let family: ModelFamily
 
     public init(directory: String) throws(ModelError) {
         try self.init(source: ModelSource(model: directory))
     }
 
     public init(source: ModelSource) throws(ModelError) {
+        family = try source.family()
         nativeImageSize = try source.unetConfig().sampleSize * source.vaeConfig().scaleFactor
         let scheduler = try source.schedulerConfig()
         ownScheduler = try load { () throws(ConfigError) in try scheduler.ownKind() }

@@ -14,6 +14,8 @@ public enum ModelError: Error, CustomStringConvertible {
     case lora(LoRAError)
     /// Two components of one folder that cannot work together: the file at fault and why.
     case componentMismatch(String, String)
+    /// Something the model family cannot use yet, e.g. LoRAs on SDXL.
+    case unsupportedForFamily(String, ModelFamily)
 
     public var description: String {
         switch self {
@@ -22,12 +24,13 @@ public enum ModelError: Error, CustomStringConvertible {
         case let .notAModel(path): "\(path): expected a diffusers model folder or a .safetensors checkpoint"
         case let .configForFolder(model): "--config: \(model) is a diffusers folder with its own configs; --config is for a single .safetensors file"
         case let .badPredictionType(value, expected): "--prediction-type \(value): expected one of \(expected.joined(separator: ", "))"
-        case let .unknownArchitecture(file, found): "\(file): not a Stable Diffusion 1.x/2.x checkpoint: \(found)"
+        case let .unknownArchitecture(file, found): "\(file): not a Stable Diffusion 1.x/2.x or SDXL checkpoint: \(found)"
         case let .config(error): error.description
         case let .weights(error): error.description
         case let .tokenizer(error): error.description
         case let .lora(error): error.description
         case let .componentMismatch(file, reason): "\(file): \(reason)"
+        case let .unsupportedForFamily(what, family): "\(what) cannot be used with \(family.name) models yet"
         }
     }
 }

@@ -77,17 +77,31 @@ public struct ModelInspection: Encodable, Sendable {
         if let checkpoint = source.checkpoint {
             layout = "single file, LDM layout, \(checkpoint.textEncoderLayout.rawValue) text encoder"
                 + (config.map { ", configs from \($0)" } ?? "")
-            family = family ?? (try? checkpoint.architecture()).map { $0 == .sd1 ? "SD 1.x" : "SD 2.x" }
+            family = family ?? (try? checkpoint.architecture()).map { [.sd1: "SD 1.x", .sd2: "SD 2.x", .sdxl: "SDXL"][$0] ?? $0.name }
         }
         var listings: [LoRAFile.Component: [String: StoredTensor]] = [:]
         // Each part on its own, so one unreadable part still leaves the others described.
         do {
             let text = try source.textEncoderConfig(), unet = try source.unetConfig(), vae = try source.vaeConfig()
+            let sdxl = (try? source.family()) == .sdxl
             family = family ?? Self.familyName(textWidth: text.hiddenSize)
             vaeScaleFactor = vae.scaleFactor
             nativeSize = unet.sampleSize * vae.scaleFactor
-            if let width = unet.crossAttentionDim.first(where: { $0 != text.hiddenSize }) {
-                problems.append("the UNet's cross_attention_dim \(width) must equal the text encoder's hidden_size \(text.hiddenSize)")
+            let text2 = sdxl ? try source.textEncoder2Config() : nil
+            let contextWidth = text.hiddenSize + (text2?.hiddenSize ?? 0)
+            if let width = unet.crossAttentionDim.first(where: { $0 != contextWidth }) {
+                problems.append("the UNet's cross_attention_dim \(width) must equal the text encoders' hidden_size \(contextWidth)")
+            }
+            if let text2 {
+                do {
+                    _ = count("text_encoder_2", "CLIPTextModelWithProjection", try source.textEncoder2Weights())
+                    describe("text_encoder_2", "CLIPTextModelWithProjection",
+                             note: "\(text2.hiddenSize) wide, \(text2.layers) layers, projection \(text2.projectionDim)")
+                } catch { problems.append(error.description) }
+                if let textTime = unet.textTime {
+                    describe("unet", "UNet2DConditionModel", note: "text_time added embedding: \(textTime.pooledWidth) pooled + "
+                                 + "6 × \(textTime.timeEmbedDim) time ids; transformer layers per block \(unet.transformerLayersPerBlock)")
+                }
             }
             // SD 2.x checkpoints hold one OpenCLIP block more than the encoder runs (diffusers drops it too).
             do {
@@ -102,6 +116,10 @@ public struct ModelInspection: Encodable, Sendable {
             let tokenizer = try source.tokenizer()
             tokenLimit = tokenizer.maxLength
             describe("tokenizer", "CLIPTokenizer", note: "\(tokenizer.vocabularySize) tokens, pad id \(tokenizer.padID)")
+            if (try? source.family()) == .sdxl {
+                let tokenizer2 = try source.tokenizer2()
+                describe("tokenizer_2", "CLIPTokenizer", note: "\(tokenizer2.vocabularySize) tokens, pad id \(tokenizer2.padID)")
+            }
         } catch { problems.append(error.description) }
         do {
             let scheduler = try source.schedulerConfig()
@@ -119,10 +137,7 @@ public struct ModelInspection: Encodable, Sendable {
     private mutating func readIndex() {
         guard let index = try? JSONConfig(path: ModelSource.path(path, "model_index.json")) else { return }
         pipelineClass = try? index.string("_class_name")
-        if pipelineClass?.contains("XL") == true || index.has("text_encoder_2") {
-            family = "SDXL"
-            problems.append("SDXL is not supported yet (\(pipelineClass ?? "model_index.json lists text_encoder_2"))")
-        }
+        if pipelineClass?.hasPrefix("StableDiffusionXL") == true || index.has("text_encoder_2") { family = "SDXL" }
         for name in index.keys where !name.hasPrefix("_") {
             guard let pair = index.raw(name) as? [Any], pair.count == 2, let className = pair[1] as? String else { continue }
             components.append(ComponentSummary(name: name, className: className))

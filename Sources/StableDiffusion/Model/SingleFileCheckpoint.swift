@@ -1,11 +1,12 @@
 import Foundation
 
-/// A Stable Diffusion 1.x/2.x checkpoint in one .safetensors file, in the original LDM layout
-/// AUTOMATIC1111 and diffusers' `from_single_file` read: `model.diffusion_model.*` (UNet),
-/// `first_stage_model.*` (VAE) and `cond_stage_model.transformer.*` (SD 1.x CLIP) or
-/// `cond_stage_model.model.*` (SD 2.x OpenCLIP). The file stays memory-mapped.
+/// A Stable Diffusion 1.x/2.x or SDXL checkpoint in one .safetensors file, in the original LDM
+/// layout AUTOMATIC1111 and diffusers' `from_single_file` read: `model.diffusion_model.*` (UNet),
+/// `first_stage_model.*` (VAE) and `cond_stage_model.transformer.*` (SD 1.x CLIP),
+/// `cond_stage_model.model.*` (SD 2.x OpenCLIP) or SDXL's `conditioner.embedders.0.transformer.*`
+/// (CLIP) with `conditioner.embedders.1.model.*` (OpenCLIP bigG). The file stays memory-mapped.
 public struct SingleFileCheckpoint: Sendable {
-    public enum TextEncoderLayout: String, Sendable { case clip = "CLIP", openCLIP = "OpenCLIP" }
+    public enum TextEncoderLayout: String, Sendable { case clip = "CLIP", openCLIP = "OpenCLIP", sdxl = "CLIP + OpenCLIP bigG" }
 
     public let file: SafeTensorsFile
     public let textEncoderLayout: TextEncoderLayout
@@ -16,11 +17,13 @@ public struct SingleFileCheckpoint: Sendable {
         let file = try load { () throws(WeightsError) in try SafeTensorsFile(path: path) }
         let names = file.names
         let has = { (prefix: String) in names.contains { $0.hasPrefix(prefix) } }
-        let layout: TextEncoderLayout? = has(LDMLayout.clipPrefix) ? .clip : has(LDMLayout.openCLIPPrefix) ? .openCLIP : nil
+        let layout: TextEncoderLayout? = has(LDMLayout.clipPrefix) ? .clip : has(LDMLayout.openCLIPPrefix) ? .openCLIP
+            : has(LDMLayout.sdxlCLIPPrefix) && has(LDMLayout.sdxlOpenCLIPPrefix) ? .sdxl : nil
         let vae = LDMLayout.vaePrefixes.first(where: has)
         guard has(LDMLayout.unetPrefix), let layout, let vae else {
             throw .unknownArchitecture(file: path, found: Self.summary(names, expected: "model.diffusion_model.*, first_stage_model.* and "
-                                           + "cond_stage_model.transformer.* (SD 1.x) or cond_stage_model.model.* (SD 2.x)"))
+                                           + "cond_stage_model.transformer.* (SD 1.x), cond_stage_model.model.* (SD 2.x) or "
+                                           + "conditioner.embedders.0/1.* (SDXL)"))
         }
         self.file = file
         self.names = names
@@ -36,11 +39,13 @@ public struct SingleFileCheckpoint: Sendable {
         let architecture: PublishedArchitecture? = switch (width, textEncoderLayout) {
         case (768, .clip): .sd1
         case (1024, .openCLIP): .sd2
+        case (2048, .sdxl): .sdxl
         default: nil
         }
         guard let architecture else {
             throw .unknownArchitecture(file: file.path, found: "a \(textEncoderLayout.rawValue) text encoder and cross-attention width "
-                                           + "\(width.map(String.init) ?? "none"), not SD 1.x (CLIP, 768) or SD 2.x (OpenCLIP, 1024); "
+                                           + "\(width.map(String.init) ?? "none"), not SD 1.x (CLIP, 768), SD 2.x (OpenCLIP, 1024) or SDXL "
+                                           + "(CLIP + OpenCLIP bigG, 2048); "
                                            + "give --config with the model's diffusers configs")
         }
         return architecture
@@ -61,8 +66,18 @@ public struct SingleFileCheckpoint: Sendable {
     }
 
     public func textEncoder() -> RenamedWeights {
-        RenamedWeights(file: file, component: "text encoder",
-                       table: textEncoderLayout == .clip ? LDMLayout.clip(names) : LDMLayout.openCLIP(names))
+        let table = switch textEncoderLayout {
+        case .clip: LDMLayout.clip(names)
+        case .openCLIP: LDMLayout.openCLIP(names)
+        case .sdxl: LDMLayout.clip(names, prefix: LDMLayout.sdxlCLIPPrefix)
+        }
+        return RenamedWeights(file: file, component: "text encoder", table: table)
+    }
+
+    /// SDXL's second text encoder (OpenCLIP bigG with its `text_projection`); empty for SD 1.x/2.x files.
+    public func textEncoder2() -> RenamedWeights {
+        RenamedWeights(file: file, component: "text encoder 2",
+                       table: textEncoderLayout == .sdxl ? LDMLayout.openCLIP(names, prefix: LDMLayout.sdxlOpenCLIPPrefix) : [:])
     }
 
     /// The first name parts and how many tensors share each, so an error shows what the file is.

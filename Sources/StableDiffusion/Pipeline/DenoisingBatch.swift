@@ -10,6 +10,8 @@ struct DenoisingBatch {
     private let guidanceScales: [Float]
     private let guided: Bool
     private let context: Tensor
+    /// SDXL's pooled text and `add_time_ids`, laid out as `context` is.
+    private let textTime: TextTimeConditioning?
     /// The guidance-scale embeddings of a UNet with `time_cond_proj_dim`, one row per image.
     private let timestepCondition: Tensor?
 
@@ -18,20 +20,28 @@ struct DenoisingBatch {
     /// Whether evaluation `index` finishes one of the `steps` asked for (see `Scheduler.finishesStep`).
     func finishesStep(_ index: Int, of steps: Int) -> Bool { schedulers[0].finishesStep(index, of: steps) }
 
-    init(_ diffusion: LatentDiffusion, _ requests: [GenerationRequest], prompts: [Tensor],
-         negativePrompts: [Tensor?]) throws(PipelineError) {
+    init(_ diffusion: LatentDiffusion, _ requests: [GenerationRequest], prompts: [Conditioning],
+         negativePrompts: [Conditioning?]) throws(PipelineError) {
         guided = diffusion.usesClassifierFreeGuidance(requests[0])
+        var rows = prompts
         if guided {
-            var negatives: [Tensor] = []
+            var negatives: [Conditioning] = []
             for negative in negativePrompts {
                 guard let negative else { throw .missingNegativeEncoding }
                 negatives.append(negative)
             }
-            context = Tensor.concatenate(negatives + prompts, axis: 0)
-        } else {
-            context = Tensor.concatenate(prompts, axis: 0)
+            rows = negatives + prompts
         }
+        context = Tensor.concatenate(rows.map(\.context), axis: 0)
         let unet = diffusion.unet.config
+        let (width, height) = try diffusion.size(of: requests[0])
+        if unet.textTime != nil {
+            // diffusers' negative time ids are the prompt's (no negative_original_size here).
+            let ids = requests.map { $0.microConditioning.timeIDs(width: width, height: height) }
+            textTime = try TextTimeConditioning(rows: rows, timeIDs: guided ? ids + ids : ids)
+        } else {
+            textTime = nil
+        }
         timestepCondition = unet.timeCondProjDim.map { width in
             Tensor.concatenate(requests.map { Tensor.guidanceScaleEmbedding(Float(Double($0.guidance) - 1), dim: width) }, axis: 0)
         }
@@ -39,7 +49,6 @@ struct DenoisingBatch {
         schedulers = []
         generators = []
         latents = []
-        let (width, height) = try diffusion.size(of: requests[0])
         let factor = diffusion.decoder.scaleFactor
         for request in requests {
             let scheduler = try diffusion.scheduler(for: request)
@@ -55,7 +64,8 @@ struct DenoisingBatch {
     mutating func step(_ index: Int, unet: UNet2DConditionModel) throws(PipelineError) {
         let count = latents.count
         let input = schedulers[0].scaleModelInput(Tensor.concatenate(guided ? latents + latents : latents, axis: 0), step: index)
-        let prediction = unet(input, timestep: timesteps[index], context: context, timestepCondition: timestepCondition)
+        let prediction = unet(input, timestep: timesteps[index], context: context, timestepCondition: timestepCondition,
+                              textTime: textTime)
         try prediction.checkFinite(after: "the UNet at step \(index + 1)")
         for image in 0..<count {
             let own = guided

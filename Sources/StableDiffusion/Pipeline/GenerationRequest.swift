@@ -1,7 +1,17 @@
-/// One image to render: the settings of a diffusers `StableDiffusionPipeline(...)` call.
+/// One image to render: the settings of a diffusers `StableDiffusionPipeline(...)` (or
+/// `StableDiffusionXLPipeline(...)`) call.
 public struct GenerationRequest: Equatable, Sendable {
     public var prompt: String
+    /// "" when none was given (`hasNegativePrompt` tells the two apart).
     public var negativePrompt: String
+    /// Whether a negative prompt was given, even an empty one: diffusers' `negative_prompt is not
+    /// None`, which decides SDXL's zero negative embeddings (`force_zeros_for_empty_prompt`).
+    public var hasNegativePrompt: Bool
+    /// SDXL's `prompt_2` / `negative_prompt_2` for the second text encoder (nil or empty: the first's).
+    public var prompt2: String?
+    public var negativePrompt2: String?
+    /// SDXL's `original_size`, `crops_coords_top_left`, `target_size`.
+    public var microConditioning: MicroConditioning
     /// The image's own `torch.Generator().manual_seed(seed)`.
     public var seed: UInt64
     public var steps: Int
@@ -14,10 +24,15 @@ public struct GenerationRequest: Equatable, Sendable {
     public var width: Int?
     public var height: Int?
 
-    public init(prompt: String, negativePrompt: String = "", seed: UInt64 = 0, steps: Int = 50, guidance: Float = 7.5,
-                scheduler: SchedulerKind? = nil, eta: Float = 0, width: Int? = nil, height: Int? = nil) {
+    public init(prompt: String, negativePrompt: String? = nil, seed: UInt64 = 0, steps: Int = 50, guidance: Float = 7.5,
+                scheduler: SchedulerKind? = nil, eta: Float = 0, width: Int? = nil, height: Int? = nil,
+                prompt2: String? = nil, negativePrompt2: String? = nil, microConditioning: MicroConditioning = .init()) {
         self.prompt = prompt
-        self.negativePrompt = negativePrompt
+        self.negativePrompt = negativePrompt ?? ""
+        hasNegativePrompt = negativePrompt != nil
+        self.prompt2 = prompt2
+        self.negativePrompt2 = negativePrompt2
+        self.microConditioning = microConditioning
         self.seed = seed
         self.steps = steps
         self.guidance = guidance
@@ -35,6 +50,12 @@ public struct GenerationRequest: Equatable, Sendable {
         for (name, value) in [("width", width), ("height", height)] {
             if let value { try Self.checkDimension(name, value) }
         }
+        try microConditioning.validate()
+    }
+
+    /// Whether the request sets anything only SDXL reads.
+    public var usesSDXLSettings: Bool {
+        prompt2 != nil || negativePrompt2 != nil || microConditioning != MicroConditioning()
     }
 
     /// The largest width or height: 8192 pixels is a 1024² latent, past what any Stable Diffusion

@@ -53,16 +53,16 @@ public struct LatentDiffusion: Sendable {
         }
     }
 
-    /// diffusers' denoising loop and decode for prompt encodings already made (`[1, tokens, width]`;
-    /// the negative one is needed when `usesClassifierFreeGuidance(request)`).
-    public func render(_ request: GenerationRequest, prompt: Tensor, negativePrompt: Tensor?,
+    /// diffusers' denoising loop and decode for prompt encodings already made (the negative one
+    /// is needed when `usesClassifierFreeGuidance(request)`).
+    public func render(_ request: GenerationRequest, prompt: Conditioning, negativePrompt: Conditioning?,
                        progress: (TextToImagePipeline.Progress) -> Void = { _ in }) throws(PipelineError) -> RGBImage {
         try render([request], prompts: [prompt], negativePrompts: [negativePrompt], progress: progress)[0]
     }
 
     /// Renders requests that share size, steps, scheduler (and eta) and guidance mode with one
     /// UNet call per step for all of them; each image is byte-identical to rendering it alone.
-    public func render(_ requests: [GenerationRequest], prompts: [Tensor], negativePrompts: [Tensor?],
+    public func render(_ requests: [GenerationRequest], prompts: [Conditioning], negativePrompts: [Conditioning?],
                        progress: (TextToImagePipeline.Progress) -> Void = { _ in }) throws(PipelineError) -> [RGBImage] {
         guard let first = requests.first, prompts.count == requests.count, negativePrompts.count == requests.count else {
             throw .incompatibleBatch("expected one prompt and one negative prompt encoding per request")

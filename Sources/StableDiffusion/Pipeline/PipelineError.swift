@@ -7,8 +7,12 @@ public enum PipelineError: Error, CustomStringConvertible, Equatable {
     case scheduler(ConfigError)
     case textEncoder(TextEncoderError)
     case missingNegativeEncoding
+    case missingPooledEncoding
     case incompatibleBatch(String)
     case nonFinite(stage: String)
+    case badMicroConditioning(name: String, value: Int)
+    /// A setting the model's family has no use for (e.g. `prompt_2` for SD 1.x): its name and the family.
+    case unsupportedSetting(String, family: ModelFamily)
 
     public var description: String {
         switch self {
@@ -20,7 +24,12 @@ public enum PipelineError: Error, CustomStringConvertible, Equatable {
         case let .scheduler(error): error.description
         case let .textEncoder(error): error.description
         case .missingNegativeEncoding: "guidance above 1 needs the negative prompt's encoding"
+        case .missingPooledEncoding: "an SDXL UNet (addition_embed_type text_time) needs the pooled text embeddings of SDXL's second text encoder"
         case let .incompatibleBatch(reason): "cannot render as one batch: \(reason)"
+        case let .badMicroConditioning(name, value):
+            "\(name) \(value): expected sizes from 1 and crop offsets from 0, up to \(MicroConditioning.maximum)"
+        case let .unsupportedSetting(name, family):
+            "\(name) is an SDXL setting; the model is \(family.name), which has no use for it"
         case let .nonFinite(stage):
             "non-finite values (NaN or infinity) were first produced by \(stage): the weights may be damaged, or a setting too extreme"
         }

@@ -1,7 +1,8 @@
 import Foundation
 import Tensors
 
-/// diffusers' `StableDiffusionPipeline.__call__` for text-to-image, same seed, same image.
+/// diffusers' `StableDiffusionPipeline.__call__` (or `StableDiffusionXLPipeline.__call__`, by the
+/// model's family) for text-to-image, same seed, same image.
 public struct TextToImagePipeline: Sendable {
     /// Reported after each denoising step.
     public struct Progress: Sendable, CustomStringConvertible {
@@ -16,7 +17,7 @@ public struct TextToImagePipeline: Sendable {
         }
     }
 
-    public let model: StableDiffusionModel
+    public let model: any DiffusionModel
     /// The denoising loop and decoder of this model, with the activation memory it keeps from one
     /// image to the next.
     public let diffusion: LatentDiffusion
@@ -25,12 +26,12 @@ public struct TextToImagePipeline: Sendable {
     /// `StableDiffusionPipeline.from_pretrained(..., vae=AutoencoderTiny...)`).
     public var decoder: any ImageDecoder { diffusion.decoder }
 
-    public init(model: StableDiffusionModel, decoder: (any ImageDecoder)? = nil) throws(ModelError) {
+    public init(model: any DiffusionModel, decoder: (any ImageDecoder)? = nil) throws(ModelError) {
         try self.init(model: model, diffusion: LatentDiffusion(unet: model.unet, decoder: decoder ?? model.vae,
                                                                schedulerConfig: model.schedulerConfig))
     }
 
-    private init(model: StableDiffusionModel, diffusion: LatentDiffusion) throws(ModelError) {
+    private init(model: any DiffusionModel, diffusion: LatentDiffusion) throws(ModelError) {
         guard diffusion.decoder.latentChannels == model.unet.config.outChannels else {
             throw .componentMismatch("decoder", "latent_channels \(diffusion.decoder.latentChannels) must equal the UNet's "
                                          + "out_channels \(model.unet.config.outChannels)")
@@ -53,18 +54,37 @@ public struct TextToImagePipeline: Sendable {
     /// Every check a request must pass, so a command can reject it before doing any work.
     public func validate(_ request: GenerationRequest) throws(PipelineError) {
         try request.validate()
+        try model.checkSupports(request)
         _ = try size(of: request)
         _ = try scheduler(for: request)
     }
 
-    /// The text encoder's last hidden state for `text`, `[1, tokens, width]`.
-    public func encode(_ text: String) throws(PipelineError) -> Tensor {
-        do { return try model.textEncoder([model.tokenizer.encode(text)]).lastHiddenState } catch { throw .textEncoder(error) }
+    /// The conditioning of one side's texts (see `promptTexts` and `negativeTexts`).
+    public func encode(_ texts: PromptTexts) throws(PipelineError) -> Conditioning { try model.encode(texts) }
+
+    /// The conditioning of one text given to every text encoder.
+    public func encode(_ text: String) throws(PipelineError) -> Conditioning { try encode(PromptTexts(text)) }
+
+    /// The request's prompt texts, one per text encoder.
+    public func promptTexts(_ request: GenerationRequest) -> PromptTexts { model.promptTexts(request) }
+
+    /// The request's negative texts; nil when its negative conditioning is zeros (SDXL without a negative prompt).
+    public func negativeTexts(_ request: GenerationRequest) -> PromptTexts? { model.negativeTexts(request) }
+
+    /// The negative conditioning of a request whose prompt is encoded as `prompt`, encoding
+    /// texts with `encode` (a cache, in a sweep); nil when guidance does not use it.
+    public func negativeConditioning(_ request: GenerationRequest, prompt: Conditioning,
+                                     encode: (PromptTexts) throws(PipelineError) -> Conditioning) throws(PipelineError) -> Conditioning? {
+        guard usesNegativePrompt(request) else { return nil }
+        guard let texts = negativeTexts(request) else { return prompt.zeros }
+        return try encode(texts)
     }
 
     public func generate(_ request: GenerationRequest, progress: (Progress) -> Void = { _ in }) throws(PipelineError) -> RGBImage {
-        try generate(request, prompt: encode(request.prompt),
-                     negativePrompt: usesNegativePrompt(request) ? encode(request.negativePrompt) : nil, progress: progress)
+        try model.checkSupports(request)
+        let prompt = try encode(promptTexts(request))
+        return try generate(request, prompt: prompt, negativePrompt: negativeConditioning(request, prompt: prompt, encode: encode),
+                            progress: progress)
     }
 
     /// Whether the request's negative prompt is encoded and used (classifier-free guidance).
@@ -72,9 +92,9 @@ public struct TextToImagePipeline: Sendable {
         diffusion.usesClassifierFreeGuidance(request)
     }
 
-    /// Renders with the prompt encodings already made (`encode(request.prompt)` and, when
-    /// `usesNegativePrompt(request)`, `encode(request.negativePrompt)`), so a sweep encodes each distinct text once.
-    public func generate(_ request: GenerationRequest, prompt: Tensor, negativePrompt: Tensor?,
+    /// Renders with the prompt encodings already made (`encode(promptTexts(request))` and
+    /// `negativeConditioning(request, …)`), so a sweep encodes each distinct text once.
+    public func generate(_ request: GenerationRequest, prompt: Conditioning, negativePrompt: Conditioning?,
                          progress: (Progress) -> Void = { _ in }) throws(PipelineError) -> RGBImage {
         try diffusion.render(request, prompt: prompt, negativePrompt: negativePrompt, progress: progress)
     }

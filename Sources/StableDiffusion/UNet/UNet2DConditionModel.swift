@@ -1,6 +1,6 @@
 import Tensors
 
-/// diffusers' `UNet2DConditionModel` as Stable Diffusion 1.x/2.x configure it.
+/// diffusers' `UNet2DConditionModel` as Stable Diffusion 1.x/2.x and SDXL configure it.
 // Predicts the noise (or velocity) in `sample` at `timestep`, conditioned on text embeddings
 // through cross-attention.
 public struct UNet2DConditionModel: Sendable {
@@ -8,6 +8,8 @@ public struct UNet2DConditionModel: Sendable {
     let timeLinear1, timeLinear2: Linear
     /// `time_embedding.cond_proj`, when the config has `time_cond_proj_dim`.
     let timeConditionProjection: Linear?
+    /// SDXL's `add_embedding` (`linear_1`, `linear_2`), when the config has `addition_embed_type: text_time`.
+    let addedEmbedding: (Linear, Linear)?
     let convIn, convOut: Conv2d
     let normOut: GroupNorm
     let downBlocks: [DownBlock2D]
@@ -21,6 +23,10 @@ public struct UNet2DConditionModel: Sendable {
         timeLinear2 = try Linear(p["time_embedding"]["linear_2"], in: config.timeEmbeddingDim, out: config.timeEmbeddingDim)
         timeConditionProjection = try config.timeCondProjDim.map { width throws(WeightsError) in
             try Linear(p["time_embedding"]["cond_proj"], in: width, out: base, bias: false)
+        }
+        addedEmbedding = try config.textTime.map { textTime throws(WeightsError) in
+            (try Linear(p["add_embedding"]["linear_1"], in: textTime.inputDim, out: config.timeEmbeddingDim),
+             try Linear(p["add_embedding"]["linear_2"], in: config.timeEmbeddingDim, out: config.timeEmbeddingDim))
         }
         convIn = try Conv2d(p["conv_in"], in: config.inChannels, out: base, kernel: 3)
         downBlocks = try (0..<blocks).map { i throws(WeightsError) in
@@ -37,17 +43,29 @@ public struct UNet2DConditionModel: Sendable {
     /// the same `timestep` applies to the whole batch. Returns `[B, outChannels, h, w]`.
     /// `timestepCondition` (`[B, timeCondProjDim]`, diffusers' `timestep_cond`) is added to the
     /// timestep's sinusoids through `cond_proj`; UNets without `time_cond_proj_dim` ignore it.
-    public func callAsFunction(_ sample: Tensor, timestep: Float, context: Tensor, timestepCondition: Tensor? = nil) -> Tensor {
-        BufferPool.scoped { forward(sample, timestep: timestep, context: context, timestepCondition: timestepCondition) }
+    /// `textTime` (diffusers' `added_cond_kwargs`) is required by, and only used by, a `text_time` UNet (SDXL).
+    public func callAsFunction(_ sample: Tensor, timestep: Float, context: Tensor, timestepCondition: Tensor? = nil,
+                               textTime: TextTimeConditioning? = nil) -> Tensor {
+        precondition((config.textTime == nil) == (textTime == nil), "a text_time UNet needs the pooled text and time ids, others take none")
+        return BufferPool.scoped {
+            forward(sample, timestep: timestep, context: context, timestepCondition: timestepCondition, textTime: textTime)
+        }
     }
 
-    private func forward(_ sample: Tensor, timestep: Float, context: Tensor, timestepCondition: Tensor?) -> Tensor {
+    private func forward(_ sample: Tensor, timestep: Float, context: Tensor, timestepCondition: Tensor?,
+                         textTime: TextTimeConditioning?) -> Tensor {
         let batch = sample.shape[0]
         var sinusoids = Tensor.timestepEmbedding(timesteps: Array(repeating: timestep, count: batch),
                                                  dim: config.blockOutChannels[0], flipSinToCos: config.flipSinToCos,
                                                  downscaleFreqShift: config.freqShift)
         if let timeConditionProjection, let timestepCondition { sinusoids = sinusoids + timeConditionProjection(timestepCondition) }
-        let time = timeLinear2(timeLinear1(sinusoids).silu())
+        var time = timeLinear2(timeLinear1(sinusoids).silu())
+        if let (linear1, linear2) = addedEmbedding, let textTime, let width = config.textTime?.timeEmbedDim {
+            // diffusers' `get_aug_embed`: sinusoids of each time id (flattened), after the pooled text.
+            let ids = Tensor.timestepEmbedding(timesteps: textTime.timeIDs, dim: width, flipSinToCos: config.flipSinToCos,
+                                               downscaleFreqShift: config.freqShift).reshaped([batch, -1])
+            time = time + linear2(linear1(Tensor.concatenate([textTime.textEmbeds, ids], axis: 1)).silu())
+        }
 
         var h = convIn(config.centerInputSample ? sample.scaled(by: 2).adding(Tensor(shape: [1], scalars: [-1])) : sample)
         var skips = [h]

@@ -8,6 +8,8 @@ public enum LDMLayout {
     public static let vaePrefixes = ["first_stage_model.", "vae."]
     public static let clipPrefix = "cond_stage_model.transformer."
     public static let openCLIPPrefix = "cond_stage_model.model."
+    public static let sdxlCLIPPrefix = "conditioner.embedders.0.transformer."
+    public static let sdxlOpenCLIPPrefix = "conditioner.embedders.1.model."
 
     typealias Table = [String: RenamedWeights.Stored]
 
@@ -18,6 +20,7 @@ public enum LDMLayout {
         // LDM module prefix → (diffusers prefix, renames of the first name parts inside it).
         var modules: [String: (String, [String: String])] = [
             "time_embed.0": ("time_embedding.linear_1", [:]), "time_embed.2": ("time_embedding.linear_2", [:]),
+            "label_emb.0.0": ("add_embedding.linear_1", [:]), "label_emb.0.2": ("add_embedding.linear_2", [:]),
             "input_blocks.0.0": ("conv_in", [:]), "out.0": ("conv_norm_out", [:]), "out.2": ("conv_out", [:]),
             "middle_block.0": ("mid_block.resnets.0", resnet), "middle_block.1": ("mid_block.attentions.0", [:]),
             "middle_block.2": ("mid_block.resnets.1", resnet),
@@ -85,21 +88,22 @@ public enum LDMLayout {
         return table
     }
 
-    /// CLIPTextModel names for SD 1.x's `cond_stage_model.transformer.*` (transformers' own names
-    /// under a prefix, with or without `text_model.`).
-    static func clip(_ names: [String]) -> Table {
+    /// CLIPTextModel names for SD 1.x's `cond_stage_model.transformer.*` or SDXL's
+    /// `conditioner.embedders.0.transformer.*` (transformers' own names under a prefix, with or without `text_model.`).
+    static func clip(_ names: [String], prefix: String = clipPrefix) -> Table {
         var table: Table = [:]
-        for name in names where name.hasPrefix(clipPrefix) {
-            var rest = name.dropFirst(clipPrefix.count)
+        for name in names where name.hasPrefix(prefix) {
+            var rest = name.dropFirst(prefix.count)
             if rest.hasPrefix("text_model.") { rest = rest.dropFirst("text_model.".count) }
             table[String(rest)] = .init(name: name)
         }
         return table
     }
 
-    /// CLIPTextModel names for SD 2.x's OpenCLIP `cond_stage_model.model.*`: the fused attention
-    /// projection splits into q, k, v row slices.
-    static func openCLIP(_ names: [String]) -> Table {
+    /// CLIPTextModel(WithProjection) names for SD 2.x's OpenCLIP `cond_stage_model.model.*` or
+    /// SDXL's `conditioner.embedders.1.model.*`: the fused attention projection splits into q, k,
+    /// v row slices; `text_projection` (multiplied from the right in OpenCLIP) is `nn.Linear`'s transpose.
+    static func openCLIP(_ names: [String], prefix openCLIPPrefix: String = openCLIPPrefix) -> Table {
         let layer = ["ln_1": "layer_norm1", "ln_2": "layer_norm2", "mlp.c_fc": "mlp.fc1", "mlp.c_proj": "mlp.fc2",
                      "attn.out_proj": "self_attn.out_proj"]
         var table: Table = [:]
@@ -108,6 +112,7 @@ public enum LDMLayout {
             switch rest {
             case "token_embedding.weight": table["embeddings.token_embedding.weight"] = .init(name: name)
             case "positional_embedding": table["embeddings.position_embedding.weight"] = .init(name: name)
+            case "text_projection": table["text_projection.weight"] = .init(name: name, transposed: true)
             case "ln_final.weight", "ln_final.bias": table["final_layer_norm." + rest.dropFirst("ln_final.".count)] = .init(name: name)
             default:
                 let parts = rest.split(separator: ".", maxSplits: 3).map(String.init)

@@ -4,11 +4,18 @@ import Tensors
 /// diffusers' (the original LDM layout): each diffusers name is looked up in a table of the
 /// file's own tensors, so float32 data stays memory-mapped and nothing is copied or renamed in memory.
 public struct RenamedWeights: ListedParameterSource {
-    /// A tensor of the file, or one of `parts` equal row slices of it (a fused q/k/v projection).
+    /// A tensor of the file, one of `parts` equal row slices of it (a fused q/k/v projection),
+    /// or the transpose of a matrix (OpenCLIP's `text_projection`).
     public struct Stored: Equatable, Sendable {
         public var name: String
         public var part = 0
         public var parts = 1
+        public var transposed = false
+
+        /// The shape the model sees of a stored tensor of `shape`.
+        func shape(of shape: [Int]) -> [Int] {
+            transposed ? shape.reversed() : [(shape.first ?? 0) / parts] + shape.dropFirst()
+        }
     }
 
     public let file: SafeTensorsFile
@@ -26,8 +33,7 @@ public struct RenamedWeights: ListedParameterSource {
     public var listing: [String: StoredTensor] {
         table.compactMapValues { stored in
             file.entries[stored.name].map { entry in
-                StoredTensor(dtype: entry.dtype, shape: [(entry.shape.first ?? 0) / stored.parts] + entry.shape.dropFirst(),
-                             bytes: entry.range.count / stored.parts)
+                StoredTensor(dtype: entry.dtype, shape: stored.shape(of: entry.shape), bytes: entry.range.count / stored.parts)
             }
         }
     }
@@ -35,7 +41,7 @@ public struct RenamedWeights: ListedParameterSource {
     public func tensor(_ name: String, shape: [Int]) throws(WeightsError) -> Tensor {
         let stored = try locate(name, shape: shape)
         let tensor = stored.parts == 1 ? try file.tensor(stored.name) : try file.tensor(stored.name, part: stored.part, of: stored.parts)
-        return tensor.reshaped(shape)
+        return stored.transposed ? tensor.transposingLastTwo() : tensor.reshaped(shape)
     }
 
     public func check(_ name: String, shape: [Int]) throws(WeightsError) {
@@ -49,9 +55,9 @@ public struct RenamedWeights: ListedParameterSource {
             throw .unmapped(file: file.path, component: component, tensor: name)
         }
         guard let entry = file.entries[stored.name] else { throw .missingTensor(file: file.path, tensor: stored.name) }
-        let storedShape = [entry.shape.first.map { $0 / stored.parts } ?? 0] + entry.shape.dropFirst()
+        let storedShape = stored.shape(of: entry.shape)
         // The original autoencoder keeps its attention projections as 1×1 convolutions, `[out, in, 1, 1]`.
-        guard storedShape == shape || storedShape == shape + [1, 1] else {
+        guard storedShape == shape || storedShape == shape + [1, 1] && !stored.transposed, !stored.transposed || shape.count == 2 else {
             throw .shapeMismatch(file: file.path, tensor: stored.name, stored: entry.shape, expected: shape)
         }
         guard entry.dtype.convertsToFloat32 else {

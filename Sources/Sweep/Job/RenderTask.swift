@@ -28,7 +28,7 @@ public struct RenderTask: Codable, Equatable, Sendable {
     public var decoderName: String? { decoder.map { $0.split(separator: "/").last.map(String.init) ?? $0 } }
 
     public var request: GenerationRequest {
-        GenerationRequest(prompt: prompt, negativePrompt: negativePrompt, seed: seed, steps: steps, guidance: guidance,
+        GenerationRequest(prompt: prompt, negativePrompt: negativePrompt.isEmpty ? nil : negativePrompt, seed: seed, steps: steps, guidance: guidance,
                           scheduler: scheduler, eta: eta, width: size.width, height: size.height)
     }
 

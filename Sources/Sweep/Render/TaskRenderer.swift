@@ -16,7 +16,7 @@ public final class TaskRenderer {
     let vaeName: String?
     /// Tasks arrive grouped by prompt, so a small cache catches nearly every reuse while a
     /// dataset of thousands of prompts does not keep thousands of encodings.
-    private var encodings: [String: Tensor] = [:]
+    private var encodings: [PromptTexts: Conditioning] = [:]
     private static let cacheLimit = 64
 
     /// Loads the model with the job's first LoRA set.
@@ -30,7 +30,7 @@ public final class TaskRenderer {
 
     private static func load(_ job: Job, loras: [LoRA]) throws(RenderError) -> (TextToImagePipeline, [LoRAInfo]) {
         let pipeline: TextToImagePipeline
-        do { pipeline = try TextToImagePipeline(model: StableDiffusionModel(source: job.modelSource(), loras: loras)) } catch { throw .model(error) }
+        do { pipeline = try TextToImagePipeline(model: job.modelSource().loadModel(loras: loras)) } catch { throw .model(error) }
         do { return (pipeline, try loras.map { lora throws(LoRAError) in try LoRAInfo(lora) }) } catch { throw .model(.lora(error)) }
     }
 
@@ -61,10 +61,12 @@ public final class TaskRenderer {
         let pipeline = try pipeline(decoding: first.decoder)
         let images: [RGBImage]
         do {
-            var prompts: [Tensor] = [], negatives: [Tensor?] = []
+            var prompts: [Conditioning] = [], negatives: [Conditioning?] = []
             for request in requests {
-                prompts.append(try encoding(of: request.prompt))
-                negatives.append(pipeline.usesNegativePrompt(request) ? try encoding(of: request.negativePrompt) : nil)
+                try pipeline.model.checkSupports(request)
+                let prompt = try encoding(of: pipeline.promptTexts(request))
+                prompts.append(prompt)
+                negatives.append(try pipeline.negativeConditioning(request, prompt: prompt, encode: encoding))
             }
             images = try pipeline.diffusion.render(requests, prompts: prompts, negativePrompts: negatives, progress: progress)
         } catch { throw .pipeline(task: tasks.map(\.id).joined(separator: ", "), error) }
@@ -87,11 +89,11 @@ public final class TaskRenderer {
         return loaded
     }
 
-    private func encoding(of text: String) throws(PipelineError) -> Tensor {
-        if let cached = encodings[text] { return cached }
-        let encoded = try pipeline.encode(text)
+    private func encoding(of texts: PromptTexts) throws(PipelineError) -> Conditioning {
+        if let cached = encodings[texts] { return cached }
+        let encoded = try pipeline.encode(texts)
         if encodings.count >= Self.cacheLimit { encodings.removeAll(keepingCapacity: true) }
-        encodings[text] = encoded
+        encodings[texts] = encoded
         return encoded
     }
 }

@@ -22,10 +22,8 @@ struct BenchModel {
     }
 
     let description: String
-    let textEncoder: CLIPTextModel
+    let text: BenchTextEncoders
     let diffusion: LatentDiffusion
-    let promptIDs: [Int]
-    let negativeIDs: [Int]
     /// Bytes of float32 parameters held in memory; nil for a folder, whose F32 files are mapped.
     let weightBytes: Int?
 
@@ -36,38 +34,31 @@ struct BenchModel {
     static func random(_ architecture: PublishedArchitecture, decoder: Decoder, guidanceEmbedding: Bool) throws -> BenchModel {
         let source = CountingSource(RandomWeights(seed: 42))
         let p = Parameters(source)
-        let textEncoder = try CLIPTextModel(config: architecture.textEncoder, parameters: p)
+        let text = try BenchTextEncoders(random: architecture, parameters: p)
         var unet = architecture.unet
         if guidanceEmbedding { unet.timeCondProjDim = 256 }
         let diffusion = LatentDiffusion(unet: try UNet2DConditionModel(config: unet, parameters: p),
                                         decoder: try decoder.load(random: p) { try AutoencoderKL(config: architecture.vae, parameters: p) },
                                         schedulerConfig: architecture.schedulerConfig)
-        // CLIP's start and end tokens around ten words, then end-token padding (the ids do not
-        // change the arithmetic).
-        let (start, end) = (49406, 49407)
-        return BenchModel(description: "\(architecture.name), random weights", textEncoder: textEncoder, diffusion: diffusion,
-                          promptIDs: [start] + Array(repeating: 320, count: 10) + Array(repeating: end, count: 66),
-                          negativeIDs: [start] + Array(repeating: end, count: 76),
+        return BenchModel(description: "\(architecture.name), random weights", text: text, diffusion: diffusion,
                           weightBytes: source.parameterCount * 4)
     }
 
     static func folder(_ directory: String, decoder: Decoder) throws -> BenchModel {
-        let model = try StableDiffusionModel(directory: directory)
+        let model = try ModelSource(model: directory).loadModel()
         let pipeline = try TextToImagePipeline(model: model, decoder: try decoder.load(random: Parameters(RandomWeights(seed: 42))) { model.vae })
-        return BenchModel(description: directory, textEncoder: model.textEncoder, diffusion: pipeline.diffusion,
-                          promptIDs: model.tokenizer.encode(prompt), negativeIDs: model.tokenizer.encode(""),
-                          weightBytes: nil)
+        return BenchModel(description: directory, text: BenchTextEncoders(pipeline), diffusion: pipeline.diffusion, weightBytes: nil)
     }
 
-    /// Last hidden states of the prompt and the negative prompt, each encoded on its own as diffusers does.
-    func encodePrompts() throws -> (prompt: Tensor, negative: Tensor) {
-        (try textEncoder([promptIDs]).lastHiddenState, try textEncoder([negativeIDs]).lastHiddenState)
-    }
+    func encodePrompts() throws -> (prompt: Conditioning, negative: Conditioning) { try text.encodePrompts() }
 
-    /// What a whole image encodes: the negative prompt only when classifier-free guided, as
-    /// diffusers' `encode_prompt` does.
-    func encodePrompts(guided: Bool) throws -> (prompt: Tensor, negative: Tensor?) {
-        guided ? try encodePrompts() : (try textEncoder([promptIDs]).lastHiddenState, nil)
+    func encodePrompts(guided: Bool) throws -> (prompt: Conditioning, negative: Conditioning?) { try text.encodePrompts(guided: guided) }
+
+    /// The UNet's added conditions (SDXL) for a batch of `rows`, at the image size `size`; nil for other UNets.
+    func textTime(_ rows: [Conditioning], size: Int) throws -> TextTimeConditioning? {
+        guard diffusion.unet.config.textTime != nil else { return nil }
+        let ids = MicroConditioning().timeIDs(width: size, height: size)
+        return try TextTimeConditioning(rows: rows, timeIDs: Array(repeating: ids, count: rows.count))
     }
 }
 

@@ -17,13 +17,12 @@ struct ModelBenchmark {
     func run(report: (String) -> Void) throws -> (rows: [Row], weightBytes: Int, peakBytes: Int) {
         let source = CountingSource(RandomWeights(seed: 42))
         let p = Parameters(source)
-        let textEncoder = try CLIPTextModel(config: architecture.textEncoder, parameters: p)
+        let text = try BenchTextEncoders(random: architecture, parameters: p)
         let unet = try UNet2DConditionModel(config: architecture.unet, parameters: p)
         let vae = try AutoencoderKL(config: architecture.vae, parameters: p)
         report("\(architecture.name): \(source.parameterCount / 1_000_000)M parameters, \(size)×\(size) image")
 
         let latentSize = size / vae.config.scaleFactor
-        let ids = [[49406] + Array(repeating: 320, count: 10) + Array(repeating: 49407, count: 66)]
         var rows: [Row] = []
         func timed(_ name: String, _ body: () throws -> Tensor) rethrows -> Tensor {
             let start = Date()
@@ -35,9 +34,16 @@ struct ModelBenchmark {
                    + String(format: "%8.2f s", seconds))
             return output
         }
-        let context = try timed("text encoder") { try textEncoder(ids).lastHiddenState }
+        var prompt = Conditioning(context: Tensor(shape: [0]))
+        _ = try timed("text encoder") {
+            prompt = try text.encode(false)
+            return prompt.context
+        }
         let latents = Tensor(shape: [1, unet.config.inChannels, latentSize, latentSize], repeating: 0.1)
-        _ = timed("UNet (1 pass)") { unet(latents, timestep: 500, context: context) }
+        let textTime = try unet.config.textTime.map { _ in
+            try TextTimeConditioning(rows: [prompt], timeIDs: [MicroConditioning().timeIDs(width: size, height: size)])
+        }
+        _ = timed("UNet (1 pass)") { unet(latents, timestep: 500, context: prompt.context, textTime: textTime) }
         _ = timed("VAE decode") { vae.decode(latents) }
         let image = Tensor(shape: [1, vae.config.inChannels, size, size], repeating: 0.1)
         _ = timed("VAE encode") { vae.encode(image).mean }

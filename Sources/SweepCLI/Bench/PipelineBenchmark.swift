@@ -61,7 +61,9 @@ struct PipelineBenchmark {
         let latents = RandomWeights.uniform([1, unet.config.inChannels, latentSize, latentSize], state: 7, scale: 1, offset: 0)
         let (prompt, negative) = try model.encodePrompts()
         let guided = model.diffusion.usesClassifierFreeGuidance(request)
-        let context = guided ? Tensor.concatenate([negative, prompt], axis: 0) : prompt
+        let unetRows = guided ? [negative, prompt] : [prompt]
+        let context = Tensor.concatenate(unetRows.map(\.context), axis: 0)
+        let textTime = try model.textTime(unetRows, size: size)
         let guidanceEmbedding = unet.config.timeCondProjDim.map { Tensor.guidanceScaleEmbedding(guidance - 1, dim: $0) }
         var rows: [Row] = []
         /// `per`: images one run makes; seconds and FLOPs are reported per image.
@@ -79,25 +81,35 @@ struct PipelineBenchmark {
         }
 
         if !imageOnly {
-            try time("text encoder (prompt + negative)", runs: runs) { _ = try model.encodePrompts() }
+            // SDXL's negative side is zeros without a negative prompt (diffusers' force_zeros_for_empty_prompt).
+            try time(model.text.zeroNegative ? "text encoders (prompt)" : "text encoder (prompt + negative)", runs: runs) {
+                _ = try model.encodePrompts()
+            }
             // In the pipeline's pool, as a rank rendering image after image runs them.
             let pool = model.diffusion.pool
             time(guided ? "guided UNet step (batch 2)" : "UNet step (batch 1)", runs: runs) {
                 BufferPool.scoped(in: pool) {
-                    guard guided else { _ = unet(latents, timestep: 500, context: context, timestepCondition: guidanceEmbedding); return }
+                    guard guided else {
+                        _ = unet(latents, timestep: 500, context: context, timestepCondition: guidanceEmbedding, textTime: textTime)
+                        return
+                    }
                     let both = Tensor.concatenate([latents, latents], axis: 0)
-                    _ = LatentDiffusion.guide(unet(both, timestep: 500, context: context), scale: guidance)
+                    _ = LatentDiffusion.guide(unet(both, timestep: 500, context: context, textTime: textTime), scale: guidance)
                 }
             }
             if batch > 1 {
                 // diffusers' batch layout: every negative prompt, then every prompt.
                 let copies = { (x: Tensor, count: Int) in Tensor.concatenate(Array(repeating: x, count: count), axis: 0) }
                 let batchLatents = copies(latents, guided ? 2 * batch : batch)
-                let batchContext = guided ? Tensor.concatenate([copies(negative, batch), copies(prompt, batch)], axis: 0) : copies(prompt, batch)
+                let batchRows = guided ? Array(repeating: negative, count: batch) + Array(repeating: prompt, count: batch)
+                    : Array(repeating: prompt, count: batch)
+                let batchContext = Tensor.concatenate(batchRows.map(\.context), axis: 0)
+                let batchTextTime = try model.textTime(batchRows, size: size)
                 let batchEmbedding = guidanceEmbedding.map { copies($0, batch) }
                 time("UNet step, batch of \(batch), per image", runs: runs, per: batch) {
                     BufferPool.scoped(in: pool) {
-                        let prediction = unet(batchLatents, timestep: 500, context: batchContext, timestepCondition: batchEmbedding)
+                        let prediction = unet(batchLatents, timestep: 500, context: batchContext, timestepCondition: batchEmbedding,
+                                              textTime: batchTextTime)
                         _ = guided ? LatentDiffusion.guide(prediction, scale: guidance) : prediction
                     }
                 }
