@@ -56,9 +56,12 @@ struct InspectCommand: ParsableCommand {
             field("", model.schedulerConfig.sorted { $0.key < $1.key }.map { "\($0.key)=\($0.value)" }.joined(separator: " "))
         }
         lines.append("components")
+        // Columns as wide as SDXL's text_encoder_2 / CLIPTextModelWithProjection need.
+        let nameWidth = max(14, (model.components.map(\.name.count).max() ?? 0) + 2)
+        let classWidth = max(22, (model.components.map(\.className.count).max() ?? 0) + 2)
         for component in model.components {
-            var line = "  " + component.name.padding(toLength: 14, withPad: " ", startingAt: 0)
-                + component.className.padding(toLength: 22, withPad: " ", startingAt: 0)
+            var line = "  " + component.name.padding(toLength: nameWidth, withPad: " ", startingAt: 0)
+                + component.className.padding(toLength: classWidth, withPad: " ", startingAt: 0)
             if let parameters = component.parameters, let bytes = component.bytes {
                 let dtypes = component.dtypes.keys.sorted().joined(separator: "+")
                 line += "\(grouped(parameters)) parameters, \(dtypes.isEmpty ? "no tensors" : dtypes), \(megabytes(bytes))"

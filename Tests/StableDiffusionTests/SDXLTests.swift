@@ -156,3 +156,24 @@ struct SDXLCase: Decodable, CustomStringConvertible, Sendable {
         }
     }
 }
+
+extension SDXLTests {
+    /// `sweep inspect`: both encoders and tokenizers, the text_time UNet, the same parameter counts from the folder and the file.
+    @Test func inspectionDescribesBothLayoutsAlike() throws {
+        let folder = ModelInspection(path: SDXLCase.folder)
+        let file = ModelInspection(path: SDXLCase.path("sdxl.safetensors"), config: SDXLCase.folder)
+        for inspection in [folder, file] {
+            #expect(inspection.renderable, "\(inspection.problems)")
+            #expect(inspection.family == "SDXL" && inspection.nativeSize == 32)
+            #expect(inspection.components.first { $0.name == "unet" }?.note?.contains("text_time") == true)
+            #expect(inspection.components.contains { $0.name == "tokenizer_2" })
+        }
+        for component in ["text_encoder", "text_encoder_2", "unet", "vae"] {
+            let count = { (inspection: ModelInspection) in inspection.components.first { $0.name == component }?.parameters }
+            #expect(count(folder) != nil && count(folder) == count(file), "\(component)")
+        }
+        // CLIPTextModelWithProjection(width 12, 3 layers, 17 inner, projection 10): as torch counts it.
+        #expect(folder.components.first { $0.name == "text_encoder_2" }?.parameters == 49408 * 12 + 77 * 12 + 3 * (4 * (12 * 12 + 12)
+            + 2 * 2 * 12 + 12 * 17 + 17 + 17 * 12 + 12) + 2 * 12 + 12 * 10)
+    }
+}

@@ -126,9 +126,9 @@ struct SingleFileCase: Decodable, CustomStringConvertible, Sendable {
     @Test func unknownKeysListWhatWasFound() throws {
         let path = SingleFileCase.path("bad/unknown.safetensors")
         let error = try #require(throws: ModelError.self) { try ModelSource(model: path) }
-        #expect(error.description == "\(path): not a Stable Diffusion 1.x/2.x checkpoint: found lm_head.weight (1), "
+        #expect(error.description == "\(path): not a Stable Diffusion 1.x/2.x or SDXL checkpoint: found lm_head.weight (1), "
             + "model.embed_tokens.* (1), model.layers.* (1); expected model.diffusion_model.*, first_stage_model.* and "
-            + "cond_stage_model.transformer.* (SD 1.x) or cond_stage_model.model.* (SD 2.x)")
+            + "cond_stage_model.transformer.* (SD 1.x), cond_stage_model.model.* (SD 2.x) or conditioner.embedders.0/1.* (SDXL)")
     }
 
     @Test func tinyFileWithoutConfigIsNoPublishedArchitecture() throws {
@@ -203,8 +203,9 @@ struct SingleFileCase: Decodable, CustomStringConvertible, Sendable {
     @Test func aWidthOrTextEncoderOfNoKnownFamilyIsNamed() throws {
         let path = try Self.checkpoint(context: 1024, textPrefix: LDMLayout.clipPrefix, projection: [320, 320])
         let error = try #require(throws: ModelError.self) { try ModelSource(model: path) }
-        #expect(error.description == "\(path): not a Stable Diffusion 1.x/2.x checkpoint: a CLIP text encoder and cross-attention "
-            + "width 1024, not SD 1.x (CLIP, 768) or SD 2.x (OpenCLIP, 1024); give --config with the model's diffusers configs")
+        #expect(error.description == "\(path): not a Stable Diffusion 1.x/2.x or SDXL checkpoint: a CLIP text encoder and "
+            + "cross-attention width 1024, not SD 1.x (CLIP, 768), SD 2.x (OpenCLIP, 1024) or SDXL (CLIP + OpenCLIP bigG, 2048); "
+            + "give --config with the model's diffusers configs")
     }
 }
 

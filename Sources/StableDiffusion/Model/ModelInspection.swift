@@ -84,7 +84,7 @@ public struct ModelInspection: Encodable, Sendable {
         do {
             let text = try source.textEncoderConfig(), unet = try source.unetConfig(), vae = try source.vaeConfig()
             let sdxl = (try? source.family()) == .sdxl
-            family = family ?? Self.familyName(textWidth: text.hiddenSize)
+            family = family ?? (sdxl ? "SDXL" : Self.familyName(textWidth: text.hiddenSize))
             vaeScaleFactor = vae.scaleFactor
             nativeSize = unet.sampleSize * vae.scaleFactor
             let text2 = sdxl ? try source.textEncoder2Config() : nil
@@ -92,6 +92,14 @@ public struct ModelInspection: Encodable, Sendable {
             if let width = unet.crossAttentionDim.first(where: { $0 != contextWidth }) {
                 problems.append("the UNet's cross_attention_dim \(width) must equal the text encoders' hidden_size \(contextWidth)")
             }
+            // SD 2.x checkpoints hold one OpenCLIP block more than the encoder runs (diffusers drops it too).
+            do {
+                listings[.textEncoder] = count("text_encoder", "CLIPTextModel", try source.textEncoderWeights()) { name in
+                    Self.layerIndex(name).map { $0 < text.layers } ?? true
+                }
+            } catch { problems.append(error.description) }
+            do { listings[.unet] = count("unet", "UNet2DConditionModel", try source.unetWeights(unet)) } catch { problems.append(error.description) }
+            do { _ = count("vae", "AutoencoderKL", try source.vaeWeights(vae)) } catch { problems.append(error.description) }
             if let text2 {
                 do {
                     _ = count("text_encoder_2", "CLIPTextModelWithProjection", try source.textEncoder2Weights())
@@ -103,14 +111,6 @@ public struct ModelInspection: Encodable, Sendable {
                                  + "6 × \(textTime.timeEmbedDim) time ids; transformer layers per block \(unet.transformerLayersPerBlock)")
                 }
             }
-            // SD 2.x checkpoints hold one OpenCLIP block more than the encoder runs (diffusers drops it too).
-            do {
-                listings[.textEncoder] = count("text_encoder", "CLIPTextModel", try source.textEncoderWeights()) { name in
-                    Self.layerIndex(name).map { $0 < text.layers } ?? true
-                }
-            } catch { problems.append(error.description) }
-            do { listings[.unet] = count("unet", "UNet2DConditionModel", try source.unetWeights(unet)) } catch { problems.append(error.description) }
-            do { _ = count("vae", "AutoencoderKL", try source.vaeWeights(vae)) } catch { problems.append(error.description) }
         } catch { problems.append(error.description) }
         do {
             let tokenizer = try source.tokenizer()

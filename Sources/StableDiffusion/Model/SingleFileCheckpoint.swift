@@ -77,7 +77,7 @@ public struct SingleFileCheckpoint: Sendable {
     /// SDXL's second text encoder (OpenCLIP bigG with its `text_projection`); empty for SD 1.x/2.x files.
     public func textEncoder2() -> RenamedWeights {
         RenamedWeights(file: file, component: "text encoder 2",
-                       table: textEncoderLayout == .sdxl ? LDMLayout.openCLIP(names, prefix: LDMLayout.sdxlOpenCLIPPrefix) : [:])
+                       table: textEncoderLayout == .sdxl ? LDMLayout.openCLIP(names, prefix: LDMLayout.sdxlOpenCLIPPrefix, projection: true) : [:])
     }
 
     /// The first name parts and how many tensors share each, so an error shows what the file is.

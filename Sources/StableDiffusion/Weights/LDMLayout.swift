@@ -103,7 +103,7 @@ public enum LDMLayout {
     /// CLIPTextModel(WithProjection) names for SD 2.x's OpenCLIP `cond_stage_model.model.*` or
     /// SDXL's `conditioner.embedders.1.model.*`: the fused attention projection splits into q, k,
     /// v row slices; `text_projection` (multiplied from the right in OpenCLIP) is `nn.Linear`'s transpose.
-    static func openCLIP(_ names: [String], prefix openCLIPPrefix: String = openCLIPPrefix) -> Table {
+    static func openCLIP(_ names: [String], prefix openCLIPPrefix: String = openCLIPPrefix, projection: Bool = false) -> Table {
         let layer = ["ln_1": "layer_norm1", "ln_2": "layer_norm2", "mlp.c_fc": "mlp.fc1", "mlp.c_proj": "mlp.fc2",
                      "attn.out_proj": "self_attn.out_proj"]
         var table: Table = [:]
@@ -112,7 +112,7 @@ public enum LDMLayout {
             switch rest {
             case "token_embedding.weight": table["embeddings.token_embedding.weight"] = .init(name: name)
             case "positional_embedding": table["embeddings.position_embedding.weight"] = .init(name: name)
-            case "text_projection": table["text_projection.weight"] = .init(name: name, transposed: true)
+            case "text_projection" where projection: table["text_projection.weight"] = .init(name: name, transposed: true)
             case "ln_final.weight", "ln_final.bias": table["final_layer_norm." + rest.dropFirst("ln_final.".count)] = .init(name: name)
             default:
                 let parts = rest.split(separator: ".", maxSplits: 3).map(String.init)
