@@ -2,8 +2,9 @@
 /// `StableDiffusionXLPipeline(...)`) call.
 public struct GenerationRequest: Equatable, Sendable {
     public var prompt: String
-    /// "" when none was given (`hasNegativePrompt` tells the two apart).
-    public var negativePrompt: String
+    /// "" when none was given (`hasNegativePrompt` tells the two apart). Assigned after the
+    /// request is made (as a sweep's axes do), an empty text means none.
+    public var negativePrompt: String { didSet { hasNegativePrompt = !negativePrompt.isEmpty } }
     /// Whether a negative prompt was given, even an empty one: diffusers' `negative_prompt is not
     /// None`, which decides SDXL's zero negative embeddings (`force_zeros_for_empty_prompt`).
     public var hasNegativePrompt: Bool
