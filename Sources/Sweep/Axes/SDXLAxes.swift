@@ -22,6 +22,8 @@ extension AxisDeclaration {
     public static let cropTopLeft = AxisDeclaration(
         axis: .cropTopLeft, aliases: ["crop_top_left"], expects: "TOP,LEFT such as 0,0", defaultValue: { _ in "" },
         parse: { text, _ in
+            // "" is the default: no crop.
+            if text.isEmpty { return .success("") }
             guard let crop = MicroConditioning.Crop(text), crop.top >= 0, crop.left >= 0, crop.top <= MicroConditioning.maximum,
                   crop.left <= MicroConditioning.maximum else {
                 return .failure(AxisValueError("crops_coords_top_left '\(text)': expected TOP,LEFT such as 0,0 (0 to \(MicroConditioning.maximum))"))
@@ -45,6 +47,8 @@ extension AxisDeclaration {
         AxisDeclaration(
             axis: axis, expects: "WIDTHxHEIGHT such as 1024x1024", defaultValue: { _ in "" },
             parse: { text, _ in
+                // "" is the default: the image's size.
+                if text.isEmpty { return .success("") }
                 guard let size = Int(text).map({ MicroConditioning.Size(width: $0, height: $0) }) ?? MicroConditioning.Size(text),
                       (1...MicroConditioning.maximum).contains(size.width), (1...MicroConditioning.maximum).contains(size.height) else {
                     return .failure(AxisValueError("\(axis) '\(text)': expected WIDTHxHEIGHT such as 1024x1024 (1 to \(MicroConditioning.maximum))"))
