@@ -1,4 +1,4 @@
-"""PyTorch twin of `sweep bench --model-config sd1|sd2` / `sweep bench --model DIR`.
+"""PyTorch twin of `sweep bench --model-config sd1|sd2|sdxl` / `sweep bench --model DIR`.
 
 Times the same four things with diffusers on the same architecture and thread count, each after a
 warm-up, and prints the same table: both prompts through the text encoder, one UNet step as the
@@ -11,10 +11,16 @@ time_cond_proj_dim 256, as `sweep bench` does.
 
     /opt/torchenv/bin/python bench/torch_bench.py --model-config sd1 --threads 2 --runs 3 --image-steps 20
     /opt/torchenv/bin/python bench/torch_bench.py --model-config sd2 --steps 1 --guidance 0 --decoder taesd
+    /opt/torchenv/bin/python bench/torch_bench.py --model-config sdxl --size 1024 --runs 1 --steps 0
+
+SDXL (StableDiffusionXLPipeline): the text item is both encoders on the prompt alone (no negative
+prompt, so force_zeros_for_empty_prompt zeroes the negative side, as in `sweep bench`), and each
+UNet call gets the pooled text embeddings and the default add_time_ids (size, 0, 0, size).
     /opt/torchenv/bin/python bench/compare.py ours.json torch.json     # with --json on both sides
 """
 import argparse
 import json
+import pathlib
 import resource
 import sys
 import time
@@ -25,7 +31,7 @@ from torch.utils.flop_counter import FlopCounterMode
 from make_random_model import build
 from diffusers import (AutoencoderTiny, DDIMScheduler, DPMSolverMultistepScheduler, EulerAncestralDiscreteScheduler,
                        EulerDiscreteScheduler, HeunDiscreteScheduler, LCMScheduler, LMSDiscreteScheduler, PNDMScheduler,
-                       StableDiffusionPipeline, UniPCMultistepScheduler)
+                       StableDiffusionPipeline, StableDiffusionXLPipeline, UniPCMultistepScheduler)
 
 PROMPT = "a photograph of an astronaut riding a horse"
 SCHEDULERS = {
@@ -67,7 +73,7 @@ def line(name, seconds, flops, sgemm):
 def main():
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     source = parser.add_mutually_exclusive_group(required=True)
-    source.add_argument("--model-config", choices=["sd1", "sd2"])
+    source.add_argument("--model-config", choices=["sd1", "sd2", "sdxl"])
     source.add_argument("--model")
     parser.add_argument("--threads", type=int, default=None, help="default: torch's own choice")
     parser.add_argument("--size", type=int, default=512)
@@ -93,10 +99,17 @@ def main():
     torch.manual_seed(0)
     if args.model_config:
         pipe = build(args.model_config, time_cond_proj_dim=256 if args.scheduler == "lcm" else None)
-        name = {"sd1": "Stable Diffusion 1.5", "sd2": "Stable Diffusion 2.1"}[args.model_config] + ", random weights"
+        name = {"sd1": "Stable Diffusion 1.5", "sd2": "Stable Diffusion 2.1",
+                "sdxl": "Stable Diffusion XL 1.0"}[args.model_config] + ", random weights"
     else:
-        pipe = StableDiffusionPipeline.from_pretrained(args.model, safety_checker=None, requires_safety_checker=False)
+        index = json.loads((pathlib.Path(args.model) / "model_index.json").read_text())
+        if index.get("_class_name", "").startswith("StableDiffusionXL"):
+            pipe = StableDiffusionXLPipeline.from_pretrained(args.model, add_watermarker=False, dtype=torch.float32)
+        else:
+            pipe = StableDiffusionPipeline.from_pretrained(args.model, safety_checker=None, requires_safety_checker=False,
+                                                           dtype=torch.float32)
         name = args.model
+    sdxl = isinstance(pipe, StableDiffusionXLPipeline)
     if args.decoder != "vae":
         # As a user swaps in TAESD: StableDiffusionPipeline.from_pretrained(..., vae=AutoencoderTiny...).
         pipe.vae = AutoencoderTiny() if args.decoder == "taesd" else AutoencoderTiny.from_pretrained(args.decoder)
@@ -104,7 +117,8 @@ def main():
         cls, extra = SCHEDULERS[args.scheduler]
         pipe.scheduler = cls.from_config(pipe.scheduler.config, **extra)
     pipe.set_progress_bar_config(disable=True)
-    weight_bytes = sum(p.numel() * p.element_size() for m in (pipe.text_encoder, pipe.unet, pipe.vae) for p in m.parameters())
+    modules = (pipe.text_encoder, pipe.text_encoder_2) if sdxl else (pipe.text_encoder,)
+    weight_bytes = sum(p.numel() * p.element_size() for m in modules + (pipe.unet, pipe.vae) for p in m.parameters())
 
     sgemm = sgemm_gflops()
     print(f"{name}, {args.size}×{args.size}, threads {torch.get_num_threads()}, PyTorch {torch.__version__} "
@@ -124,7 +138,18 @@ def main():
     prompt_ids, negative_ids = ids(PROMPT), ids("")
 
     def encode():
-        return text_encoder(prompt_ids)[0], text_encoder(negative_ids)[0]
+        if sdxl:
+            # No negative prompt: the pipeline's own encode_prompt zeroes the negative side.
+            prompt_embeds, negative_embeds, pooled, negative_pooled = pipe.encode_prompt(PROMPT, do_classifier_free_guidance=True)
+            return (prompt_embeds, pooled), (negative_embeds, negative_pooled)
+        return (text_encoder(prompt_ids)[0], None), (text_encoder(negative_ids)[0], None)
+
+    def added(pooled, count):
+        """SDXL's added_cond_kwargs for `count` rows of `pooled` text embeddings."""
+        if not sdxl:
+            return None
+        time_ids = torch.tensor([[args.size, args.size, 0, 0, args.size, args.size]], dtype=torch.float32)
+        return {"text_embeds": pooled, "time_ids": time_ids.repeat(count, 1)}
 
     rows = []
 
@@ -135,8 +160,9 @@ def main():
         print(line(name, seconds, flops, sgemm), flush=True)
 
     with torch.inference_mode():
-        prompt, negative = encode()
+        (prompt, prompt_pooled), (negative, negative_pooled) = encode()
         context = torch.cat([negative, prompt])
+        both_pooled = torch.cat([negative_pooled, prompt_pooled]) if sdxl else None
         t = torch.tensor(500)
         # The pipeline's own rule: a UNet with time_cond_proj_dim takes guidance as an embedding.
         embedding = pipe.unet.config.time_cond_proj_dim
@@ -145,15 +171,17 @@ def main():
                      if embedding else None)
 
         def guided_step():
-            noise = pipe.unet(torch.cat([latents, latents]), t, encoder_hidden_states=context).sample
+            noise = pipe.unet(torch.cat([latents, latents]), t, encoder_hidden_states=context,
+                              added_cond_kwargs=added(both_pooled, 2)).sample
             uncond, text = noise.chunk(2)
             return uncond + args.guidance * (text - uncond)
 
         def unguided_step():
-            return pipe.unet(latents, t, encoder_hidden_states=prompt, timestep_cond=condition).sample
+            return pipe.unet(latents, t, encoder_hidden_states=prompt, timestep_cond=condition,
+                             added_cond_kwargs=added(prompt_pooled, 1)).sample
 
         if not args.image_only:
-            row("text encoder (prompt + negative)", encode, args.runs)
+            row("text encoders (prompt)" if sdxl else "text encoder (prompt + negative)", encode, args.runs)
             if guided:
                 row("guided UNet step (batch 2)", guided_step, args.runs)
             else:
@@ -164,9 +192,12 @@ def main():
                 many = torch.cat([latents] * (2 * n if guided else n))
                 many_context = torch.cat([negative] * n + [prompt] * n) if guided else torch.cat([prompt] * n)
                 many_condition = condition.repeat(n, 1) if condition is not None else None
+                many_pooled = (torch.cat([negative_pooled] * n + [prompt_pooled] * n) if guided
+                               else torch.cat([prompt_pooled] * n)) if sdxl else None
 
                 def batched_step():
-                    noise = pipe.unet(many, t, encoder_hidden_states=many_context, timestep_cond=many_condition).sample
+                    noise = pipe.unet(many, t, encoder_hidden_states=many_context, timestep_cond=many_condition,
+                                      added_cond_kwargs=added(many_pooled, len(many))).sample
                     if guided:
                         uncond, text = noise.chunk(2)
                         noise = uncond + args.guidance * (text - uncond)
@@ -176,21 +207,23 @@ def main():
             decoder = "VAE decode" if args.decoder == "vae" else "TAESD decode"
             row(decoder, lambda: pipe.vae.decode(latents).sample, args.runs)
         if args.image_steps > 0:
-            image = lambda: pipe(PROMPT, negative_prompt="", num_inference_steps=args.image_steps, guidance_scale=args.guidance,
+            # SDXL: no negative prompt (zeros), as `sweep bench` renders it; SD: the empty one, encoded.
+            negative_prompt = None if sdxl else ""
+            image = lambda: pipe(PROMPT, negative_prompt=negative_prompt, num_inference_steps=args.image_steps, guidance_scale=args.guidance,
                                  height=args.size, width=args.size, generator=torch.Generator().manual_seed(0))
             runs = args.image_runs or args.runs
             seconds = [timed(image) for _ in range(runs)]
             # FLOPs by composition (counting a whole image would take another image's time); PNDM
             # evaluates the UNet once more than it has steps, so count its timesteps.
             unet_calls = len(pipe.scheduler.timesteps)
-            # Unguided, the pipeline encodes the prompt alone: half the text encoder item.
-            text = rows[0]["flops"] * (1 if guided else 0.5) if rows else float("nan")
+            # Unguided, the pipeline encodes the prompt alone: half the text encoder item (SDXL's is the prompt alone anyway).
+            text = rows[0]["flops"] * (1 if guided or sdxl else 0.5) if rows else float("nan")
             flops = (text + unet_calls * rows[1]["flops"] + rows[-1]["flops"]) if rows else float("nan")
             rows.append({"name": f"image, {args.image_steps} steps", "seconds": seconds, "flops": flops})
             print(line(rows[-1]["name"], seconds, flops, sgemm), flush=True)
             if args.batch > 1:
                 n = args.batch
-                batch = lambda: pipe([PROMPT] * n, negative_prompt=[""] * n, num_inference_steps=args.image_steps,
+                batch = lambda: pipe([PROMPT] * n, negative_prompt=None if sdxl else [""] * n, num_inference_steps=args.image_steps,
                                      guidance_scale=args.guidance, height=args.size, width=args.size,
                                      generator=[torch.Generator().manual_seed(i) for i in range(n)])
                 seconds = [timed(batch) / n for _ in range(runs)]

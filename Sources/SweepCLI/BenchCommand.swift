@@ -40,7 +40,7 @@ struct BenchCommand: ParsableCommand {
     @Option(help: "A Python with torch installed, to time PyTorch on the same shapes in this run.")
     var torchPython: String?
 
-    @Option(help: "Time the pipeline of a published architecture with random weights: sd1 (SD 1.5) or sd2 (SD 2.1).")
+    @Option(help: "Time the pipeline of a published architecture with random weights: sd1 (SD 1.5), sd2 (SD 2.1) or sdxl (SDXL base 1.0, 2.6 B-parameter UNet: give --size 1024, ~17 GB).")
     var modelConfig: PublishedArchitecture?
 
     @Option(help: "Time the pipeline of a diffusers model folder.")
