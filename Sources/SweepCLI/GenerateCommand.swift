@@ -162,8 +162,8 @@ struct GenerateCommand: ParsableCommand {
     private func microConditioning() throws(GenerateError) -> MicroConditioning {
         func size(_ text: String?, _ flag: String) throws(GenerateError) -> MicroConditioning.Size? {
             guard let text else { return nil }
-            guard let size = MicroConditioning.Size(text) else { throw .badNumber(flag: flag, value: text, expected: "expected WIDTHxHEIGHT, e.g. 1024x1024") }
-            return size
+            guard let size = ImageSize(text) else { throw .badNumber(flag: flag, value: text, expected: "expected WIDTHxHEIGHT, e.g. 1024x1024") }
+            return MicroConditioning.Size(width: size.width, height: size.height)
         }
         var crop: MicroConditioning.Crop?
         if let cropTopLeft {

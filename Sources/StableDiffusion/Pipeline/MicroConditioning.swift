@@ -11,19 +11,6 @@ public struct MicroConditioning: Equatable, Hashable, Sendable {
             self.width = width
             self.height = height
         }
-
-        /// `WIDTHxHEIGHT`, as A1111's `Size: 1024x768`.
-        public init?(_ text: String) {
-            guard let (width, height) = Self.pair(text, separator: "x") else { return nil }
-            self.init(width: width, height: height)
-        }
-
-        static func pair(_ text: String, separator: Character) -> (Int, Int)? {
-            let parts = text.lowercased().split(separator: separator, omittingEmptySubsequences: false)
-            guard parts.count == 2, let first = Int(parts[0].trimmingCharacters(in: .whitespaces)),
-                  let second = Int(parts[1].trimmingCharacters(in: .whitespaces)) else { return nil }
-            return (first, second)
-        }
     }
 
     public struct Crop: Equatable, Hashable, Sendable {
@@ -36,7 +23,9 @@ public struct MicroConditioning: Equatable, Hashable, Sendable {
 
         /// `TOP,LEFT`, diffusers' `crops_coords_top_left` order.
         public init?(_ text: String) {
-            guard let (top, left) = Size.pair(text, separator: ",") else { return nil }
+            let parts = text.split(separator: ",", omittingEmptySubsequences: false)
+            guard parts.count == 2, let top = Int(parts[0].trimmingCharacters(in: .whitespaces)),
+                  let left = Int(parts[1].trimmingCharacters(in: .whitespaces)) else { return nil }
             self.init(top: top, left: left)
         }
     }

@@ -49,13 +49,13 @@ extension AxisDeclaration {
             parse: { text, _ in
                 // "" is the default: the image's size.
                 if text.isEmpty { return .success("") }
-                guard let size = Int(text).map({ MicroConditioning.Size(width: $0, height: $0) }) ?? MicroConditioning.Size(text),
+                guard let size = Int(text).map({ ImageSize(width: $0, height: $0) }) ?? ImageSize(text),
                       (1...MicroConditioning.maximum).contains(size.width), (1...MicroConditioning.maximum).contains(size.height) else {
                     return .failure(AxisValueError("\(axis) '\(text)': expected WIDTHxHEIGHT such as 1024x1024 (1 to \(MicroConditioning.maximum))"))
                 }
                 return .success("\(size.width)x\(size.height)")
             },
-            apply: { value, request in apply(MicroConditioning.Size(value), &request) },
+            apply: { value, request in apply(ImageSize(value).map { MicroConditioning.Size(width: $0.width, height: $0.height) }, &request) },
             label: { $0.isEmpty ? "\(label): image size" : "\(label): \($0)" }, display: { $0.isEmpty ? "image" : $0 },
             csvColumn: axis.rawValue, identity: .whenNotDefault(key: axis.rawValue), batching: .any)
     }
