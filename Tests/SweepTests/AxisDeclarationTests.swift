@@ -146,3 +146,36 @@ struct SeededGenerator: RandomNumberGenerator {
         return z ^ (z >> 31)
     }
 }
+
+/// The parts of a declaration no built-in axis uses yet (its own PNG key, CSV column and id
+/// field), exercised with an axis declared here the way the README tells.
+@Suite struct DeclaredAxisMechanismTests {
+    static let clipSkip = AxisDeclaration(
+        axis: SweepAxis(rawValue: "test_clip_skip"), expects: "a whole number", defaultValue: { _ in "1" },
+        parse: { text, _ in AxisParsing.integer(text, key: "test_clip_skip", in: 1...12) }, apply: { _, _ in },
+        label: { "Clip skip: \($0)" }, pngKey: "Clip skip", csvColumn: "clip_skip", identity: .whenNotDefault(key: "clip_skip"))
+
+    @Test func aNewAxisEntersIdTextAndCSVOnlyAwayFromItsDefault() throws {
+        let job = try ManifestFixture().read("model: MODEL\nprompts: [a cat]\nseeds: 1\n")
+        var task = try #require(Array(job.tasks()).only)
+        let axes = AxisCatalog.all + [Self.clipSkip]
+        let original = task.identity(model: "m")
+        task.settings[Self.clipSkip.axis] = "1"
+        #expect(task.identity(model: "m", axes: axes) == original && task.parameterEntries(of: axes).isEmpty)
+        task.settings[Self.clipSkip.axis] = "2"
+        #expect(task.identity(model: "m", axes: axes) == original + "\u{0}clip_skip=2")
+        #expect(task.parameterEntries(of: axes).map { "\($0.key): \($0.value)" } == ["Clip skip: 2"])
+        let entries = [task.id: JournalEntry(id: task.id, sha256: "00", seconds: 1, rank: 0, host: "h")]
+        let csv = ManifestCSV.manifest(tasks: [task], entries: entries, model: "m", eta: false, axes: [Self.clipSkip])
+        #expect(csv.hasPrefix("image,id,prompt,negative_prompt,seed,steps,guidance,scheduler,width,height,model,sha256,seconds,rank,host,clip_skip\r\n"))
+        #expect(csv.hasSuffix(",2\r\n"))
+        #expect(Self.clipSkip.parse("13", AxisContext(folder: URL(fileURLWithPath: "/"))).failureText == "test_clip_skip '13': expected a whole number from 1 to 12")
+    }
+}
+
+extension Result where Failure == AxisValueError {
+    var failureText: String? {
+        if case let .failure(error) = self { return error.description }
+        return nil
+    }
+}
