@@ -30,10 +30,10 @@ import Testing
 
     @Test(arguments: [
         (["--model", "bad/model.ckpt"], "bad/model.ckpt: a PyTorch pickle, which can run arbitrary code when loaded, so it is never opened"),
-        (["--model", "sd1.safetensors"], "sd1.safetensors: not a Stable Diffusion 1.x/2.x checkpoint: a CLIP text encoder and cross-attention width 8"),
+        (["--model", "sd1.safetensors"], "sd1.safetensors: not a Stable Diffusion 1.x/2.x or SDXL checkpoint: a CLIP text encoder and cross-attention width 8"),
         (["--model", "sd1.safetensors", "--config", "sd1-config", "--prediction-type", "sample"], "--prediction-type sample: expected one of"),
         (["--model", "sd1-config", "--config", "sd1-config"], "--config: "),
-        (["--model", "bad/unknown.safetensors"], "bad/unknown.safetensors: not a Stable Diffusion 1.x/2.x checkpoint: found"),
+        (["--model", "bad/unknown.safetensors"], "bad/unknown.safetensors: not a Stable Diffusion 1.x/2.x or SDXL checkpoint: found"),
     ])
     func badModelsFailWithOneLineAndNoFile(_ flags: [String], _ message: String) async throws {
         let output = folder.appendingPathComponent("out.png").path
