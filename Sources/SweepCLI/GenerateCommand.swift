@@ -51,6 +51,15 @@ struct GenerateCommand: ParsableCommand {
     @Option(parsing: .unconditional, help: "DDIM's eta (0 deterministic … 1 ancestral).")
     var eta = "0"
 
+    @Option(help: "How prompts are read: a1111 ((word:1.2), [word], BREAK, no 77-token limit) or plain (as diffusers, truncated at 77 tokens).")
+    var promptSyntax = "a1111"
+
+    @Option(parsing: .unconditional, help: "A1111's clip skip: 1 uses the text encoder's last layer, 2 the one before (diffusers' clip_skip=1).")
+    var clipSkip = "1"
+
+    @Option(parsing: .unconditional, help: "diffusers' guidance_rescale φ, 0 (off) to 1.")
+    var guidanceRescale = "0"
+
     @Option(parsing: .unconditional, help: "Image width in pixels, a multiple of 8 up to 8192 (default: the model's native size).")
     var width: String?
 
@@ -121,17 +130,23 @@ struct GenerateCommand: ParsableCommand {
             }
             kind = named
         }
-        return GenerationRequest(prompt: prompt, negativePrompt: negativePrompt,
+        guard let syntax = PromptSyntax(rawValue: promptSyntax) else { throw GenerateError.unknownPromptSyntax(promptSyntax) }
+        var request = GenerationRequest(prompt: prompt, negativePrompt: negativePrompt,
                                  seed: try CommandLineNumber.whole(seed, flag: "--seed", in: 0...UInt64.max),
                                  steps: try CommandLineNumber.whole(steps, flag: "--steps", in: 1...1000),
                                  guidance: try CommandLineNumber.real(guidance, flag: "--guidance"), scheduler: kind,
                                  eta: try CommandLineNumber.real(eta, flag: "--eta"),
                                  width: try width.map { text throws(GenerateError) in try CommandLineNumber.whole(text, flag: "--width", in: 1...Int.max) },
                                  height: try height.map { text throws(GenerateError) in try CommandLineNumber.whole(text, flag: "--height", in: 1...Int.max) })
+        request.promptSyntax = syntax
+        request.clipSkip = try CommandLineNumber.whole(clipSkip, flag: "--clip-skip", in: 1...Int.max)
+        request.guidanceRescale = try CommandLineNumber.real(guidanceRescale, flag: "--guidance-rescale")
+        return request
     }
 
-    /// CLIP sees 77 tokens; like diffusers, say what it drops.
+    /// CLIP sees 77 tokens; like diffusers, say what it drops (A1111's syntax drops nothing).
     private func warnAboutTruncation(_ request: GenerationRequest, tokenizer: CLIPTokenizer) {
+        guard request.promptSyntax == .plain else { return }
         for (flag, text) in [("--prompt", request.prompt), ("--negative-prompt", request.negativePrompt)] {
             guard let dropped = tokenizer.truncatedText(text) else { continue }
             let line = "warning: \(flag): the following part was truncated because CLIP can only handle sequences up to "

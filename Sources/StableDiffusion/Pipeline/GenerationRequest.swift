@@ -45,6 +45,11 @@ public struct GenerationRequest: Equatable, Sendable {
         if let fraction = interpolation?.fraction, !(fraction.isFinite && (0...1).contains(fraction)) {
             throw .badInterpolation(fraction)
         }
+        if promptSyntax == .a1111 {
+            for text in [prompt, negativePrompt] + (interpolation.map { [$0.target] } ?? []) {
+                do { _ = try PromptAttention.parse(text) } catch { throw .promptSyntax(error.description) }
+            }
+        }
         for (name, value) in [("width", width), ("height", height)] {
             if let value { try Self.checkDimension(name, value) }
         }

@@ -21,6 +21,8 @@ public struct GenerationParameters: Equatable, Sendable {
     /// DDIM's eta; 0 (the default, and the value for samplers that take none) is not written, as A1111 does.
     public var eta: Float
     public var loras: [LoRAInfo]
+    /// Clip skip, guidance rescale, emphasis and interpolation items (`PromptSettingsText`), when not the default.
+    public var promptSettings: [String] = []
 
     public init(prompt: String, negativePrompt: String, steps: Int, sampler: String, guidance: Float, seed: UInt64,
                 width: Int, height: Int, model: String, vae: String? = nil, decoder: String? = nil, eta: Float = 0,
@@ -47,6 +49,7 @@ public struct GenerationParameters: Equatable, Sendable {
                   sampler: scheduler.samplerName, guidance: request.guidance, seed: request.seed,
                   width: image.width, height: image.height, model: model, vae: vae, decoder: decoder,
                   eta: scheduler.usesEta ? request.eta : 0, loras: loras)
+        promptSettings = PromptSettingsText.items(for: request)
     }
 
     /// Prompt line(s); `Negative prompt: …` when there is one; then the settings line. LoRAs as
@@ -62,6 +65,7 @@ public struct GenerationParameters: Equatable, Sendable {
                 + ", Lora: \"\(loras.map(\.label).joined(separator: ", "))\""
         }
         if eta != 0 { settings += ", Eta: \(eta)" }
+        settings += promptSettings.map { ", " + $0 }.joined()
         lines.append(settings)
         return lines.joined(separator: "\n")
     }
