@@ -80,7 +80,8 @@ public struct ManifestReader {
         }
         let (model, config, vae, description, tokenizer) = readModel(entries, root: root)
         let interpolation = readInterpolation(entries)
-        let (prompts, promptLines, promptsFile) = interpolation.map { ([$0.from], [$0.line], nil) } ?? readPrompts(entries)
+        let (prompts, promptLines, promptsFile) = interpolation.map { ([$0.from], [$0.line], nil) }
+            ?? (entries["interpolate"]?.mapping == nil ? readPrompts(entries) : ([], [], nil))
         let (seeds, randomSeeds) = readSeeds(entries)
         let promptReplace = values.list(entries["prompt_replace"], key: "prompt_replace", default: []) { node in
             values.string(node, key: "prompt_replace")
