@@ -50,7 +50,7 @@ extension AxisDeclaration {
         },
         apply: { value, request in request.interpolation = InterpolationValue(value)?.interpolation },
         label: { value in InterpolationValue(value).map { "Interpolate: \(String(format: "%.3g", $0.interpolation.fraction))" } ?? "No interpolation" },
-        identity: .whenNotDefault(key: "interpolate"), batching: .any)
+        csvColumn: "interpolate", identity: .whenNotDefault(key: "interpolate"), batching: .any)
 }
 
 /// The canonical text of one `interpolate` axis value, `METHOD FRACTION TARGET`.
