@@ -253,7 +253,10 @@ def render(spec, how, pipes):
 
 def check_against_a1111(folder):
     sys.path.insert(0, str(folder))
-    sys.modules.setdefault("lark", type(sys)("lark"))   # only the scheduling grammar needs lark
+    # Only A1111's prompt-editing grammar needs lark; a stand-in lets the module import without it.
+    stand_in = type(sys)("lark")
+    stand_in.Lark = lambda *args, **kwargs: None
+    sys.modules.setdefault("lark", stand_in)
     from modules.prompt_parser import parse_prompt_attention
     for prompt in PARSER_PROMPTS:
         assert parse_prompt_attention(prompt) == parse(prompt), (prompt, parse_prompt_attention(prompt), parse(prompt))
