@@ -174,6 +174,12 @@ struct RenderCommand: ParsableCommand {
     /// Configs and weight headers, before the output folder exists.
     private func checkModel(_ job: Job) throws {
         do { try StableDiffusionModel.check(job.modelSource()) } catch { throw RenderError.model(error) }
+        // Clip skip's bound is the model's layer count, known only now.
+        let layers: Int
+        do { layers = try job.modelSource().textEncoderConfig().layers } catch { throw RenderError.model(error) }
+        if let clipSkip = job.values(of: .clipSkip).map(AxisParsing.int).first(where: { $0 > layers }) {
+            throw RenderCommandError.clipSkip(clipSkip, layers: layers)
+        }
     }
 
     /// The content hashes of the model (with its overlays) and of each TAESD decoder, by path.
@@ -251,10 +257,12 @@ struct RenderCommand: ParsableCommand {
 enum RenderCommandError: Error, CustomStringConvertible {
     case badBatch(Int)
     case huge(Int, limit: Int)
+    case clipSkip(Int, layers: Int)
 
     var description: String {
         switch self {
         case let .badBatch(count): "--batch \(count): expected a whole number from 1 to 64"
+        case let .clipSkip(clipSkip, layers): "clip_skip \(clipSkip): expected 1 to \(layers) (the model's text encoder has \(layers) layers)"
         case let .huge(count, limit):
             "the job has \(count == .max ? "more than \(Int.max)" : "\(count)") images, more than the limit of \(limit); "
                 + "pass --allow-huge to render it anyway"
