@@ -85,6 +85,26 @@ import Testing
         try expectRendered(negative, task: 1, matches: "sd1.clip-skip-2-negative")
     }
 
+    /// A prompt of two chunks cannot share a UNet call with one of one chunk: each gets its own,
+    /// and every file is the one rendering it alone gives, in the order asked.
+    @Test func batchesOfPromptsOfDifferentLengthsGiveTheFilesOfSingleRenders() throws {
+        let long = Array(repeating: "cat", count: 80).joined(separator: " ")
+        let job = try fixture.read("model: MODEL\nprompts: [a dog, \(long), an owl]\nsteps: 2\nsize: 32\nbatch: 3\n")
+        let tasks = Array(job.tasks())
+        let renderer = try TaskRenderer(job: job)
+        #expect(try renderer.render(tasks).map(\.png) == tasks.map { try renderer.render($0).png })
+    }
+
+    /// Images rendered before A1111 syntax was read (as plain text) under the same id are
+    /// rendered again: their provenance changes; plain prompts keep theirs.
+    @Test func syntaxPromptsChangeTheirProvenanceOnly() throws {
+        let job = try fixture.read("model: MODEL\nprompts: [a cat, a (cat), a cat BREAK hat]\n")
+        let tasks = Array(job.tasks())
+        let old = tasks.map { ContentHash.hex("model-sha256=m\u{0}" + $0.identity(model: job.modelName)) }
+        let now = tasks.map { JobOutput.provenance(of: $0, job: job, modelHash: "m", decoderHashes: [:]) }
+        #expect(zip(old, now).map { $0 == $1 } == [true, false, false])
+    }
+
     private func expectRendered(_ job: Job, task index: Int, matches name: String, sourceLocation: SourceLocation = #_sourceLocation) throws {
         let task = Array(job.tasks())[index]
         let png = try TaskRenderer(job: job).render(task).png
