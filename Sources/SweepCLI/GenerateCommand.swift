@@ -67,6 +67,15 @@ struct GenerateCommand: ParsableCommand {
     @Option(parsing: .unconditional, help: "DDIM's eta (0 deterministic … 1 ancestral).")
     var eta = "0"
 
+    @Option(help: "How prompts are read: a1111 ((word:1.2), [word], BREAK, no 77-token limit) or plain (as diffusers, truncated at 77 tokens).")
+    var promptSyntax = "a1111"
+
+    @Option(parsing: .unconditional, help: "A1111's clip skip: 1 uses the text encoder's last layer, 2 the one before (diffusers' clip_skip=1).")
+    var clipSkip = "1"
+
+    @Option(parsing: .unconditional, help: "diffusers' guidance_rescale φ, 0 (off) to 1.")
+    var guidanceRescale = "0"
+
     @Option(parsing: .unconditional, help: "Image width in pixels, a multiple of 8 up to 8192 (default: the model's native size).")
     var width: String?
 
@@ -149,7 +158,8 @@ struct GenerateCommand: ParsableCommand {
             }
             kind = named
         }
-        return GenerationRequest(prompt: prompt, negativePrompt: negativePrompt,
+        guard let syntax = PromptSyntax(rawValue: promptSyntax) else { throw GenerateError.unknownPromptSyntax(promptSyntax) }
+        var request = GenerationRequest(prompt: prompt, negativePrompt: negativePrompt,
                                  seed: seed == "-1" ? UInt64.random(in: Job.randomSeedRange)
                                      : try CommandLineNumber.whole(seed, flag: "--seed", in: 0...UInt64.max),
                                  steps: try CommandLineNumber.whole(steps, flag: "--steps", in: 1...1000),
@@ -158,6 +168,10 @@ struct GenerateCommand: ParsableCommand {
                                  width: try width.map { text throws(GenerateError) in try CommandLineNumber.whole(text, flag: "--width", in: 1...Int.max) },
                                  height: try height.map { text throws(GenerateError) in try CommandLineNumber.whole(text, flag: "--height", in: 1...Int.max) },
                                  prompt2: prompt2, negativePrompt2: negativePrompt2, microConditioning: try microConditioning())
+        request.promptSyntax = syntax
+        request.clipSkip = try CommandLineNumber.whole(clipSkip, flag: "--clip-skip", in: 1...Int.max)
+        request.guidanceRescale = try CommandLineNumber.real(guidanceRescale, flag: "--guidance-rescale")
+        return request
     }
 
     private func microConditioning() throws(GenerateError) -> MicroConditioning {
@@ -175,8 +189,9 @@ struct GenerateCommand: ParsableCommand {
                                  targetSize: try size(targetSize, "--target-size"))
     }
 
-    /// CLIP sees 77 tokens; like diffusers, say what it drops.
+    /// CLIP sees 77 tokens; like diffusers, say what it drops (A1111's syntax drops nothing).
     private func warnAboutTruncation(_ request: GenerationRequest, tokenizer: CLIPTokenizer) {
+        guard request.promptSyntax == .plain else { return }
         for (flag, text) in [("--prompt", request.prompt), ("--negative-prompt", request.negativePrompt),
                              ("--prompt-2", request.prompt2 ?? ""), ("--negative-prompt-2", request.negativePrompt2 ?? "")] {
             guard let dropped = tokenizer.truncatedText(text) else { continue }

@@ -16,18 +16,27 @@ struct PipelineCase: Decodable, CustomStringConvertible, Sendable {
     let width, height: Int?
     /// An AutoencoderTiny folder beside the cases (`--decoder`); nil: the model's VAE.
     let decoder: String?
+    /// Tests/Fixtures/prompts/make_prompt_fixtures.py's settings; nil: the request's defaults
+    /// (a1111 syntax, which reads these prompts as diffusers does).
+    let prompt_syntax: String?
+    let clip_skip: Int?
+    let guidance_rescale: Float?
+    let interpolate_to: String?
+    let interpolate_fraction: Double?
+    let interpolate_method: String?
     /// The fixture folder holding `cases.json` and `images.safetensors`.
     private(set) var directory = Self.fixtures.appendingPathComponent("pipeline")
 
     private enum CodingKeys: String, CodingKey {
         case name, model, prompt, negative_prompt, seed, steps, guidance, scheduler, eta, width, height, decoder
+        case prompt_syntax, clip_skip, guidance_rescale, interpolate_to, interpolate_fraction, interpolate_method
     }
 
     var description: String { name }
 
     static let fixtures = URL(fileURLWithPath: #filePath).deletingLastPathComponent().appendingPathComponent("../Fixtures").standardized
 
-    static let all: [PipelineCase] = ["pipeline", "fewstep"].flatMap { folder in
+    static let all: [PipelineCase] = ["pipeline", "fewstep", "prompts"].flatMap { folder in
         let directory = fixtures.appendingPathComponent(folder)
         guard let data = try? Data(contentsOf: directory.appendingPathComponent("cases.json")),
               let cases = try? JSONDecoder().decode([PipelineCase].self, from: data) else { return [PipelineCase]() }
@@ -47,8 +56,15 @@ struct PipelineCase: Decodable, CustomStringConvertible, Sendable {
     }
 
     var request: GenerationRequest {
-        GenerationRequest(prompt: prompt, negativePrompt: negative_prompt ?? "", seed: seed, steps: steps, guidance: guidance,
-                          scheduler: scheduler.flatMap(SchedulerKind.init(rawValue:)), eta: eta, width: width, height: height)
+        var request = GenerationRequest(prompt: prompt, negativePrompt: negative_prompt ?? "", seed: seed, steps: steps, guidance: guidance,
+                                        scheduler: scheduler.flatMap(SchedulerKind.init(rawValue:)), eta: eta, width: width, height: height)
+        request.promptSyntax = prompt_syntax.flatMap(PromptSyntax.init(rawValue:)) ?? .a1111
+        request.clipSkip = clip_skip ?? 1
+        request.guidanceRescale = guidance_rescale ?? 0
+        if let interpolate_to, let interpolate_fraction, let method = interpolate_method.flatMap(PromptInterpolation.Method.init(rawValue:)) {
+            request.interpolation = PromptInterpolation(target: interpolate_to, fraction: interpolate_fraction, method: method)
+        }
+        return request
     }
 
     /// diffusers' 8-bit RGB pixels for this case.

@@ -95,7 +95,7 @@ struct SDXLCase: Decodable, CustomStringConvertible, Sendable {
         #expect(model.unet.config.transformerLayersPerBlock == [1, 1, 2])
         #expect(model.tokenizer.padID != model.tokenizer2.padID)
         #expect(model.forceZerosForEmptyPrompt)
-        let conditioning = try model.encode(PromptTexts("a cat"))
+        let conditioning = try model.encode(PromptTexts("a cat"), syntax: .plain, clipSkip: 1)
         #expect(conditioning.context.shape == [1, 77, 20])
         #expect(conditioning.pooled?.shape == [1, 10])
     }
@@ -134,6 +134,19 @@ struct SDXLCase: Decodable, CustomStringConvertible, Sendable {
         #expect(MicroConditioning.Crop("16") == nil && MicroConditioning.Crop("a,b") == nil)
     }
 
+    /// A1111 syntax, clip skip and interpolation are SD-only: refused, not ignored; a plain prompt
+    /// under the default a1111 syntax reads as diffusers reads it.
+    @Test func promptFeaturesOfOneEncoderAreRefused() throws {
+        let pipeline = try TextToImagePipeline(model: ModelSource(model: SDXLCase.folder).loadModel())
+        var request = GenerationRequest(prompt: "a (cat:1.2)")
+        #expect(throws: PipelineError.unsupportedSetting("A1111 prompt syntax (weights, BREAK)", family: .sdxl)) { try pipeline.validate(request) }
+        request.promptSyntax = .plain
+        try pipeline.validate(request)
+        request.clipSkip = 2
+        #expect(throws: PipelineError.unsupportedSetting("clip_skip 2", family: .sdxl)) { try pipeline.validate(request) }
+        try pipeline.validate(GenerationRequest(prompt: "a cat, photo"))
+    }
+
     @Test func loRAsOnSDXLAreRefused() throws {
         #expect(throws: ModelError.self) {
             try ModelSource(model: SDXLCase.folder).loadModel(loras: [LoRA(path: "/nonexistent.safetensors")])
@@ -145,10 +158,11 @@ struct SDXLCase: Decodable, CustomStringConvertible, Sendable {
         let requests = [GenerationRequest(prompt: "a lighthouse", seed: 1, steps: 2, guidance: 5),
                         GenerationRequest(prompt: "a fox", negativePrompt: "blurry", seed: 2, steps: 2, guidance: 7,
                                           microConditioning: .init(cropTopLeft: .init(top: 8, left: 0)))]
-        let prompts = try requests.map { try pipeline.encode(pipeline.promptTexts($0)) }
-        let negatives = try zip(requests, prompts).map { request, prompt in
-            try pipeline.negativeConditioning(request, prompt: prompt, encode: pipeline.encode)
+        let both = try requests.map { request in
+            try pipeline.conditioning(for: request) { texts throws(PipelineError) in try pipeline.encode(texts) }
         }
+        let (prompts, negatives) = (both.map(\.prompt), both.map(\.negative))
+        #expect(negatives[0]?.context.scalars.allSatisfy { $0 == 0 } == true && negatives[1]?.context.scalars.contains { $0 != 0 } == true)
         let batched = try pipeline.diffusion.render(requests, prompts: prompts, negativePrompts: negatives)
         for (index, request) in requests.enumerated() {
             #expect(batched[index].pixels == (try pipeline.generate(request)).pixels)

@@ -5,8 +5,9 @@
 public protocol DiffusionModel: Sendable {
     var family: ModelFamily { get }
     var source: ModelSource { get }
-    /// The first (or only) tokenizer, for token counts and truncation warnings.
+    /// The first (or only) tokenizer and text encoder, for token counts, truncation warnings and clip skip.
     var tokenizer: CLIPTokenizer { get }
+    var textEncoder: CLIPTextModel { get }
     var unet: UNet2DConditionModel { get }
     var vae: AutoencoderKL { get }
     var schedulerConfig: SchedulerConfig { get }
@@ -15,7 +16,8 @@ public protocol DiffusionModel: Sendable {
     /// The texts of the request's negative side, or nil when the family uses zero embeddings
     /// instead (SDXL without a negative prompt).
     func negativeTexts(_ request: GenerationRequest) -> PromptTexts?
-    func encode(_ texts: PromptTexts) throws(PipelineError) -> Conditioning
+    /// `syntax` and `clipSkip` as `checkSupports` allows them for the family.
+    func encode(_ texts: PromptTexts, syntax: PromptSyntax, clipSkip: Int) throws(PipelineError) -> Conditioning
     /// Refuses request settings the family cannot honour.
     func checkSupports(_ request: GenerationRequest) throws(PipelineError)
 }

@@ -1,11 +1,12 @@
-/// SD 1.x/2.x conditioning: the one text encoder's last hidden state; the negative prompt is always encoded.
+/// SD 1.x/2.x conditioning: the one text encoder's context (`PromptEncoder`); the negative prompt is always encoded.
 extension StableDiffusionModel: DiffusionModel {
     public var family: ModelFamily { .sd }
 
     public func negativeTexts(_ request: GenerationRequest) -> PromptTexts? { PromptTexts(request.negativePrompt) }
 
-    public func encode(_ texts: PromptTexts) throws(PipelineError) -> Conditioning {
-        do { return Conditioning(context: try textEncoder([tokenizer.encode(texts.first)]).lastHiddenState) } catch { throw .textEncoder(error) }
+    /// The text encoder's context as diffusers reads the text (or A1111, with `syntax`, and `clipSkip`).
+    public func encode(_ texts: PromptTexts, syntax: PromptSyntax, clipSkip: Int) throws(PipelineError) -> Conditioning {
+        Conditioning(context: try PromptEncoder(tokenizer: tokenizer, textEncoder: textEncoder).encode(texts.first, syntax: syntax, clipSkip: clipSkip))
     }
 
     public func checkSupports(_ request: GenerationRequest) throws(PipelineError) {

@@ -78,7 +78,8 @@ public struct StableDiffusionXLModel: DiffusionModel {
 
     /// diffusers' `encode_prompt`: each encoder's penultimate hidden state, concatenated along
     /// the width, and the second encoder's projected pooled output.
-    public func encode(_ texts: PromptTexts) throws(PipelineError) -> Conditioning {
+    /// Prompts are read as diffusers reads them; `checkSupports` refuses A1111 syntax and clip skip.
+    public func encode(_ texts: PromptTexts, syntax: PromptSyntax, clipSkip: Int) throws(PipelineError) -> Conditioning {
         do {
             return try Self.conditioning(textEncoder, tokenizer.encode(texts.first), textEncoder2, tokenizer2.encode(texts.second))
         } catch { throw .textEncoder(error) }
@@ -93,5 +94,15 @@ public struct StableDiffusionXLModel: DiffusionModel {
         return Conditioning(context: Tensor.concatenate(penultimate, axis: 2), pooled: pooled)
     }
 
-    public func checkSupports(_ request: GenerationRequest) throws(PipelineError) {}
+    /// A1111 prompt syntax, clip skip and prompt interpolation are implemented for one text encoder
+    /// only: refused rather than ignored. Under the default `a1111` syntax a prompt without weights
+    /// or `BREAK` reads as diffusers reads it, so only prompts that use them are refused.
+    public func checkSupports(_ request: GenerationRequest) throws(PipelineError) {
+        if request.clipSkip != 1 { throw .unsupportedSetting("clip_skip \(request.clipSkip)", family: .sdxl) }
+        if request.interpolation != nil { throw .unsupportedSetting("interpolate", family: .sdxl) }
+        let texts = [request.prompt, request.negativePrompt, request.prompt2 ?? "", request.negativePrompt2 ?? ""]
+        if request.promptSyntax == .a1111, texts.contains(where: { text in text.contains("BREAK") || text.contains(where: { "()[]".contains($0) }) }) {
+            throw .unsupportedSetting("A1111 prompt syntax (weights, BREAK)", family: .sdxl)
+        }
+    }
 }

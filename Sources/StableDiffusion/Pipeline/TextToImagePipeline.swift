@@ -57,13 +57,23 @@ public struct TextToImagePipeline: Sendable {
         try model.checkSupports(request)
         _ = try size(of: request)
         _ = try scheduler(for: request)
+        let layers = model.textEncoder.config.layers
+        guard request.clipSkip <= layers else { throw .textEncoder(.badClipSkip(request.clipSkip, layers: layers)) }
     }
 
-    /// The conditioning of one side's texts (see `promptTexts` and `negativeTexts`).
-    public func encode(_ texts: PromptTexts) throws(PipelineError) -> Conditioning { try model.encode(texts) }
+    /// The prompt encoder of the model's first text encoder (A1111 syntax, clip skip).
+    public var prompts: PromptEncoder { PromptEncoder(tokenizer: model.tokenizer, textEncoder: model.textEncoder) }
+
+    /// The conditioning of one side's texts, read as diffusers reads them (or, for SD 1.x/2.x,
+    /// with `syntax` and `clipSkip`).
+    public func encode(_ texts: PromptTexts, syntax: PromptSyntax = .plain, clipSkip: Int = 1) throws(PipelineError) -> Conditioning {
+        try model.encode(texts, syntax: syntax, clipSkip: clipSkip)
+    }
 
     /// The conditioning of one text given to every text encoder.
-    public func encode(_ text: String) throws(PipelineError) -> Conditioning { try encode(PromptTexts(text)) }
+    public func encode(_ text: String, syntax: PromptSyntax = .plain, clipSkip: Int = 1) throws(PipelineError) -> Conditioning {
+        try encode(PromptTexts(text), syntax: syntax, clipSkip: clipSkip)
+    }
 
     /// The request's prompt texts, one per text encoder.
     public func promptTexts(_ request: GenerationRequest) -> PromptTexts { model.promptTexts(request) }
@@ -71,20 +81,31 @@ public struct TextToImagePipeline: Sendable {
     /// The request's negative texts; nil when its negative conditioning is zeros (SDXL without a negative prompt).
     public func negativeTexts(_ request: GenerationRequest) -> PromptTexts? { model.negativeTexts(request) }
 
-    /// The negative conditioning of a request whose prompt is encoded as `prompt`, encoding
-    /// texts with `encode` (a cache, in a sweep); nil when guidance does not use it.
-    public func negativeConditioning(_ request: GenerationRequest, prompt: Conditioning,
-                                     encode: (PromptTexts) throws(PipelineError) -> Conditioning) throws(PipelineError) -> Conditioning? {
-        guard usesNegativePrompt(request) else { return nil }
-        guard let texts = negativeTexts(request) else { return prompt.zeros }
-        return try encode(texts)
+    public func generate(_ request: GenerationRequest, progress: (Progress) -> Void = { _ in }) throws(PipelineError) -> RGBImage {
+        try validate(request)
+        let (prompt, negative) = try conditioning(for: request) { texts throws(PipelineError) in
+            try encode(texts, syntax: request.promptSyntax, clipSkip: request.clipSkip)
+        }
+        return try generate(request, prompt: prompt, negativePrompt: negative, progress: progress)
     }
 
-    public func generate(_ request: GenerationRequest, progress: (Progress) -> Void = { _ in }) throws(PipelineError) -> RGBImage {
-        try model.checkSupports(request)
-        let prompt = try encode(promptTexts(request))
-        return try generate(request, prompt: prompt, negativePrompt: negativeConditioning(request, prompt: prompt, encode: encode),
-                            progress: progress)
+    /// The prompt's and (when `usesNegativePrompt(request)`) the negative side's conditioning, from
+    /// `encoded` (each side's texts read with the request's syntax and clip skip; a sweep caches
+    /// them): an interpolation's blend in place of the prompt's own, both contexts padded to one
+    /// length; SDXL's zero negative side when it has no negative prompt.
+    public func conditioning(for request: GenerationRequest, encoded: (PromptTexts) throws(PipelineError) -> Conditioning)
+        throws(PipelineError) -> (prompt: Conditioning, negative: Conditioning?) {
+        var prompt = try encoded(promptTexts(request))
+        let empty = { () throws(PipelineError) in try encoded(PromptTexts("")).context }
+        if let interpolation = request.interpolation {
+            let (from, to) = try PromptEncoder.equalised(prompt.context, try encoded(PromptTexts(interpolation.target)).context, empty: empty)
+            prompt = Conditioning(context: interpolation.blend(from, to), pooled: prompt.pooled)
+        }
+        guard usesNegativePrompt(request) else { return (prompt, nil) }
+        guard let texts = negativeTexts(request) else { return (prompt, prompt.zeros) }
+        let negative = try encoded(texts)
+        let (equalPrompt, equalNegative) = try PromptEncoder.equalised(prompt.context, negative.context, empty: empty)
+        return (Conditioning(context: equalPrompt, pooled: prompt.pooled), Conditioning(context: equalNegative, pooled: negative.pooled))
     }
 
     /// Whether the request's negative prompt is encoded and used (classifier-free guidance).
@@ -92,8 +113,8 @@ public struct TextToImagePipeline: Sendable {
         diffusion.usesClassifierFreeGuidance(request)
     }
 
-    /// Renders with the prompt encodings already made (`encode(promptTexts(request))` and
-    /// `negativeConditioning(request, …)`), so a sweep encodes each distinct text once.
+    /// Renders with the prompt encodings already made (`conditioning(for:encoded:)`), so a sweep
+    /// encodes each distinct text once.
     public func generate(_ request: GenerationRequest, prompt: Conditioning, negativePrompt: Conditioning?,
                          progress: (Progress) -> Void = { _ in }) throws(PipelineError) -> RGBImage {
         try diffusion.render(request, prompt: prompt, negativePrompt: negativePrompt, progress: progress)

@@ -23,6 +23,8 @@ public struct GenerationParameters: Equatable, Sendable {
     /// DDIM's eta; 0 (the default, and the value for samplers that take none) is not written, as A1111 does.
     public var eta: Float
     public var loras: [LoRAInfo]
+    /// Clip skip, guidance rescale, emphasis and interpolation items (`PromptSettingsText`), when not the default.
+    public var promptSettings: [String] = []
     /// SDXL's settings when the request sets them, as `Key: value` items (see `GenerationRequest.sdxlInfotext`).
     public var sdxlSettings: [String] = []
     /// `Key: value` entries of the declared axes that write their own (`AxisDeclaration.pngKey`), last.
@@ -53,6 +55,7 @@ public struct GenerationParameters: Equatable, Sendable {
                   sampler: scheduler.samplerName, guidance: request.guidance, seed: request.seed,
                   width: image.width, height: image.height, model: model, vae: vae, decoder: decoder,
                   eta: scheduler.usesEta ? request.eta : 0, loras: loras)
+        promptSettings = PromptSettingsText.items(for: request)
         sdxlSettings = request.sdxlInfotext
     }
 
@@ -69,8 +72,7 @@ public struct GenerationParameters: Equatable, Sendable {
                 + ", Lora: \"\(loras.map(\.label).joined(separator: ", "))\""
         }
         if eta != 0 { settings += ", Eta: \(eta)" }
-        for item in sdxlSettings { settings += ", " + item }
-        for extra in extras { settings += ", " + extra }
+        for item in promptSettings + sdxlSettings + extras { settings += ", " + item }
         lines.append(settings)
         return lines.joined(separator: "\n")
     }

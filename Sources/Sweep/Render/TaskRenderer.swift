@@ -16,7 +16,7 @@ public final class TaskRenderer {
     let vaeName: String?
     /// Tasks arrive grouped by prompt, so a small cache catches nearly every reuse while a
     /// dataset of thousands of prompts does not keep thousands of encodings.
-    private var encodings: [PromptTexts: Conditioning] = [:]
+    private var encodings: [EncodingKey: Conditioning] = [:]
     private static let cacheLimit = 64
 
     /// Loads the model with the job's first LoRA set.
@@ -63,12 +63,22 @@ public final class TaskRenderer {
         do {
             var prompts: [Conditioning] = [], negatives: [Conditioning?] = []
             for request in requests {
-                try pipeline.model.checkSupports(request)
-                let prompt = try encoding(of: pipeline.promptTexts(request))
+                let (prompt, negative) = try pipeline.conditioning(for: request) { texts throws(PipelineError) in
+                    try encoding(of: EncodingKey(texts: texts, syntax: request.promptSyntax, clipSkip: request.clipSkip))
+                }
                 prompts.append(prompt)
-                negatives.append(try pipeline.negativeConditioning(request, prompt: prompt, encode: encoding))
+                negatives.append(negative)
             }
-            images = try pipeline.diffusion.render(requests, prompts: prompts, negativePrompts: negatives, progress: progress)
+            // One UNet call takes contexts of one length: prompts of more 75-token chunks than
+            // others render in a call of their own.
+            var rendered = [RGBImage?](repeating: nil, count: requests.count)
+            for length in Set(prompts.map { $0.context.shape[1] }).sorted() {
+                let members = prompts.indices.filter { prompts[$0].context.shape[1] == length }
+                let group = try pipeline.diffusion.render(members.map { requests[$0] }, prompts: members.map { prompts[$0] },
+                                                          negativePrompts: members.map { negatives[$0] }, progress: progress)
+                for (index, image) in zip(members, group) { rendered[index] = image }
+            }
+            images = rendered.compactMap { $0 }
         } catch { throw .pipeline(task: tasks.map(\.id).joined(separator: ", "), error) }
         var files: [Data] = []
         for (task, image) in zip(tasks, images) {
@@ -97,11 +107,18 @@ public final class TaskRenderer {
         return loaded
     }
 
-    private func encoding(of texts: PromptTexts) throws(PipelineError) -> Conditioning {
-        if let cached = encodings[texts] { return cached }
-        let encoded = try pipeline.encode(texts)
+    /// Texts as the text encoders read them under one syntax and clip skip.
+    private struct EncodingKey: Hashable {
+        let texts: PromptTexts
+        let syntax: PromptSyntax
+        let clipSkip: Int
+    }
+
+    private func encoding(of key: EncodingKey) throws(PipelineError) -> Conditioning {
+        if let cached = encodings[key] { return cached }
+        let encoded = try pipeline.encode(key.texts, syntax: key.syntax, clipSkip: key.clipSkip)
         if encodings.count >= Self.cacheLimit { encodings.removeAll(keepingCapacity: true) }
-        encodings[texts] = encoded
+        encodings[key] = encoded
         return encoded
     }
 }
