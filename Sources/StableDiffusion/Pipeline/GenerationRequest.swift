@@ -1,3 +1,5 @@
+import Tensors
+
 /// One image to render: the settings of a diffusers `StableDiffusionPipeline(...)` call.
 public struct GenerationRequest: Equatable, Sendable {
     public var prompt: String
@@ -13,9 +15,12 @@ public struct GenerationRequest: Equatable, Sendable {
     /// nil: the model's native size.
     public var width: Int?
     public var height: Int?
+    /// The UNet's and the decoder's GEMMs (the text encoder always runs float32).
+    public var precision: Precision
 
     public init(prompt: String, negativePrompt: String = "", seed: UInt64 = 0, steps: Int = 50, guidance: Float = 7.5,
-                scheduler: SchedulerKind? = nil, eta: Float = 0, width: Int? = nil, height: Int? = nil) {
+                scheduler: SchedulerKind? = nil, eta: Float = 0, width: Int? = nil, height: Int? = nil,
+                precision: Precision = .float32) {
         self.prompt = prompt
         self.negativePrompt = negativePrompt
         self.seed = seed
@@ -25,6 +30,7 @@ public struct GenerationRequest: Equatable, Sendable {
         self.eta = eta
         self.width = width
         self.height = height
+        self.precision = precision
     }
 
     /// The checks that need no model, so a command can fail before loading one.
@@ -32,6 +38,7 @@ public struct GenerationRequest: Equatable, Sendable {
         guard steps >= 1 else { throw .badSteps(steps) }
         guard guidance.isFinite, guidance >= 0 else { throw .badGuidance(guidance) }
         guard eta.isFinite, (0...1).contains(eta) else { throw .badEta(eta) }
+        if let reason = precision.unsupportedReason { throw .unsupportedPrecision(reason) }
         for (name, value) in [("width", width), ("height", height)] {
             if let value { try Self.checkDimension(name, value) }
         }

@@ -25,9 +25,11 @@ public struct TextToImagePipeline: Sendable {
     /// `StableDiffusionPipeline.from_pretrained(..., vae=AutoencoderTiny...)`).
     public var decoder: any ImageDecoder { diffusion.decoder }
 
-    public init(model: StableDiffusionModel, decoder: (any ImageDecoder)? = nil) throws(ModelError) {
+    /// `compute`: the threads and GEMM kernel this pipeline runs on (its precision is each request's).
+    public init(model: StableDiffusionModel, decoder: (any ImageDecoder)? = nil,
+                compute: ComputeContext = ComputeContext()) throws(ModelError) {
         try self.init(model: model, diffusion: LatentDiffusion(unet: model.unet, decoder: decoder ?? model.vae,
-                                                               schedulerConfig: model.schedulerConfig))
+                                                               schedulerConfig: model.schedulerConfig, compute: compute))
     }
 
     private init(model: StableDiffusionModel, diffusion: LatentDiffusion) throws(ModelError) {
@@ -42,7 +44,8 @@ public struct TextToImagePipeline: Sendable {
     /// The same model decoding with `decoder` instead, sharing this pipeline's activation memory.
     public func decoding(with decoder: any ImageDecoder) throws(ModelError) -> TextToImagePipeline {
         try TextToImagePipeline(model: model, diffusion: LatentDiffusion(unet: model.unet, decoder: decoder,
-                                                                         schedulerConfig: schedulerConfig, pool: diffusion.pool))
+                                                                         schedulerConfig: schedulerConfig, pool: diffusion.pool,
+                                                                         compute: diffusion.compute))
     }
 
     /// The image size a request asks for, checked as diffusers' `check_inputs` does.
@@ -59,7 +62,10 @@ public struct TextToImagePipeline: Sendable {
 
     /// The text encoder's last hidden state for `text`, `[1, tokens, width]`.
     public func encode(_ text: String) throws(PipelineError) -> Tensor {
-        do { return try model.textEncoder([model.tokenizer.encode(text)]).lastHiddenState } catch { throw .textEncoder(error) }
+        let tokens = model.tokenizer.encode(text)
+        do { return try diffusion.compute.with(precision: .float32).run { () throws(TextEncoderError) in
+            try model.textEncoder([tokens]).lastHiddenState
+        } } catch { throw .textEncoder(error) }
     }
 
     public func generate(_ request: GenerationRequest, progress: (Progress) -> Void = { _ in }) throws(PipelineError) -> RGBImage {

@@ -1,5 +1,6 @@
 import Foundation
 import StableDiffusion
+import Tensors
 
 /// The settings that made an image, written as AUTOMATIC1111's `parameters` text so its
 /// "PNG Info", ComfyUI and civitai read them back.
@@ -21,6 +22,8 @@ public struct GenerationParameters: Equatable, Sendable {
     /// DDIM's eta; 0 (the default, and the value for samplers that take none) is not written, as A1111 does.
     public var eta: Float
     public var loras: [LoRAInfo]
+    /// The GEMMs' precision; float32 (the default) is not written, so float32 text stays as it was.
+    public var precision: Precision = .float32
 
     public init(prompt: String, negativePrompt: String, steps: Int, sampler: String, guidance: Float, seed: UInt64,
                 width: Int, height: Int, model: String, vae: String? = nil, decoder: String? = nil, eta: Float = 0,
@@ -47,6 +50,7 @@ public struct GenerationParameters: Equatable, Sendable {
                   sampler: scheduler.samplerName, guidance: request.guidance, seed: request.seed,
                   width: image.width, height: image.height, model: model, vae: vae, decoder: decoder,
                   eta: scheduler.usesEta ? request.eta : 0, loras: loras)
+        precision = request.precision
     }
 
     /// Prompt line(s); `Negative prompt: …` when there is one; then the settings line. LoRAs as
@@ -62,6 +66,7 @@ public struct GenerationParameters: Equatable, Sendable {
                 + ", Lora: \"\(loras.map(\.label).joined(separator: ", "))\""
         }
         if eta != 0 { settings += ", Eta: \(eta)" }
+        if precision != .float32 { settings += ", Precision: \(precision.rawValue)" }
         lines.append(settings)
         return lines.joined(separator: "\n")
     }
