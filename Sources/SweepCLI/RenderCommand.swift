@@ -118,7 +118,8 @@ struct RenderCommand: ParsableCommand {
             }
             for (task, result) in zip(tasks, results) {
                 try output.record(result, of: task)
-                let line = progress.line(for: result)
+                // Resident memory after each image: flat from the second image on, the pool keeping its buffers.
+                let line = progress.line(for: result) + "  resident \(ResidentMemory.gib(ResidentMemory.currentBytes))"
                 status.report(status.isTerminal ? progress.status() : line, plain: true)
             }
             if interruption.isRequested { interrupted(output, progress: progress, status: status) { Interruption.exit() } }
