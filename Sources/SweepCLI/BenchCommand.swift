@@ -113,7 +113,7 @@ struct BenchCommand: ParsableCommand {
         if try PrecisionOption.parse(precision) != .float32, torchPython != nil {
             throw ValidationError("--torch-python times PyTorch's float32 kernels; for bf16 compare the pipeline with bench/torch_bench.py --precision bf16")
         }
-        if let scheduler, SchedulerKind(rawValue: scheduler) == nil {
+        if let scheduler, SchedulerKind(name: scheduler) == nil {
             throw ValidationError("--scheduler \(scheduler): expected one of \(SchedulerKind.allCases.map(\.rawValue).joined(separator: " "))")
         }
         guard batch >= 1 else { throw ValidationError("--batch must be at least 1, got \(batch)") }
@@ -133,7 +133,7 @@ struct BenchCommand: ParsableCommand {
     private func run(in compute: ComputeContext) throws {
         if let modelConfig, onePass { return try runModel(modelConfig, threads: compute.threads) }
         let decoder = BenchModel.Decoder(argument: self.decoder)
-        let scheduler = self.scheduler.flatMap(SchedulerKind.init(rawValue:))
+        let scheduler = self.scheduler.flatMap(SchedulerKind.init(name:))
         if let model {
             return try runPipeline(BenchModel.folder(model, decoder: decoder, compute: compute), decoder: decoder, scheduler: scheduler,
                                    compute: compute)
