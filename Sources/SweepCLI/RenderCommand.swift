@@ -48,6 +48,10 @@ struct RenderCommand: ParsableCommand {
     @Flag(help: "Render every image again, ignoring what an earlier run finished, and take over a folder of another job.")
     var force = false
 
+    @Option(help: ArgumentHelp("GEMM precision of every image, overriding the manifest's precision: float32 or bf16 (bfloat16 "
+                               + "operands, float32 sums; needs AVX512-BF16). bf16 images get ids of their own.", valueName: "float32|bf16"))
+    var precision: String?
+
     @Option(help: "Tasks a rank renders together, one UNet call per step for all (overrides the manifest's batch; same images).")
     var batch: Int?
 
@@ -154,6 +158,7 @@ struct RenderCommand: ParsableCommand {
     private func readJob() throws -> Job {
         var job = try ManifestReader.read(self.job) { log("warning: \($0)") }
         if let batch { job.batch = batch }
+        if let precision { job.values[.precision] = [try PrecisionOption.parse(precision).rawValue] }
         if !job.randomSeedSlots.isEmpty {
             let recorded = force ? nil : try? ManifestReader.read(folder(of: job) + "/job.yaml")
             var generator = SystemRandomNumberGenerator()

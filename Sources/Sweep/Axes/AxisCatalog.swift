@@ -11,6 +11,7 @@ public enum AxisCatalog {
         .eta,
         .size,
         .decoder,
+        .precision,
     ]
 
     /// The declaration of `axis`; nil for the structural axes (prompts, prompt_replace, seeds, loras).

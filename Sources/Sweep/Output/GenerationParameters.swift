@@ -24,13 +24,10 @@ public struct GenerationParameters: Equatable, Sendable {
     /// DDIM's eta; 0 (the default, and the value for samplers that take none) is not written, as A1111 does.
     public var eta: Float
     public var loras: [LoRAInfo]
-<<<<<<< HEAD
     /// The GEMMs' precision; float32 (the default) is not written, so float32 text stays as it was.
     public var precision: Precision = .float32
-=======
     /// `Key: value` entries of the declared axes that write their own (`AxisDeclaration.pngKey`), last.
     public var extras: [String] = []
->>>>>>> axes
 
     public init(prompt: String, negativePrompt: String, steps: Int, sampler: String, guidance: Float, seed: UInt64,
                 width: Int, height: Int, model: String, vae: String? = nil, decoder: String? = nil, eta: Float = 0,
@@ -73,11 +70,8 @@ public struct GenerationParameters: Equatable, Sendable {
                 + ", Lora: \"\(loras.map(\.label).joined(separator: ", "))\""
         }
         if eta != 0 { settings += ", Eta: \(eta)" }
-<<<<<<< HEAD
         if precision != .float32 { settings += ", Precision: \(precision.rawValue)" }
-=======
         for extra in extras { settings += ", " + extra }
->>>>>>> axes
         lines.append(settings)
         return lines.joined(separator: "\n")
     }
