@@ -64,15 +64,24 @@ BF16 static void pack_b(int trans, const float *b, long ldb, long p0, long kc, l
     // Interleaves the 16 bf16 of one depth (low half) with the 16 of the next (high half).
     const __m512i interleave = _mm512_set_epi16(31, 15, 30, 14, 29, 13, 28, 12, 27, 11, 26, 10, 25, 9, 24, 8,
                                                 23, 7, 22, 6, 21, 5, 20, 4, 19, 3, 18, 2, 17, 1, 16, 0);
-    uint32_t row[KC / 2];
+    // Transposed: 16 columns of op(B) packed as rows of words, then gathered 16 at a time (one
+    // word from each), in L1; storing each word to its place in the panel instead touched a new
+    // cache line per word and cost more than the products of a linear layer.
+    uint32_t rows[16 * (KC / 2)] __attribute__((aligned(64)));
+    const __m512i across = _mm512_mullo_epi32(_mm512_set_epi32(15, 14, 13, 12, 11, 10, 9, 8, 7, 6, 5, 4, 3, 2, 1, 0),
+                                              _mm512_set1_epi32((int)kcp));
     for (long s = 0; s < nc; s += NR, dst += NR * kcp) {
         long cols = min_long(NR, nc - s);
         if (cols < NR) memset(dst, 0, sizeof(uint32_t) * NR * kcp);
         if (trans) {
-            // Column j of op(B) is a contiguous row of b: pack it, then spread its words.
-            for (long j = 0; j < cols; j++) {
-                pack_row(b + (j0 + s + j) * ldb + p0, kc, row, kcp);
-                for (long q = 0; q < kcp; q++) dst[q * NR + j] = row[q];
+            for (long v = 0; v < cols; v += 16) {
+                long group = min_long(16, cols - v);
+                for (long j = 0; j < 16; j++) {
+                    if (j < group) pack_row(b + (j0 + s + v + j) * ldb + p0, kc, rows + j * kcp, kcp);
+                    else memset(rows + j * kcp, 0, sizeof(uint32_t) * kcp);
+                }
+                for (long q = 0; q < kcp; q++)
+                    _mm512_store_si512(dst + q * NR + v, _mm512_i32gather_epi32(across, (const int *)(rows + q), 4));
             }
             continue;
         }
