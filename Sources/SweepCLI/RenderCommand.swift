@@ -126,8 +126,10 @@ struct RenderCommand: ParsableCommand {
             }
             for (task, result) in zip(tasks, results) {
                 try output.record(result, of: task)
-                // Resident memory after each image: flat from the second image on, the pool keeping its buffers.
-                let line = progress.line(for: result) + "  resident \(ResidentMemory.gib(ResidentMemory.currentBytes))"
+                // Resident memory and the pool's buffers so far, after each image: from the second image on
+                // the pool hands out the buffers it kept, so both stay flat.
+                let pool = renderer.poolUsage.map { "  pool: \($0.allocated) buffers allocated, \($0.reused) reused" } ?? ""
+                let line = progress.line(for: result) + "  resident \(ResidentMemory.gib(ResidentMemory.currentBytes))" + pool
                 status.report(status.isTerminal ? progress.status() : line, plain: true)
             }
             if interruption.isRequested { interrupted(output, progress: progress, status: status) { Interruption.exit() } }

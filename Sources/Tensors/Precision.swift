@@ -9,7 +9,7 @@ public enum Precision: String, Sendable, CaseIterable, Codable {
     case bf16
 
     /// Every value a user may write, for error messages.
-    public static var allNames: String { allCases.map(\.rawValue).joined(separator: ", ") }
+    public static let allNames = allCases.map(\.rawValue).joined(separator: ", ")
 
     /// Whether this CPU runs the precision's kernels (bf16 needs AVX512-BF16; nothing emulates it).
     public var isSupported: Bool {

@@ -19,6 +19,9 @@ public struct RankRenderer {
         self.compute = compute
     }
 
+    /// Buffers the loaded model's activation pool has handed out so far (nil before the first task).
+    public var poolUsage: BufferPool.Usage? { renderer?.pipeline.diffusion.pool.usage }
+
     /// `progress` hears of each denoising step.
     public mutating func render(_ task: RenderTask, progress: (TextToImagePipeline.Progress) -> Void = { _ in })
         throws(RenderError) -> RenderResult {
