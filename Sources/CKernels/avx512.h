@@ -12,4 +12,24 @@ static inline __mmask16 first_lanes(long count) {
     return count >= 16 ? (__mmask16)0xFFFF : count <= 0 ? (__mmask16)0 : (__mmask16)((1u << count) - 1);
 }
 
+// Row `row` of C = alpha·acc + beta·row over its first nr ≤ 16·vectors columns (C is not read
+// for beta = 0): how every micro-kernel writes its tile out.
+AVX512 static inline __attribute__((always_inline))
+void store_tile_row(int vectors, const __m512 *acc, float *row, long nr, float alpha, float beta) {
+    __m512 va = _mm512_set1_ps(alpha), vb = _mm512_set1_ps(beta);
+#pragma clang loop unroll(full)
+    for (int v = 0; v < vectors; v++) {
+        __mmask16 m = first_lanes(nr - 16 * v);
+        __m512 r = _mm512_mul_ps(va, acc[v]);
+        if (beta != 0) r = _mm512_fmadd_ps(vb, _mm512_maskz_loadu_ps(m, row + 16 * v), r);
+        _mm512_mask_storeu_ps(row + 16 * v, m, r);
+    }
+}
+
+// C = beta·C for k = 0, where no product is added.
+static inline void scale_c(long m, long n, float beta, float *c, long ldc) {
+    for (long i = 0; i < m; i++)
+        for (long j = 0; j < n; j++) c[i * ldc + j] = beta == 0 ? 0 : beta * c[i * ldc + j];
+}
+
 #endif

@@ -2,8 +2,8 @@
 // bf16 values along the depth and adds both products to a float32 lane. Both operands are packed
 // as such pairs (one 32-bit word per row or column and pair of depths): op(B) in kc × NC panels
 // of NR-column strips, op(A) MR rows at a time. Otherwise the same blocking as ds_sgemm.
+#include "avx512.h"
 #include "ckernels.h"
-#include <immintrin.h>
 #include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
@@ -89,7 +89,7 @@ BF16 static void pack_b(int trans, const float *b, long ldb, long p0, long kc, l
             const float *even = b + (p0 + 2 * q) * ldb + j0 + s;
             int hasOdd = 2 * q + 1 < kc;
             for (long v = 0; v < cols; v += 16) {
-                __mmask16 m = cols - v >= 16 ? (__mmask16)0xFFFF : (__mmask16)((1u << (cols - v)) - 1);
+                __mmask16 m = first_lanes(cols - v);
                 __m512 x = _mm512_maskz_loadu_ps(m, even + v);
                 __m512 y = hasOdd ? _mm512_maskz_loadu_ps(m, even + ldb + v) : _mm512_setzero_ps();
                 __m512i both = (__m512i)_mm512_cvtne2ps_pbh(y, x);
@@ -121,19 +121,10 @@ void tile(int vectors, long kcp, const uint32_t *a, const uint32_t *b, float *c,
             for (int v = 0; v < vectors; v++) acc[i][v] = _mm512_dpbf16_ps(acc[i][v], (__m512bh)ai, (__m512bh)bv[v]);
         }
     }
-    __m512 va = _mm512_set1_ps(alpha), vb = _mm512_set1_ps(beta);
 #pragma clang loop unroll(full)
     for (int i = 0; i < MR; i++) {
         if (i >= mr) break;
-        float *row = c + i * ldc;
-#pragma clang loop unroll(full)
-        for (int v = 0; v < vectors; v++) {
-            long left = nr - 16 * v;
-            __mmask16 m = left >= 16 ? (__mmask16)0xFFFF : left <= 0 ? (__mmask16)0 : (__mmask16)((1u << left) - 1);
-            __m512 r = _mm512_mul_ps(va, acc[i][v]);
-            if (beta != 0) r = _mm512_fmadd_ps(vb, _mm512_maskz_loadu_ps(m, row + 16 * v), r);
-            _mm512_mask_storeu_ps(row + 16 * v, m, r);
-        }
+        store_tile_row(vectors, acc[i], c + i * ldc, nr, alpha, beta);
     }
 }
 
@@ -155,11 +146,7 @@ static uint32_t *words(long count) {
 BF16 int ds_sbgemm(int transA, int transB, long m, long n, long k, float alpha,
                    const float *a, long lda, const float *b, long ldb, float beta, float *c, long ldc) {
     if (m <= 0 || n <= 0) return 0;
-    if (k <= 0) {
-        for (long i = 0; i < m; i++)
-            for (long j = 0; j < n; j++) c[i * ldc + j] = beta == 0 ? 0 : beta * c[i * ldc + j];
-        return 0;
-    }
+    if (k <= 0) { scale_c(m, n, beta, c, ldc); return 0; }
     long kcpMax = (min_long(KC, k) + 1) / 2, ncMax = min_long(NC, (n + NR - 1) / NR * NR);
     uint32_t *pb = words(ncMax * kcpMax), *pa = words(MR * kcpMax);
     if (!pb || !pa) { free(pb); free(pa); return -1; }
