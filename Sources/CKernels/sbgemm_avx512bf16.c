@@ -104,12 +104,7 @@ BF16 static inline __attribute__((always_inline))
 void tile(int vectors, long kcp, const uint32_t *a, const uint32_t *b, float *c, long ldc, long mr, long nr,
           float alpha, float beta) {
     __m512 acc[MR][4];
-    for (long i = 0; i < mr; i++)
-        for (int v = 0; v < vectors; v++) _mm_prefetch((const char *)(c + i * ldc + 16 * v), _MM_HINT_T0);
-#pragma clang loop unroll(full)
-    for (int i = 0; i < MR; i++)
-#pragma clang loop unroll(full)
-        for (int v = 0; v < vectors; v++) acc[i][v] = _mm512_setzero_ps();
+    start_tile(vectors, MR, acc, c, ldc, mr);
     for (long q = 0; q < kcp; q++, b += NR) {
         __m512i bv[4];
 #pragma clang loop unroll(full)

@@ -49,13 +49,7 @@ void tile(int vectors, long kc, const float *a, long rowStride, long depthStride
 #pragma clang loop unroll(full)
     for (int i = 0; i < MR; i++) rows[i] = a + (i < mr ? i : mr - 1) * rowStride;
     __m512 acc[MR][4];
-    // C's rows are far apart; fetching them now hides the misses behind the depth loop.
-    for (long i = 0; i < mr; i++)
-        for (int v = 0; v < vectors; v++) _mm_prefetch((const char *)(c + i * ldc + 16 * v), _MM_HINT_T0);
-#pragma clang loop unroll(full)
-    for (int i = 0; i < MR; i++)
-#pragma clang loop unroll(full)
-        for (int v = 0; v < vectors; v++) acc[i][v] = _mm512_setzero_ps();
+    start_tile(vectors, MR, acc, c, ldc, mr);
     for (long p = 0; p < kc; p++, b += NR) {
         long at = p * depthStride;
         __m512 bv[4];
