@@ -12,43 +12,15 @@ struct BF16KernelTests {
         Double(Float(bitPattern: UInt32(ds_bf16_round(value)) << 16))
     }
 
-    private func check(m: Int, n: Int, k: Int, transposeA: Bool, transposeB: Bool, alpha: Float, beta: Float) {
-        let (aRows, aCols) = transposeA ? (k, m) : (m, k), (bRows, bCols) = transposeB ? (n, k) : (k, n)
-        let (lda, ldb, ldc) = (aCols + 3, bCols + 5, n + 7)
-        let a = randomTensor([aRows * lda], seed: 51).scalars, b = randomTensor([bRows * ldb], seed: 52).scalars
-        let c0 = randomTensor([m * ldc], seed: 53).scalars
-        var c = beta == 0 ? [Float](repeating: .nan, count: m * ldc) : c0
-        #expect(ds_sbgemm(transposeA ? 1 : 0, transposeB ? 1 : 0, m, n, k, alpha, a, lda, b, ldb, beta, &c, ldc) == 0)
-        var worst = 0.0
-        for i in 0..<m {
-            for j in 0..<n {
-                var sum = 0.0, magnitude = 0.0
-                for p in 0..<k {
-                    let product = rounded(transposeA ? a[p * lda + i] : a[i * lda + p])
-                        * rounded(transposeB ? b[j * ldb + p] : b[p * ldb + j])
-                    sum += product
-                    magnitude += abs(product)
-                }
-                let old = beta == 0 ? 0 : Double(beta) * Double(c0[i * ldc + j])
-                let error = abs(Double(alpha) * sum + old - Double(c[i * ldc + j]))
-                worst = max(worst, error / (abs(Double(alpha)) * magnitude + abs(old) + 1e-30))
-            }
-            for j in n..<ldc where beta != 0 { #expect(c[i * ldc + j] == c0[i * ldc + j], "row \(i) padding written") }
-        }
-        // float32 summation of exact products: a few units of float32 rounding, relative to Σ|a·b|.
-        #expect(worst <= 4e-7, "\(m)×\(n)×\(k) tA \(transposeA) tB \(transposeB) α \(alpha) β \(beta): relative error \(worst)")
-    }
-
     @Test(arguments: [(m: 1, n: 1, k: 1), (m: 7, n: 65, k: 3), (m: 13, n: 40, k: 513), (m: 6, n: 128, k: 1100),
                       (m: 50, n: 530, k: 77), (m: 5, n: 17, k: 34)])
     func matchesBF16RoundedOperands(m: Int, n: Int, k: Int) {
-        for transposeA in [false, true] {
-            for transposeB in [false, true] {
-                check(m: m, n: n, k: k, transposeA: transposeA, transposeB: transposeB, alpha: 1, beta: 0)
-            }
+        for check in GEMMCheck.variants(m: m, n: n, k: k) {
+            let worst = check.run({ ds_sbgemm($0, $1, m, n, k, check.alpha, $2, check.lda, $3, check.ldb, check.beta, &$4, check.ldc) },
+                                  operand: rounded, error: { expected, got, magnitude in abs(expected - got) / (magnitude + 1e-30) })
+            // float32 summation of exact products: a few units of float32 rounding, relative to Σ|a·b|.
+            #expect(worst <= 4e-7, "\(check.label): relative error \(worst)")
         }
-        check(m: m, n: n, k: k, transposeA: false, transposeB: true, alpha: 0.125, beta: 1)
-        check(m: m, n: n, k: k, transposeA: true, transposeB: false, alpha: -2, beta: 0.5)
     }
 
     /// Rounding as the hardware does: to nearest, ties to even, denormals to zero, NaN kept.
