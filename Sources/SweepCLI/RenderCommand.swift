@@ -171,9 +171,14 @@ struct RenderCommand: ParsableCommand {
         return job
     }
 
-    /// Configs and weight headers, before the output folder exists.
+    /// Configs and weight headers (the model's, and each replacement VAE's on the decoder axis), before the output folder exists.
     private func checkModel(_ job: Job) throws {
-        do { try StableDiffusionModel.check(job.modelSource()) } catch { throw RenderError.model(error) }
+        do {
+            try StableDiffusionModel.check(job.modelSource())
+            for decoder in job.decoders.compactMap({ $0 }) where DecoderKind(decoder) == .replacementVAE {
+                try StableDiffusionModel.check(ModelSource(model: job.model, config: job.config, vae: decoder))
+            }
+        } catch { throw RenderError.model(error) }
     }
 
     /// The content hashes of the model (with its overlays) and of each TAESD decoder, by path.
