@@ -83,9 +83,10 @@ struct GenerateCommand: ParsableCommand {
         let source = try modelOptions.source()
         let loras = try loraOptions.loras()
         let checker = try safetyChecker.map { try SafetyChecker(directory: $0) }
+        let compute = ComputeContext(threads: threads ?? ThreadCount.cores)
         let pipeline = try TextToImagePipeline(model: StableDiffusionModel(source: source, loras: loras),
                                                decoder: decoder.map { path throws(ModelError) in try AutoencoderTiny(directory: path) },
-                                               compute: ComputeContext(threads: threads ?? ThreadCount.cores))
+                                               compute: compute)
         let loraInfos = try loras.map { lora throws(LoRAError) in try LoRAInfo(lora) }
         let kind = try pipeline.schedulerKind(for: request)
         if request.eta != 0, !kind.usesEta {
@@ -106,7 +107,7 @@ struct GenerateCommand: ParsableCommand {
         }
         if let checker {
             // The score is the largest concept score (cos − threshold + adjustment); see SafetyChecker.Result.
-            let (nsfw, score) = try checker.check(image)
+            let (nsfw, score) = try compute.run { () throws in try checker.check(image) }
             status.print(String(format: "safety checker: nsfw %@, score %.4f", "\(nsfw)", score))
         }
         var parameters = GenerationParameters(request: request, scheduler: kind, image: image,
