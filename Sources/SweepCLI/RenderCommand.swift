@@ -42,11 +42,15 @@ struct RenderCommand: ParsableCommand {
     @Option(help: "Output folder (default: out/<name> in the current folder).")
     var output: String?
 
-    @Option(help: "Threads per rank for OpenBLAS and our own loops (default: the node's cores ÷ the ranks on the node).")
+    @Option(help: "Threads per rank for our kernels (default: the node's cores ÷ the ranks on the node).")
     var threads: Int?
 
     @Flag(help: "Render every image again, ignoring what an earlier run finished, and take over a folder of another job.")
     var force = false
+
+    @Option(help: ArgumentHelp("GEMM precision of every image, overriding the manifest's precision: float32 or bf16 (bfloat16 "
+                               + "operands, float32 sums; needs AVX512-BF16). bf16 images get ids of their own.", valueName: "float32|bf16"))
+    var precision: String?
 
     @Option(help: "Tasks a rank renders together, one UNet call per step for all (overrides the manifest's batch; same images).")
     var batch: Int?
@@ -67,12 +71,11 @@ struct RenderCommand: ParsableCommand {
         if let batch, !(1...64).contains(batch) { throw RenderCommandError.badBatch(batch) }
         if dryRun { return try showDryRun() }
         guard MPIRuntime.isLaunchedByMPI else {
-            Threads.set(threads ?? ProcessInfo.processInfo.processorCount)
-            return try renderAlone()
+            return try renderAlone(ComputeContext(threads: threads ?? ThreadCount.cores))
         }
         let mpi = try MPIRuntime()
         let ranksOnNode = try mpi.ranksOnThisNode()
-        Threads.set(threads ?? max(1, ProcessInfo.processInfo.processorCount / ranksOnNode))
+        let compute = ComputeContext(threads: threads ?? max(1, ThreadCount.cores / ranksOnNode))
         if mpi.rank == 0 {
             let prepared: Prepared
             let job: Data
@@ -85,9 +88,9 @@ struct RenderCommand: ParsableCommand {
                 throw error
             }
             _ = try mpi.broadcast(job)
-            var progress = start(prepared.output, ranks: mpi.size)
+            var progress = start(prepared.output, ranks: mpi.size, threads: compute.threads)
             let interruption = Interruption()
-            try Coordinator(mpi: mpi, output: prepared.output, log: log).run { result in
+            try Coordinator(mpi: mpi, output: prepared.output, compute: compute, log: log).run { result in
                 log(progress.line(for: result))
             } checkpoint: {
                 // mpirun and srun signal every rank; workers keep going until this ends the job.
@@ -107,17 +110,17 @@ struct RenderCommand: ParsableCommand {
                 mpi.abort(code: 1)
             }
             let interruption = Interruption()
-            try Worker(channel: mpi, job: job).run { interruption.isRequested }
+            try Worker(channel: mpi, job: job, compute: compute).run { interruption.isRequested }
         }
         try mpi.finish()
     }
 
-    private func renderAlone() throws {
+    private func renderAlone(_ compute: ComputeContext) throws {
         let prepared = try prepare()
         let output = prepared.output
-        var progress = start(output, ranks: 1)
+        var progress = start(output, ranks: 1, threads: compute.threads)
         let status = StatusLine(), interruption = Interruption()
-        var renderer = RankRenderer(job: prepared.job, rank: 0, host: ProcessInfo.processInfo.hostName)
+        var renderer = RankRenderer(job: prepared.job, rank: 0, host: ProcessInfo.processInfo.hostName, compute: compute)
         var queue = TaskQueue(output.pending)
         while case let tasks = queue.next(for: 0, count: prepared.job.batch), !tasks.isEmpty {
             let results = try renderer.render(tasks) { step in
@@ -126,7 +129,10 @@ struct RenderCommand: ParsableCommand {
             }
             for (task, result) in zip(tasks, results) {
                 try output.record(result, of: task)
-                let line = progress.line(for: result)
+                // Resident memory and the pool's buffers so far, after each image: from the second image on
+                // the pool hands out the buffers it kept, so both stay flat.
+                let pool = renderer.poolUsage.map { "  pool: \($0.allocated) buffers allocated, \($0.reused) reused" } ?? ""
+                let line = progress.line(for: result) + "  resident \(ResidentMemory.gib(ResidentMemory.currentBytes))" + pool
                 status.report(status.isTerminal ? progress.status() : line, plain: true)
             }
             if interruption.isRequested { interrupted(output, progress: progress, status: status) { Interruption.exit() } }
@@ -161,6 +167,7 @@ struct RenderCommand: ParsableCommand {
             guard let syntax = PromptSyntax(rawValue: promptSyntax) else { throw GenerateError.unknownPromptSyntax(promptSyntax) }
             job.values[.promptSyntax] = [syntax.rawValue]
         }
+        if let precision { job.values[.precision] = [try PrecisionOption.parse(precision).rawValue] }
         if !job.randomSeedSlots.isEmpty {
             let recorded = force ? nil : try? ManifestReader.read(folder(of: job) + "/job.yaml")
             var generator = SystemRandomNumberGenerator()
@@ -221,12 +228,12 @@ struct RenderCommand: ParsableCommand {
 
     private func folder(of job: Job) -> String { output ?? "out/\(job.name)" }
 
-    private func start(_ output: JobOutput, ranks: Int) -> ProgressLog {
+    private func start(_ output: JobOutput, ranks: Int, threads: Int) -> ProgressLog {
         let done = output.taskCount - output.pendingCount
         log("\(output.job.name): \(output.taskCount) image(s), \(done) already done, \(output.pendingCount) to render; "
-            + "\(ranks) rank(s), \(Threads.count) thread(s) each; output in \(output.folder.path)")
+            + "\(ranks) rank(s), \(threads) thread(s) each; output in \(output.folder.path)")
         if output.pendingCount > 0, let estimate = RenderEstimate(job: output.job) {
-            let seconds = estimate.seconds(images: output.pendingCount, cores: ranks * Threads.count)
+            let seconds = estimate.seconds(images: output.pendingCount, cores: ranks * threads)
             log("estimate: about \(ProgressLog.duration(seconds)) (\(String(format: "%.2g", estimate.secondsPerImageOnOneCore)) "
                 + "core-seconds per image, from the model's size; the ETA below is measured)")
         }

@@ -1,3 +1,5 @@
+import Tensors
+
 /// One image to render: the settings of a diffusers `StableDiffusionPipeline(...)` call.
 public struct GenerationRequest: Equatable, Sendable {
     public var prompt: String
@@ -21,9 +23,12 @@ public struct GenerationRequest: Equatable, Sendable {
     public var guidanceRescale: Float = 0
     /// Conditions on a blend of the prompt's encoding and another's instead of the prompt's alone.
     public var interpolation: PromptInterpolation?
+    /// The UNet's and the decoder's GEMMs (the text encoder always runs float32).
+    public var precision: Precision
 
     public init(prompt: String, negativePrompt: String = "", seed: UInt64 = 0, steps: Int = 50, guidance: Float = 7.5,
-                scheduler: SchedulerKind? = nil, eta: Float = 0, width: Int? = nil, height: Int? = nil) {
+                scheduler: SchedulerKind? = nil, eta: Float = 0, width: Int? = nil, height: Int? = nil,
+                precision: Precision = .float32) {
         self.prompt = prompt
         self.negativePrompt = negativePrompt
         self.seed = seed
@@ -33,6 +38,7 @@ public struct GenerationRequest: Equatable, Sendable {
         self.eta = eta
         self.width = width
         self.height = height
+        self.precision = precision
     }
 
     /// The checks that need no model, so a command can fail before loading one.
@@ -50,6 +56,7 @@ public struct GenerationRequest: Equatable, Sendable {
                 do { _ = try PromptAttention.parse(text) } catch { throw .promptSyntax(error.description) }
             }
         }
+        if let reason = precision.unsupportedReason { throw .unsupportedPrecision(reason) }
         for (name, value) in [("width", width), ("height", height)] {
             if let value { try Self.checkDimension(name, value) }
         }

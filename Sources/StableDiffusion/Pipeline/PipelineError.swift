@@ -13,6 +13,7 @@ public enum PipelineError: Error, CustomStringConvertible, Equatable {
     case missingNegativeEncoding
     case incompatibleBatch(String)
     case nonFinite(stage: String)
+    case unsupportedPrecision(String)
 
     public var description: String {
         switch self {
@@ -29,6 +30,7 @@ public enum PipelineError: Error, CustomStringConvertible, Equatable {
         case let .textEncoder(error): error.description
         case .missingNegativeEncoding: "guidance above 1 needs the negative prompt's encoding"
         case let .incompatibleBatch(reason): "cannot render as one batch: \(reason)"
+        case let .unsupportedPrecision(reason): reason
         case let .nonFinite(stage):
             "non-finite values (NaN or infinity) were first produced by \(stage): the weights may be damaged, or a setting too extreme"
         }

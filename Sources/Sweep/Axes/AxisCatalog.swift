@@ -15,6 +15,7 @@ public enum AxisCatalog {
         .clipSkip,
         .guidanceRescale,
         .interpolate,
+        .precision,
     ]
 
     /// The declaration of `axis`; nil for the structural axes (prompts, prompt_replace, seeds, loras).

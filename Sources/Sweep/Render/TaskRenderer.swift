@@ -14,23 +14,28 @@ public final class TaskRenderer {
     private var loras: [LoRA] = []
     private var loraInfos: [LoRAInfo] = []
     let vaeName: String?
+    /// The threads and GEMM kernel every model it loads renders with.
+    let compute: ComputeContext
     /// Tasks arrive grouped by prompt, so a small cache catches nearly every reuse while a
     /// dataset of thousands of prompts does not keep thousands of encodings.
     private var encodings: [EncodingKey: Tensor] = [:]
     private static let cacheLimit = 64
 
     /// Loads the model with the job's first LoRA set.
-    public init(job: Job) throws(RenderError) {
+    public init(job: Job, compute: ComputeContext = ComputeContext()) throws(RenderError) {
         self.job = job
+        self.compute = compute
         modelName = job.modelName
         vaeName = job.vaeName
         loras = job.loraSets.first ?? []
-        (pipeline, loraInfos) = try Self.load(job, loras: loras)
+        (pipeline, loraInfos) = try Self.load(job, loras: loras, compute: compute)
     }
 
-    private static func load(_ job: Job, loras: [LoRA]) throws(RenderError) -> (TextToImagePipeline, [LoRAInfo]) {
+    private static func load(_ job: Job, loras: [LoRA], compute: ComputeContext) throws(RenderError) -> (TextToImagePipeline, [LoRAInfo]) {
         let pipeline: TextToImagePipeline
-        do { pipeline = try TextToImagePipeline(model: StableDiffusionModel(source: job.modelSource(), loras: loras)) } catch { throw .model(error) }
+        do {
+            pipeline = try TextToImagePipeline(model: StableDiffusionModel(source: job.modelSource(), loras: loras), compute: compute)
+        } catch { throw .model(error) }
         do { return (pipeline, try loras.map { lora throws(LoRAError) in try LoRAInfo(lora) }) } catch { throw .model(.lora(error)) }
     }
 
@@ -38,7 +43,7 @@ public final class TaskRenderer {
     /// the text encoder, so they go with it, as do the TAESD pipelines built on its UNet.
     private func use(_ loras: [LoRA]) throws(RenderError) {
         guard loras != self.loras else { return }
-        (pipeline, loraInfos) = try Self.load(job, loras: loras)
+        (pipeline, loraInfos) = try Self.load(job, loras: loras, compute: compute)
         self.loras = loras
         encodings.removeAll()
         decoding.removeAll()
