@@ -54,6 +54,9 @@ struct RenderCommand: ParsableCommand {
     @Flag(help: "Render a job of more than 10,000,000 images.")
     var allowHuge = false
 
+    @Option(help: ArgumentHelp("A StableDiffusionSafetyChecker folder whose nsfw flag and score each image gets in the metadata (overrides the manifest's safety_checker).", valueName: "dir"))
+    var safetyChecker: String?
+
     static let imageLimit = 10_000_000
 
     func run() throws {
@@ -133,6 +136,10 @@ struct RenderCommand: ParsableCommand {
     private func prepare() throws -> Prepared {
         var job = try ManifestReader.read(self.job) { log("warning: \($0)") }
         if let batch { job.batch = batch }
+        if let safetyChecker {
+            job.safetyChecker = URL(fileURLWithPath: safetyChecker).standardizedFileURL.path
+            _ = try SafetyChecker(directory: safetyChecker)
+        }
         let count = job.tasks().count
         guard count <= Self.imageLimit || allowHuge else { throw RenderCommandError.huge(count, limit: Self.imageLimit) }
         // Before any rendering, so a machine without fonts fails at once rather than after hours.
@@ -154,9 +161,11 @@ struct RenderCommand: ParsableCommand {
         for decoder in job.decoders.compactMap({ $0 }) {
             decoderHashes[decoder] = try ModelIdentity(model: decoder, cache: cache, hashing: announce).sha256
         }
+        let datasetModels = try DatasetModels(job: job, cache: cache, hashing: announce)
         cache.save()
         let output = try JobOutput(job: job, folder: folder, owner: OutputOwner(job: job.name, manifest: self.job),
-                                   modelHash: model.sha256, decoderHashes: decoderHashes, force: force)
+                                   modelHash: model.sha256, decoderHashes: decoderHashes, datasetModels: datasetModels, force: force)
+        if let epoch = try DatasetModels.sourceDateEpoch() { output.now = { epoch } }
         output.notes.forEach(log)
         return (job, grids, output, lock)
     }
@@ -180,7 +189,7 @@ struct RenderCommand: ParsableCommand {
         try output.writeManifests()
         let grids = try prepared.grids.map { try output.writeGrids(with: $0) } ?? []
         progress.summary().forEach(status.print)
-        let csv = ["manifest.csv"] + (output.job.grid == nil ? ["prompts.csv"] : [])
+        let csv = ["manifest.csv"] + (output.job.dataset != nil ? output.datasetFiles : output.job.grid == nil ? ["prompts.csv"] : [])
         status.print("wrote \(folder(of: output.job)): \(progress.imagesDone) images, \(csv.joined(separator: ", ")), "
                      + "\(grids.count) grid\(grids.count == 1 ? "" : "s")")
         withExtendedLifetime(prepared.lock) {}

@@ -7,7 +7,7 @@ import Yams
 public struct ManifestReader {
     public static let keys = ["name", "model", "config", "vae", "prompts", "prompts_file", "negative_prompt", "seeds", "seeds_per_prompt",
                               "seed", "guidance", "steps", "scheduler", "size", "prompt_replace", "eta", "grid", "loras",
-                              "decoder", "batch"]
+                              "decoder", "batch", "dataset", "safety_checker", "safety"]
     static let gridKeys = ["rows", "columns", "margin", "max_pixels"]
     /// Names users bring from AUTOMATIC1111 and diffusers, and ours for the same thing.
     static let foreignKeys = ["sampler": "scheduler", "sampler_name": "scheduler", "scheduler_name": "scheduler",
@@ -120,6 +120,7 @@ public struct ManifestReader {
         job.decoders = values.list(entries["decoder"], key: "decoder", default: [nil]) { node in readDecoder(node) }
         job.batch = entries["batch"].flatMap { values.integer($0, key: "batch", in: 1...64) } ?? 1
         job.grid = readGrid(entries["grid"], job: job)
+        readDataset(entries, into: &job)
         checkIDs(job, promptLines: promptLines, promptsNode: entries["prompts_file"])
         return model == nil ? nil : job
     }

@@ -38,6 +38,12 @@ extension Job {
                 Node([("path", text(lora.path)), ("scale", list(lora.scales.map { "\($0)" }))] as [(Node, Node)])
             })))
         }
+        if let safetyChecker { pairs += [("safety_checker", text(safetyChecker)), ("safety", Node(safety.rawValue))] }
+        if let dataset {
+            var datasetPairs: [(Node, Node)] = [("formats", list(dataset.formats.map(\.rawValue))), ("shard_size", Node(String(dataset.shardSize)))]
+            if let embeddings = dataset.embeddings { datasetPairs.append(("embeddings", text(embeddings))) }
+            pairs.append(("dataset", Node(datasetPairs)))
+        }
         if let grid {
             var gridPairs: [(Node, Node)] = []
             if let rows = grid.rows { gridPairs.append(("rows", Node(rows.rawValue))) }

@@ -20,15 +20,22 @@ public final class JobOutput {
     public private(set) var finished: [String: JournalEntry] = [:]
     /// What preparing the folder found and did (stale images, orphans moved), for the log.
     public private(set) var notes: [String] = []
+    /// The sentence embedder and safety checker of a dataset job, by content hash.
+    public let datasetModels: DatasetModels
+    /// The prompt embeddings received so far (a job with `dataset: embeddings`).
+    private(set) var embeddings: EmbeddingStore?
+    /// When an image is recorded; `SOURCE_DATE_EPOCH` pins it for reproducible datasets.
+    public var now: () -> Date = Date.init
 
     /// Prepares the folder and reads what an earlier run finished; `force` forgets it and takes
     /// over a folder that belongs to another job.
     public init(job: Job, folder: String, owner: OutputOwner, modelHash: String, decoderHashes: [String: String] = [:],
-                force: Bool) throws(OutputError) {
+                datasetModels: DatasetModels = DatasetModels(), force: Bool) throws(OutputError) {
         self.folder = URL(fileURLWithPath: folder).standardizedFileURL
         self.job = job
         self.modelHash = modelHash
         self.decoderHashes = decoderHashes
+        self.datasetModels = datasetModels
         taskCount = job.tasks().count
         journal = Journal(path: self.folder.appendingPathComponent("journal").path)
         try OutputFile.checkFolder(self.folder.path)
@@ -49,6 +56,10 @@ public final class JobOutput {
         }
         for sub in ["", "images", "grids"] { OutputFile.removePartials(in: path(sub)) }
         if force { try journal.reset() }
+        embeddings = try datasetModels.embedder.map { embedder throws(OutputError) in
+            try EmbeddingStore(path: self.folder.appendingPathComponent(EmbeddingStore.fileName).path, dimension: embedder.dimension,
+                               embedder: embedder.sha256)
+        }
         try write(Data(job.resolvedYAML().utf8), to: "job.yaml")
         try adoptEarlierRun()
     }
@@ -58,21 +69,20 @@ public final class JobOutput {
     /// of tasks starts at once.
     private func adoptEarlierRun() throws(OutputError) {
         let entries = journal.entries()
-        var unclaimed = Set(((try? FileManager.default.contentsOfDirectory(atPath: path("images"))) ?? [])
-            .filter { $0.hasSuffix(".png") && !$0.hasPrefix(".") }.map { String($0.dropLast(4)) })
+        var unclaimed = imageFiles()
         let stalePrompts = job.grid != nil && FileManager.default.fileExists(atPath: path("prompts.csv"))
         guard !entries.isEmpty || !unclaimed.isEmpty || stalePrompts else { return }
         var unrecorded = 0, otherModel = 0, otherSettings = 0
         for task in job.tasks() {
-            unclaimed.remove(task.id)
+            unclaimed.remove(imagePath(of: task))
             guard let entry = entries[task.id] else { continue }
             guard let recorded = entry.provenance else { unrecorded += 1; continue }
             guard recorded == provenance(of: task) else {
                 if entry.model != modelHash { otherModel += 1 } else { otherSettings += 1 }
                 continue
             }
-            guard let data = FileManager.default.contents(atPath: path(Self.imagePath(task.id))),
-                  ContentHash.hex(data) == entry.sha256 else { continue }
+            guard let data = FileManager.default.contents(atPath: path(imagePath(of: task))),
+                  ContentHash.hex(data) == entry.sha256, hasDatasetFacts(entry, of: task) else { continue }
             finished[task.id] = entry
         }
         if otherModel > 0 {
@@ -91,18 +101,41 @@ public final class JobOutput {
         try writeManifests()
     }
 
+    /// Every PNG under `images/` (and its shard folders), by path relative to the output folder.
+    private func imageFiles() -> Set<String> {
+        var files = Set<String>()
+        for name in (try? FileManager.default.contentsOfDirectory(atPath: path("images"))) ?? [] where !name.hasPrefix(".") {
+            if name.hasSuffix(".png") { files.insert("images/" + name); continue }
+            for inner in (try? FileManager.default.contentsOfDirectory(atPath: path("images/" + name))) ?? []
+                where inner.hasSuffix(".png") && !inner.hasPrefix(".") {
+                files.insert("images/\(name)/\(inner)")
+            }
+        }
+        return files
+    }
+
+    /// Whether an image's journal entry carries what the job's dataset files need: the safety
+    /// checker's verdict from this checker, and its prompt's embedding. Without them it is
+    /// rendered again, which records them.
+    private func hasDatasetFacts(_ entry: JournalEntry, of task: RenderTask) -> Bool {
+        if let checker = datasetModels.checker, entry.checker != checker || entry.safety == nil { return false }
+        if let embeddings, !embeddings.contains(task.prompt) { return false }
+        return true
+    }
+
     /// Moves images that are no task of this job out of `images/`, never deleting one.
-    private func moveToOrphans(_ ids: [String]) throws(OutputError) {
-        guard !ids.isEmpty else { return }
+    private func moveToOrphans(_ files: [String]) throws(OutputError) {
+        guard !files.isEmpty else { return }
         let orphans = path("orphans")
         do { try FileManager.default.createDirectory(atPath: orphans, withIntermediateDirectories: true) } catch {
             throw .notWritable(path: orphans, reason: PromptsFile.reason(error))
         }
         var names: [String] = []
-        for id in ids {
+        for file in files {
+            let id = String(file.split(separator: "/").last?.dropLast(4) ?? "")
             var name = id + ".png", copy = 1
             while FileManager.default.fileExists(atPath: orphans + "/" + name) { copy += 1; name = "\(id)-\(copy).png" }
-            guard rename(path(Self.imagePath(id)), orphans + "/" + name) == 0 else {
+            guard rename(path(file), orphans + "/" + name) == 0 else {
                 throw .notWritable(path: orphans + "/" + name, reason: String(cString: strerror(errno)))
             }
             names.append(name)
@@ -125,15 +158,28 @@ public final class JobOutput {
     public func provenance(of task: RenderTask) -> String {
         // A task with the model's own VAE keeps the provenance it had before decoders existed.
         let decoder = task.decoder.flatMap { decoderHashes[$0] }.map { "\u{0}decoder-sha256=\($0)" } ?? ""
-        return ContentHash.hex("model-sha256=\(modelHash)\u{0}" + task.identity(model: job.modelName) + decoder)
+        // Only blanking changes pixels; a flag alone is checked by `hasDatasetFacts`.
+        let blank = job.safety == .blank ? datasetModels.checker.map { "\u{0}safety-blank-sha256=\($0)" } ?? "" : ""
+        return ContentHash.hex("model-sha256=\(modelHash)\u{0}" + task.identity(model: job.modelName) + decoder + blank)
     }
 
     /// Writes the image, then records it in the journal: a crash between the two only means
     /// the image is rendered again.
     public func record(_ result: RenderResult, of task: RenderTask) throws(OutputError) {
-        try write(result.png, to: Self.imagePath(result.taskID))
-        let entry = JournalEntry(id: result.taskID, sha256: ContentHash.hex(result.png), seconds: result.seconds,
+        // Checked before anything is written: a damaged result leaves no file behind.
+        var embedding: [Float]?
+        do throws(RenderResultError) {
+            if let embeddings { embedding = try result.embeddingValues(dimension: embeddings.dimension) }
+            if datasetModels.checker != nil, result.safety == nil { throw .missingSafety(task: result.taskID) }
+        } catch { throw .result(error) }
+        let image = imagePath(of: task)
+        if job.dataset != nil { try createFolder(image.split(separator: "/").dropLast().joined(separator: "/")) }
+        try write(result.png, to: image)
+        if let embedding { try embeddings?.append(embedding, for: task.prompt) }
+        var entry = JournalEntry(id: result.taskID, sha256: ContentHash.hex(result.png), seconds: result.seconds,
                                  rank: result.rank, host: result.host, model: modelHash, provenance: provenance(of: task))
+        if job.dataset != nil { entry.timestamp = Self.timestamp(now()) }
+        if let checker = datasetModels.checker { (entry.safety, entry.checker) = (result.safety, checker) }
         try journal.append(entry)
         finished[result.taskID] = entry
     }
@@ -142,9 +188,12 @@ public final class JobOutput {
     public func writeManifests() throws(OutputError) {
         try write(Data(ManifestCSV.manifest(tasks: job.tasks(), entries: finished, model: job.modelName, eta: job.etaApplies,
                                                           vae: job.vaeName, decoder: job.decoders.contains { $0 != nil },
-                                                          lora: !job.loras.isEmpty).utf8),
+                                                          lora: !job.loras.isEmpty, safety: job.safetyChecker != nil,
+                                                          imagePath: imagePath(of:)).utf8),
                   to: "manifest.csv")
-        if job.grid == nil {
+        if job.dataset != nil {
+            try writeDataset()
+        } else if job.grid == nil {
             let done = finished
             try write(Data(ManifestCSV.prompts(tasks: job.tasks().lazy.filter { done[$0.id] != nil }).utf8), to: "prompts.csv")
         }
@@ -201,6 +250,26 @@ public final class JobOutput {
     }
 
     public static func imagePath(_ id: String) -> String { "images/\(id).png" }
+
+    /// Where the image of `task` is: `images/<shard>/<id>.png` in a dataset job, else `images/<id>.png`.
+    public func imagePath(of task: RenderTask) -> String {
+        guard let dataset = job.dataset else { return Self.imagePath(task.id) }
+        return "images/\(dataset.shard(of: task.index))/\(task.id).png"
+    }
+
+    /// UTC to the second, as ISO 8601 (`2026-12-02T06:30:00Z`), which pandas and `datasets` read.
+    static func timestamp(_ date: Date) -> String {
+        let formatter = ISO8601DateFormatter()
+        formatter.timeZone = TimeZone(identifier: "UTC")
+        formatter.formatOptions = [.withInternetDateTime]
+        return formatter.string(from: date)
+    }
+
+    func createFolder(_ relative: String) throws(OutputError) {
+        do { try FileManager.default.createDirectory(atPath: path(relative), withIntermediateDirectories: true) } catch {
+            throw .notWritable(path: path(relative), reason: PromptsFile.reason(error))
+        }
+    }
 
     /// Smaller images are enlarged in grids, by a whole factor, towards this many pixels.
     static let minimumCellSide = 128

@@ -18,6 +18,8 @@ public final class TaskRenderer {
     /// dataset of thousands of prompts does not keep thousands of encodings.
     private var encodings: [String: Tensor] = [:]
     private static let cacheLimit = 64
+    /// What a dataset job adds to each image: the prompt's embedding and the safety verdict.
+    private var extras: DatasetExtras
 
     /// Loads the model with the job's first LoRA set.
     public init(job: Job) throws(RenderError) {
@@ -25,6 +27,7 @@ public final class TaskRenderer {
         modelName = job.modelName
         vaeName = job.vaeName
         loras = job.loraSets.first ?? []
+        extras = try DatasetExtras(job: job)
         (pipeline, loraInfos) = try Self.load(job, loras: loras)
     }
 
@@ -46,14 +49,14 @@ public final class TaskRenderer {
 
     /// The task's PNG file, with its A1111 `parameters` text, and how long it took.
     public func render(_ task: RenderTask, progress: (TextToImagePipeline.Progress) -> Void = { _ in }) throws(RenderError)
-        -> (png: Data, seconds: Double) {
+        -> RenderedImage {
         try render([task], progress: progress)[0]
     }
 
     /// Tasks with one `batchKey`, rendered with one UNet call per step (each image the bytes it
     /// has alone); each is reported with an equal share of the batch's time.
     public func render(_ tasks: [RenderTask], progress: (TextToImagePipeline.Progress) -> Void = { _ in }) throws(RenderError)
-        -> [(png: Data, seconds: Double)] {
+        -> [RenderedImage] {
         guard let first = tasks.first else { return [] }
         let start = Date()
         try use(first.loras)
@@ -68,14 +71,18 @@ public final class TaskRenderer {
             }
             images = try pipeline.diffusion.render(requests, prompts: prompts, negativePrompts: negatives, progress: progress)
         } catch { throw .pipeline(task: tasks.map(\.id).joined(separator: ", "), error) }
-        var files: [Data] = []
-        for (task, image) in zip(tasks, images) {
+        var files: [RenderedImage] = []
+        for (task, rendered) in zip(tasks, images) {
+            let safety = try extras.safety(of: rendered, task: task.id)
+            let image = safety?.nsfw == true && job.safety == .blank ? rendered.blackened : rendered
             let parameters = GenerationParameters(request: task.request, scheduler: task.scheduler, image: image, model: modelName,
                                                   vae: vaeName, decoder: task.decoderName, loras: loraInfos)
-            do { files.append(try parameters.png(of: image)) } catch { throw .png(task: task.id, error) }
+            let png: Data
+            do { png = try parameters.png(of: image) } catch { throw .png(task: task.id, error) }
+            files.append(RenderedImage(png: png, seconds: 0, embedding: try extras.embedding(of: task.prompt, task: task.id), safety: safety))
         }
         let seconds = Date().timeIntervalSince(start) / Double(tasks.count)
-        return files.map { ($0, seconds) }
+        return files.map { var file = $0; file.seconds = seconds; return file }
     }
 
     private func pipeline(decoding decoder: String?) throws(RenderError) -> TextToImagePipeline {
