@@ -5,7 +5,7 @@ enum DatasetColumns {
         let task = row.task
         var fields: [(String, String)] = [
             ("id", JSONText.string(task.id)), ("negative_prompt", JSONText.string(task.negativePrompt)), ("seed", String(task.seed)),
-            ("steps", String(task.steps)), ("guidance", GenerationParameters.format(guidance: task.guidance)),
+            ("steps", String(task.steps)), ("guidance", guidance(task).1),
             ("scheduler", JSONText.string(task.scheduler.rawValue)), ("sampler", JSONText.string(task.scheduler.samplerName)),
         ]
         if job.etaApplies { fields.append(("eta", "\(task.eta)")) }
@@ -17,6 +17,9 @@ enum DatasetColumns {
         fields += [("sha256", JSONText.string(row.entry.sha256)), ("timestamp", text(row.entry.timestamp).1)]
         return fields
     }
+
+    /// Always with a decimal point (`7.0`), so `datasets` reads every shard's column as one float type.
+    static func guidance(_ task: RenderTask) -> (String, String) { ("\(task.guidance)", "\(task.guidance)") }
 
     static func text(_ value: String?) -> (String, String) { (value ?? "", value.map(JSONText.string) ?? "null") }
 

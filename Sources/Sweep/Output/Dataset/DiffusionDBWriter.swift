@@ -20,7 +20,7 @@ struct DiffusionDBWriter: DatasetWriter {
                 (row.fileName, JSONText.string(row.fileName)), (task.prompt, JSONText.string(task.prompt)),
                 (String(row.shardNumber), String(row.shardNumber)), (String(task.seed), String(task.seed)),
                 (String(task.steps), String(task.steps)),
-                (GenerationParameters.format(guidance: task.guidance), GenerationParameters.format(guidance: task.guidance)),
+                DatasetColumns.guidance(task),
                 (task.scheduler.samplerName, JSONText.string(task.scheduler.samplerName)),
                 (String(task.size.width), String(task.size.width)), (String(task.size.height), String(task.size.height)),
                 DatasetColumns.text(row.entry.timestamp),
