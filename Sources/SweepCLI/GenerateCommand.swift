@@ -106,17 +106,28 @@ struct GenerateCommand: ParsableCommand {
             let (nsfw, score) = try checker.check(image)
             status.print(String(format: "safety checker: nsfw %@, score %.4f", "\(nsfw)", score))
         }
-        let parameters = GenerationParameters(request: request, scheduler: kind, image: image,
+        var parameters = GenerationParameters(request: request, scheduler: kind, image: image,
                                               model: source.name, vae: source.vae?.name,
                                               decoder: decoder.map { URL(fileURLWithPath: $0).lastPathComponent }, loras: loraInfos)
+        parameters.modelHash = try shortHash(ofCheckpoint: modelOptions.model)
         try OutputFile.write(parameters.png(of: image), to: output)
         status.print("wrote \(output)")
+    }
+
+    /// A1111's `Model hash` of a single checkpoint file (first 10 hex digits of its SHA-256,
+    /// cached like `render`'s); nil for a diffusers folder.
+    private func shortHash(ofCheckpoint path: String) throws -> String? {
+        var isFolder: ObjCBool = false
+        guard FileManager.default.fileExists(atPath: path, isDirectory: &isFolder), !isFolder.boolValue else { return nil }
+        let cache = FileHashCache.userCache()
+        defer { cache.save() }
+        return String(try cache.sha256(of: path).prefix(10))
     }
 
     private func makeRequest() throws -> GenerationRequest {
         var kind: SchedulerKind?
         if let scheduler {
-            guard let named = SchedulerKind(rawValue: scheduler) else {
+            guard let named = SchedulerKind(name: scheduler) else {
                 throw GenerateError.unknownScheduler(scheduler)
             }
             kind = named

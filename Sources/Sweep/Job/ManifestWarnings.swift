@@ -25,7 +25,7 @@ extension ManifestReader {
 
     /// CLIP sees 77 tokens; diffusers warns with the words it drops, and so do we, once per text
     /// (the first `truncationWarningLimit` by name, of the first `truncationCheckLimit` texts).
-    func warnAboutTruncation(_ prompts: [JobPrompt], lines: [Int?], file: String?, negativePrompt: (text: String, line: Int?),
+    func warnAboutTruncation(_ prompts: [JobPrompt], lines: [Int?], file: String?, negativePrompts: (texts: [String], line: Int?),
                                      promptReplace: [String], tokenizer: CLIPTokenizer) {
         var checked = Set<String>(), named = 0, more = 0, unchecked = false
         var firstMore: (line: Int?, file: String?)?
@@ -41,7 +41,7 @@ extension ManifestReader {
             values.warn(line: line, file: file, "\(what): the following part was truncated because CLIP can only handle sequences up to "
                         + "\(tokenizer.maxLength) tokens: '\(dropped)'")
         }
-        check(negativePrompt.text, "negative_prompt", negativePrompt.line, nil)
+        for text in negativePrompts.texts { check(text, "negative_prompt", negativePrompts.line, nil) }
         for (index, prompt) in prompts.enumerated() {
             let line = lines.indices.contains(index) ? lines[index] : nil
             let texts = promptReplace.isEmpty ? [prompt.text] : promptReplace.map { prompt.text.replacingOccurrences(of: promptReplace[0], with: $0) }

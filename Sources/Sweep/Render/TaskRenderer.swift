@@ -75,8 +75,13 @@ public final class TaskRenderer {
         for (task, rendered) in zip(tasks, images) {
             let safety = try extras.safety(of: rendered, task: task.id)
             let image = safety?.nsfw == true && job.safety == .blank ? rendered.blackened : rendered
-            let parameters = GenerationParameters(request: task.request, scheduler: task.scheduler, image: image, model: modelName,
-                                                  vae: vaeName, decoder: task.decoderName, loras: loraInfos)
+            // A replacement AutoencoderKL on the decoder axis is A1111's "VAE"; TAESD is ours, "Decoder".
+            let replacesVAE = task.decoder.map { DecoderKind($0) == .replacementVAE } ?? false
+            var parameters = GenerationParameters(request: task.request, scheduler: task.scheduler, image: image, model: modelName,
+                                                  vae: replacesVAE ? task.decoderName : vaeName, decoder: replacesVAE ? nil : task.decoderName,
+                                                  loras: loraInfos)
+            parameters.modelHash = job.modelShortHash
+            parameters.extras = task.parameterEntries.map { "\($0.key): \($0.value)" }
             let png: Data
             do { png = try parameters.png(of: image) } catch { throw .png(task: task.id, error) }
             files.append(RenderedImage(png: png, seconds: 0, embedding: try extras.embedding(of: task.prompt, task: task.id), safety: safety))
@@ -89,7 +94,10 @@ public final class TaskRenderer {
         guard let decoder else { return pipeline }
         if let loaded = decoding[decoder] { return loaded }
         let loaded: TextToImagePipeline
-        do { loaded = try pipeline.decoding(with: AutoencoderTiny(directory: decoder)) } catch { throw .model(error) }
+        do {
+            loaded = DecoderKind(decoder) == .tiny ? try pipeline.decoding(with: AutoencoderTiny(directory: decoder))
+                : try pipeline.decoding(with: StableDiffusionModel.vae(ModelSource(model: job.model, config: job.config, vae: decoder)))
+        } catch { throw .model(error) }
         decoding[decoder] = loaded
         return loaded
     }
