@@ -154,6 +154,20 @@ import Testing
         try Self.expectSame(clean, resumed, files: Self.datasetFiles.count + 15 + 4)
     }
 
+    @Test func anotherShardSizeMovesTheImagesAndRendersNothing() async throws {
+        let out = folder.appendingPathComponent("moved").path, clean = folder.appendingPathComponent("clean").path
+        let first = try await Self.render(try manifest(), out)
+        #expect(first.status == 0, "\(first.errors)")
+        let job = try manifest(dataset: "{formats: [kaggle, imagefolder, diffusiondb], shard_size: 2, embeddings: \(Self.embedder)}")
+        let again = try await Self.render(job, out)
+        #expect(again.status == 0 && again.errors.contains("moved 4 image(s) to their place") && again.errors.contains("rendered 0 image(s)"),
+                "\(again.errors)")
+        let reference = try await Self.render(job, clean)
+        #expect(reference.status == 0)
+        // Three shards of 2 now (images 0 and 1 were in 00000 already); the old shard folders stay, empty.
+        try Self.expectSame(clean, out, files: Self.datasetFiles.count + 6 + 3)
+    }
+
     @Test func blankReplacesFlaggedImagesWithBlackAndKeepsTheFlag() async throws {
         let out = folder.appendingPathComponent("blank").path
         let job = try manifest(dataset: "{formats: [diffusiondb]}", extra: "safety_checker: \(Self.checker)\nsafety: blank\n")

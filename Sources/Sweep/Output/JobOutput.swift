@@ -72,9 +72,16 @@ public final class JobOutput {
         var unclaimed = imageFiles()
         let stalePrompts = job.grid != nil && FileManager.default.fileExists(atPath: path("prompts.csv"))
         guard !entries.isEmpty || !unclaimed.isEmpty || stalePrompts else { return }
-        var unrecorded = 0, otherModel = 0, otherSettings = 0
+        var unrecorded = 0, otherModel = 0, otherSettings = 0, moved = 0
+        // By file name, for images another layout put elsewhere (a new shard_size, dataset: added).
+        var elsewhere = Dictionary(unclaimed.map { (String($0.split(separator: "/").last ?? ""), $0) }, uniquingKeysWith: min)
         for task in job.tasks() {
-            unclaimed.remove(imagePath(of: task))
+            let path = imagePath(of: task)
+            if unclaimed.remove(path) == nil, entries[task.id] != nil, let other = elsewhere[task.id + ".png"], unclaimed.contains(other) {
+                try moveImage(from: other, to: path)
+                unclaimed.remove(other)
+                moved += 1
+            }
             guard let entry = entries[task.id] else { continue }
             guard let recorded = entry.provenance else { unrecorded += 1; continue }
             guard recorded == provenance(of: task) else {
@@ -84,6 +91,7 @@ public final class JobOutput {
             guard Self.imageMatches(entry, at: imagePath(of: task), in: folder), hasDatasetFacts(entry, of: task) else { continue }
             finished[task.id] = entry
         }
+        if moved > 0 { notes.append("moved \(moved) image(s) to their place in this job's layout (images/<shard>/ or images/)") }
         if otherModel > 0 {
             notes.append("\(otherModel) image(s) were rendered from a different model (its weights or configs changed); rendering them again")
         }
@@ -98,6 +106,11 @@ public final class JobOutput {
             notes.append("removed prompts.csv of an earlier dataset job (this job draws grids)")
         }
         try writeManifests()
+    }
+
+    private func moveImage(from source: String, to target: String) throws(OutputError) {
+        try createFolder(target.split(separator: "/").dropLast().joined(separator: "/"))
+        guard rename(path(source), path(target)) == 0 else { throw .notWritable(path: path(target), reason: String(cString: strerror(errno))) }
     }
 
     /// Every PNG under `images/` (and its shard folders), by path relative to the output folder.
