@@ -8,12 +8,8 @@ extension ManifestReader {
     static let datasetKeys = ["formats", "shard_size", "embeddings"]
 
     func readDataset(_ entries: [String: Node], into job: inout Job) {
-        if let node = entries["safety_checker"], let path = values.string(node, key: "safety_checker") {
-            let url = URL(fileURLWithPath: path, relativeTo: folder).standardizedFileURL
-            do {
-                _ = try SafetyChecker(directory: url.path)
-                job.safetyChecker = url.path
-            } catch { values.report(node, "safety_checker '\(path)': \(error) (expected a StableDiffusionSafetyChecker folder)") }
+        job.safetyChecker = entries["safety_checker"].flatMap { node in
+            modelFolder(node, key: "safety_checker", expected: "a StableDiffusionSafetyChecker folder") { _ = try SafetyChecker(directory: $0) }
         }
         if let node = entries["safety"], let name = values.string(node, key: "safety") {
             if let mode = SafetyMode(rawValue: name.lowercased()) { job.safety = mode } else {
@@ -44,16 +40,22 @@ extension ManifestReader {
         if Set(choice.formats).count < choice.formats.count { values.report(fields["formats"], "dataset formats: a format is listed twice") }
         choice.shardSize = fields["shard_size"].flatMap { values.integer($0, key: "dataset shard_size", in: 1...1_000_000) }
             ?? DatasetChoice.defaultShardSize
-        if let embeddings = fields["embeddings"], let path = values.string(embeddings, key: "dataset embeddings") {
-            let url = URL(fileURLWithPath: path, relativeTo: folder).standardizedFileURL
-            do {
-                _ = try SentenceEmbedder(directory: url.path)
-                choice.embeddings = url.path
-            } catch { values.report(embeddings, "dataset embeddings '\(path)': \(error) (expected a sentence-transformers model folder)") }
+        if let embeddings = fields["embeddings"] {
+            choice.embeddings = modelFolder(embeddings, key: "dataset embeddings", expected: "a sentence-transformers model folder") {
+                _ = try SentenceEmbedder(directory: $0)
+            }
             if !choice.formats.contains(.kaggle) {
                 values.report(embeddings, "dataset embeddings: written as kaggle's embeddings.csv and embeddings.f32; add kaggle to formats")
             }
         }
         job.dataset = choice
+    }
+
+    /// The folder `node` names, made absolute, once `load` accepts it; a problem naming `expected` otherwise.
+    private func modelFolder(_ node: Node, key: String, expected: String, load: (String) throws -> Void) -> String? {
+        guard let path = values.string(node, key: key) else { return nil }
+        let url = URL(fileURLWithPath: path, relativeTo: folder).standardizedFileURL
+        do { try load(url.path) } catch { return values.reject(node, "\(key) '\(path)': \(error) (expected \(expected))") }
+        return url.path
     }
 }
