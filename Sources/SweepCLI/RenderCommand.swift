@@ -18,7 +18,10 @@ struct RenderCommand: ParsableCommand {
             Output (default out/<name>/): job.yaml (the manifest with defaults filled in), \
             images/<id>.png with AUTOMATIC1111 "parameters" text, manifest.csv (one row per image, \
             manifest order), grids/<name>.png (labeled comparison grids) or, with grid: none, a \
-            Kaggle-style prompts.csv, and journal (finished tasks).
+            Kaggle-style prompts.csv, and journal (finished tasks). With dataset: (formats kaggle, \
+            imagefolder, diffusiondb; shard_size; embeddings) images go to images/<shard>/ with the \
+            formats' metadata, prompt embeddings and safety flags (README, "Building an \
+            image-to-prompt dataset").
             Running the same command again renders only images that are missing, corrupt or made \
             from something else (the journal records each image's model content hash and \
             settings, so replacing the weights in the model folder renders again exactly the \
