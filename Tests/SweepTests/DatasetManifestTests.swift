@@ -103,3 +103,42 @@ import Testing
         #expect(throws: RenderResultError.missingEmbedding(task: "x")) { try result.embeddingValues(dimension: 3) }
     }
 }
+
+/// Rank 0 refuses a result that lacks what the dataset records, before writing anything of it.
+@Suite struct DatasetRecordTests {
+    let fixture = try! ManifestFixture()
+
+    @Test func aResultWithoutItsEmbeddingOrVerdictWritesNoFile() throws {
+        let job = try fixture.read("""
+            model: MODEL
+            prompts: [a cat]
+            safety_checker: \(DatasetManifestTests.checker)
+            dataset: {embeddings: \(DatasetManifestTests.embedder)}
+            """)
+        let out = fixture.folder.appendingPathComponent("out").path
+        let output = try JobOutput(job: job, folder: out, owner: OutputOwner(job: job.name, manifest: "job.yaml"), modelHash: "m",
+                                   datasetModels: DatasetModels(embedder: ("e", 4), checker: "c"), force: false)
+        let task = try #require(job.tasks().first { _ in true })
+        let verdict = SafetyVerdict(nsfw: false, score: -0.25)
+        let cases: [(RenderResult, OutputError)] = [
+            (RenderResult(taskID: task.id, png: Data([1]), seconds: 1, rank: 2, host: "h", safety: verdict),
+             .result(.missingEmbedding(task: task.id))),
+            (RenderResult(taskID: task.id, png: Data([1]), seconds: 1, rank: 2, host: "h", embedding: [1, 2, 3], safety: verdict),
+             .result(.embeddingSize(task: task.id, bytes: 12, expected: 4))),
+            (RenderResult(taskID: task.id, png: Data([1]), seconds: 1, rank: 2, host: "h", embedding: [1, 2, 3, 4]),
+             .result(.missingSafety(task: task.id))),
+        ]
+        for (result, expected) in cases {
+            #expect(throws: expected) { try output.record(result, of: task) }
+        }
+        #expect(!FileManager.default.fileExists(atPath: out + "/" + output.imagePath(of: task)))
+        #expect(Journal(path: out + "/journal").entries().isEmpty && output.pendingCount == 1)
+        // The whole result is recorded, with its verdict and time.
+        output.now = { Date(timeIntervalSince1970: 1_700_000_000) }
+        try output.record(RenderResult(taskID: task.id, png: Data([1]), seconds: 1, rank: 2, host: "h", embedding: [1, 2, 3, 4], safety: verdict),
+                          of: task)
+        let entry = try #require(Journal(path: out + "/journal").entries()[task.id])
+        #expect(entry.safety == verdict && entry.checker == "c" && entry.timestamp == "2023-11-14T22:13:20Z")
+        #expect(output.imagePath(of: task) == "images/00000/\(task.id).png")
+    }
+}
