@@ -36,7 +36,7 @@ struct GenerateCommand: ParsableCommand {
 
     // Numbers are read as text and parsed by us (CommandLineNumber): swift-argument-parser would
     // take `--seed -5` for a flag and say "Missing value" instead of what is wrong.
-    @Option(parsing: .unconditional, help: "Seed of the image's noise (torch.manual_seed semantics; values past 2^32 use the low 32 bits).")
+    @Option(parsing: .unconditional, help: "Seed of the image's noise (torch.manual_seed semantics; values past 2^32 use the low 32 bits); -1 draws one, as A1111 does, written in the PNG text.")
     var seed = "0"
 
     @Option(parsing: .unconditional, help: "Denoising steps (1 to 1000).")
@@ -133,7 +133,8 @@ struct GenerateCommand: ParsableCommand {
             kind = named
         }
         return GenerationRequest(prompt: prompt, negativePrompt: negativePrompt,
-                                 seed: try CommandLineNumber.whole(seed, flag: "--seed", in: 0...UInt64.max),
+                                 seed: seed == "-1" ? UInt64.random(in: Job.randomSeedRange)
+                                     : try CommandLineNumber.whole(seed, flag: "--seed", in: 0...UInt64.max),
                                  steps: try CommandLineNumber.whole(steps, flag: "--steps", in: 1...1000),
                                  guidance: try CommandLineNumber.real(guidance, flag: "--guidance"), scheduler: kind,
                                  eta: try CommandLineNumber.real(eta, flag: "--eta"),

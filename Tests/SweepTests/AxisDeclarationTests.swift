@@ -96,13 +96,13 @@ import Testing
     @Test func minusOneSeedsAreDrawnOnceAndReusedWhenRecorded() throws {
         let job = try fixture.read("model: MODEL\nprompts: [a cat]\nseeds: [5, -1, -1]\n")
         #expect(job.randomSeedSlots == [1, 2])
-        var generator = SeededGenerator(state: 7)
+        var generator = Mutator(seed: 7)
         let drawn = job.drawingRandomSeeds(recorded: nil, using: &generator)
         guard case let .values(seeds) = drawn.seeds else { Issue.record("not a list"); return }
         #expect(seeds[0] == 5 && seeds[1] != seeds[2] && seeds.allSatisfy { $0 < 4_294_967_294 } && drawn.randomSeedSlots.isEmpty)
         // The job.yaml a run writes records the drawn seeds; a rerun takes them from it.
         let recorded = try fixture.read(drawn.resolvedYAML())
-        var other = SeededGenerator(state: 99)
+        var other = Mutator(seed: 99)
         #expect(job.drawingRandomSeeds(recorded: recorded, using: &other).seeds == drawn.seeds)
         // A recorded job whose other seeds differ is another job: draw anew.
         let changed = try fixture.read("model: MODEL\nprompts: [a cat]\nseeds: [6, 1, 2]\n")
@@ -135,17 +135,8 @@ import Testing
     }
 }
 
-/// A reproducible generator for tests that draw random seeds (SplitMix64).
-struct SeededGenerator: RandomNumberGenerator {
-    var state: UInt64
-    mutating func next() -> UInt64 {
-        state &+= 0x9E37_79B9_7F4A_7C15
-        var z = state
-        z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
-        z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
-        return z ^ (z >> 31)
-    }
-}
+/// Mutator's SplitMix64 also draws the random seeds, reproducibly.
+extension Mutator: RandomNumberGenerator {}
 
 /// The parts of a declaration no built-in axis uses yet (its own PNG key, CSV column and id
 /// field), exercised with an axis declared here the way the README tells.

@@ -3,19 +3,7 @@ import Sweep
 import Testing
 
 /// Issue 16 end to end: `render --dry-run`, `seeds: -1` across a rerun, `sweep schedulers`.
-@Suite struct SweepAxesCommandTests {
-    let folder: URL
-    init() throws {
-        folder = FileManager.default.temporaryDirectory.appendingPathComponent("axes-\(UUID().uuidString)")
-        try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
-    }
-
-    func manifest(_ body: String) throws -> String {
-        let path = folder.appendingPathComponent("job.yaml").path
-        try ("model: \(RenderCommandTests.models)/sd1-tiny\n" + body).write(toFile: path, atomically: true, encoding: .utf8)
-        return path
-    }
-
+extension RenderCommandTests {
     @Test func aDryRunShowsTheJobAndWritesNothing() async throws {
         let job = try manifest("prompts: [a fox]\nseeds: [1, 2]\nsteps: [2, 3]\nscheduler: [Euler a, DDIM]\ngrid: {rows: seeds, columns: scheduler}\n")
         let out = folder.appendingPathComponent("out").path
