@@ -168,6 +168,17 @@ import Testing
         try Self.expectSame(clean, out, files: Self.datasetFiles.count + 6 + 3)
     }
 
+    @Test func safetyCheckerOnTheCommandLineFlagsAJobWithoutOne() async throws {
+        let out = folder.appendingPathComponent("flagged").path
+        let job = try manifest(dataset: "{formats: [diffusiondb]}", extra: "")
+        let run = try await SweepProcess.run(["render", job, "--output", out, "--safety-checker", Self.checker])
+        #expect(run.status == 0, "\(run.errors)")
+        let header = try CSV.parse(String(contentsOfFile: out + "/metadata.csv", encoding: .utf8)).first?.fields ?? []
+        #expect(header.contains("image_nsfw") && header.last == "nsfw_score", "\(header)")
+        let bad = try await SweepProcess.run(["render", job, "--output", out, "--safety-checker", Self.embedder])
+        #expect(bad.status != 0 && bad.errors.split(separator: "\n").count == 1, "one line: \(bad.errors)")
+    }
+
     @Test func blankReplacesFlaggedImagesWithBlackAndKeepsTheFlag() async throws {
         let out = folder.appendingPathComponent("blank").path
         let job = try manifest(dataset: "{formats: [diffusiondb]}", extra: "safety_checker: \(Self.checker)\nsafety: blank\n")
