@@ -18,7 +18,10 @@ struct RenderCommand: ParsableCommand {
             Output (default out/<name>/): job.yaml (the manifest with defaults filled in), \
             images/<id>.png with AUTOMATIC1111 "parameters" text, manifest.csv (one row per image, \
             manifest order), grids/<name>.png (labeled comparison grids) or, with grid: none, a \
-            Kaggle-style prompts.csv, and journal (finished tasks).
+            Kaggle-style prompts.csv, and journal (finished tasks). With dataset: (formats kaggle, \
+            imagefolder, diffusiondb; shard_size; embeddings) images go to images/<shard>/ with the \
+            formats' metadata, prompt embeddings and safety flags (README, "Building an \
+            image-to-prompt dataset").
             Running the same command again renders only images that are missing, corrupt or made \
             from something else (the journal records each image's model content hash and \
             settings, so replacing the weights in the model folder renders again exactly the \
@@ -60,6 +63,9 @@ struct RenderCommand: ParsableCommand {
 
     @Flag(help: "Render a job of more than 10,000,000 images.")
     var allowHuge = false
+
+    @Option(help: ArgumentHelp("A StableDiffusionSafetyChecker folder whose nsfw flag and score each image gets in the metadata (overrides the manifest's safety_checker).", valueName: "dir"))
+    var safetyChecker: String?
 
     @Flag(help: "Show the resolved job, the task count, how many are already done, the grids and a time estimate; render and write nothing.")
     var dryRun = false
@@ -150,10 +156,11 @@ struct RenderCommand: ParsableCommand {
         try checkModel(job)
         let folder = folder(of: job)
         let lock = try OutputLock(folder: folder)
-        let (model, decoderHashes) = try hashes(of: job)
+        let (model, decoderHashes, datasetModels) = try hashes(of: job)
         job.modelShortHash = model.files[""].map { String($0.prefix(10)) }
         let output = try JobOutput(job: job, folder: folder, owner: OutputOwner(job: job.name, manifest: self.job),
-                                   modelHash: model.sha256, decoderHashes: decoderHashes, force: force)
+                                   modelHash: model.sha256, decoderHashes: decoderHashes, datasetModels: datasetModels, force: force)
+        if let epoch = try DatasetModels.sourceDateEpoch() { output.now = { epoch } }
         output.notes.forEach(log)
         return (job, grids, output, lock)
     }
@@ -168,6 +175,10 @@ struct RenderCommand: ParsableCommand {
             job.values[.promptSyntax] = [syntax.rawValue]
         }
         if let precision { job.values[.precision] = [try PrecisionOption.parse(precision).rawValue] }
+        if let safetyChecker {
+            job.safetyChecker = URL(fileURLWithPath: safetyChecker).standardizedFileURL.path
+            _ = try SafetyChecker(directory: safetyChecker)
+        }
         if !job.randomSeedSlots.isEmpty {
             let recorded = force ? nil : try? ManifestReader.read(folder(of: job) + "/job.yaml")
             var generator = SystemRandomNumberGenerator()
@@ -195,7 +206,7 @@ struct RenderCommand: ParsableCommand {
     }
 
     /// The content hashes of the model (with its overlays) and of each TAESD decoder, by path.
-    private func hashes(of job: Job) throws -> (model: ModelIdentity, decoders: [String: String]) {
+    private func hashes(of job: Job) throws -> (model: ModelIdentity, decoders: [String: String], dataset: DatasetModels) {
         let cache = FileHashCache.userCache()
         var announced = false
         let announce = { (_: String) in
@@ -209,8 +220,9 @@ struct RenderCommand: ParsableCommand {
         for decoder in job.decoders.compactMap({ $0 }) {
             decoderHashes[decoder] = try ModelIdentity(model: decoder, cache: cache, hashing: announce).sha256
         }
+        let datasetModels = try DatasetModels(job: job, cache: cache, hashing: announce)
         cache.save()
-        return (model, decoderHashes)
+        return (model, decoderHashes, datasetModels)
     }
 
     /// `--dry-run`: what a render would do, on stdout; nothing rendered, the output folder untouched.
@@ -218,10 +230,11 @@ struct RenderCommand: ParsableCommand {
         var job = try readJob()
         try checkModel(job)
         let folder = folder(of: job)
-        let (model, decoderHashes) = try hashes(of: job)
+        let (model, decoderHashes, datasetModels) = try hashes(of: job)
         job.modelShortHash = model.files[""].map { String($0.prefix(10)) }
         let total = job.tasks().count
-        let done = JobOutput.finishedCount(job: job, folder: folder, modelHash: model.sha256, decoderHashes: decoderHashes)
+        let done = JobOutput.finishedCount(job: job, folder: folder, modelHash: model.sha256, decoderHashes: decoderHashes,
+                                           datasetModels: datasetModels)
         let cores = threads ?? ProcessInfo.processInfo.processorCount
         print(try DryRunReport(job: job, folder: folder, total: total, done: done, estimate: RenderEstimate(job: job), cores: cores).text)
     }
@@ -245,7 +258,7 @@ struct RenderCommand: ParsableCommand {
         try output.writeManifests()
         let grids = try prepared.grids.map { try output.writeGrids(with: $0) } ?? []
         progress.summary().forEach(status.print)
-        let csv = ["manifest.csv"] + (output.job.grid == nil ? ["prompts.csv"] : [])
+        let csv = ["manifest.csv"] + (output.job.dataset != nil ? output.datasetFiles : output.job.grid == nil ? ["prompts.csv"] : [])
         status.print("wrote \(folder(of: output.job)): \(progress.imagesDone) images, \(csv.joined(separator: ", ")), "
                      + "\(grids.count) grid\(grids.count == 1 ? "" : "s")")
         withExtendedLifetime(prepared.lock) {}

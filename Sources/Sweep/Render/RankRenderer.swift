@@ -37,7 +37,8 @@ public struct RankRenderer {
             renderer = loaded
         }
         return zip(tasks, try loaded.render(tasks, progress: progress)).map { task, file in
-            RenderResult(taskID: task.id, png: file.png, seconds: file.seconds, rank: rank, host: host)
+            RenderResult(taskID: task.id, png: file.png, seconds: file.seconds, rank: rank, host: host, embedding: file.embedding,
+                         safety: file.safety)
         }
     }
 }

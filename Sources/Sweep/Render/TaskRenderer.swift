@@ -20,6 +20,8 @@ public final class TaskRenderer {
     /// dataset of thousands of prompts does not keep thousands of encodings.
     private var encodings: [EncodingKey: Tensor] = [:]
     private static let cacheLimit = 64
+    /// What a dataset job adds to each image: the prompt's embedding and the safety verdict.
+    private var extras: DatasetExtras
 
     /// Loads the model with the job's first LoRA set.
     public init(job: Job, compute: ComputeContext = ComputeContext()) throws(RenderError) {
@@ -28,6 +30,7 @@ public final class TaskRenderer {
         modelName = job.modelName
         vaeName = job.vaeName
         loras = job.loraSets.first ?? []
+        extras = try DatasetExtras(job: job)
         (pipeline, loraInfos) = try Self.load(job, loras: loras, compute: compute)
     }
 
@@ -51,14 +54,14 @@ public final class TaskRenderer {
 
     /// The task's PNG file, with its A1111 `parameters` text, and how long it took.
     public func render(_ task: RenderTask, progress: (TextToImagePipeline.Progress) -> Void = { _ in }) throws(RenderError)
-        -> (png: Data, seconds: Double) {
+        -> RenderedImage {
         try render([task], progress: progress)[0]
     }
 
     /// Tasks with one `batchKey`, rendered with one UNet call per step (each image the bytes it
     /// has alone); each is reported with an equal share of the batch's time.
     public func render(_ tasks: [RenderTask], progress: (TextToImagePipeline.Progress) -> Void = { _ in }) throws(RenderError)
-        -> [(png: Data, seconds: Double)] {
+        -> [RenderedImage] {
         guard let first = tasks.first else { return [] }
         let start = Date()
         try use(first.loras)
@@ -85,8 +88,10 @@ public final class TaskRenderer {
             }
             images = rendered.compactMap { $0 }
         } catch { throw .pipeline(task: tasks.map(\.id).joined(separator: ", "), error) }
-        var files: [Data] = []
-        for (task, image) in zip(tasks, images) {
+        var files: [RenderedImage] = []
+        for (task, rendered) in zip(tasks, images) {
+            let safety = try extras.safety(of: rendered, task: task.id)
+            let image = safety?.nsfw == true && job.safety == .blank ? rendered.blackened : rendered
             // A replacement AutoencoderKL on the decoder axis is A1111's "VAE"; TAESD is ours, "Decoder".
             let replacesVAE = task.decoder.map { DecoderKind($0) == .replacementVAE } ?? false
             var parameters = GenerationParameters(request: task.request, scheduler: task.scheduler, image: image, model: modelName,
@@ -94,10 +99,12 @@ public final class TaskRenderer {
                                                   loras: loraInfos)
             parameters.modelHash = job.modelShortHash
             parameters.extras = task.parameterEntries.map { "\($0.key): \($0.value)" }
-            do { files.append(try parameters.png(of: image)) } catch { throw .png(task: task.id, error) }
+            let png: Data
+            do { png = try parameters.png(of: image) } catch { throw .png(task: task.id, error) }
+            files.append(RenderedImage(png: png, seconds: 0, embedding: try extras.embedding(of: task.prompt, task: task.id), safety: safety))
         }
         let seconds = Date().timeIntervalSince(start) / Double(tasks.count)
-        return files.map { ($0, seconds) }
+        return files.map { var file = $0; file.seconds = seconds; return file }
     }
 
     private func pipeline(decoding decoder: String?) throws(RenderError) -> TextToImagePipeline {
