@@ -36,7 +36,7 @@ struct GenerateCommand: ParsableCommand {
 
     // Numbers are read as text and parsed by us (CommandLineNumber): swift-argument-parser would
     // take `--seed -5` for a flag and say "Missing value" instead of what is wrong.
-    @Option(parsing: .unconditional, help: "Seed of the image's noise (torch.manual_seed semantics; values past 2^32 use the low 32 bits).")
+    @Option(parsing: .unconditional, help: "Seed of the image's noise (torch.manual_seed semantics; values past 2^32 use the low 32 bits); -1 draws one, as A1111 does, written in the PNG text.")
     var seed = "0"
 
     @Option(parsing: .unconditional, help: "Denoising steps (1 to 1000).")
@@ -106,23 +106,35 @@ struct GenerateCommand: ParsableCommand {
             let (nsfw, score) = try checker.check(image)
             status.print(String(format: "safety checker: nsfw %@, score %.4f", "\(nsfw)", score))
         }
-        let parameters = GenerationParameters(request: request, scheduler: kind, image: image,
+        var parameters = GenerationParameters(request: request, scheduler: kind, image: image,
                                               model: source.name, vae: source.vae?.name,
                                               decoder: decoder.map { URL(fileURLWithPath: $0).lastPathComponent }, loras: loraInfos)
+        parameters.modelHash = try shortHash(ofCheckpoint: modelOptions.model)
         try OutputFile.write(parameters.png(of: image), to: output)
         status.print("wrote \(output)")
+    }
+
+    /// A1111's `Model hash` of a single checkpoint file (first 10 hex digits of its SHA-256,
+    /// cached like `render`'s); nil for a diffusers folder.
+    private func shortHash(ofCheckpoint path: String) throws -> String? {
+        var isFolder: ObjCBool = false
+        guard FileManager.default.fileExists(atPath: path, isDirectory: &isFolder), !isFolder.boolValue else { return nil }
+        let cache = FileHashCache.userCache()
+        defer { cache.save() }
+        return String(try cache.sha256(of: path).prefix(10))
     }
 
     private func makeRequest() throws -> GenerationRequest {
         var kind: SchedulerKind?
         if let scheduler {
-            guard let named = SchedulerKind(rawValue: scheduler) else {
+            guard let named = SchedulerKind(name: scheduler) else {
                 throw GenerateError.unknownScheduler(scheduler)
             }
             kind = named
         }
         return GenerationRequest(prompt: prompt, negativePrompt: negativePrompt,
-                                 seed: try CommandLineNumber.whole(seed, flag: "--seed", in: 0...UInt64.max),
+                                 seed: seed == "-1" ? UInt64.random(in: Job.randomSeedRange)
+                                     : try CommandLineNumber.whole(seed, flag: "--seed", in: 0...UInt64.max),
                                  steps: try CommandLineNumber.whole(steps, flag: "--steps", in: 1...1000),
                                  guidance: try CommandLineNumber.real(guidance, flag: "--guidance"), scheduler: kind,
                                  eta: try CommandLineNumber.real(eta, flag: "--eta"),

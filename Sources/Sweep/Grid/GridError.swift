@@ -11,14 +11,13 @@ public enum GridError: Error, CustomStringConvertible, Equatable {
     case labelCount(axis: String, expected: Int, got: Int)
     case negativeMargin(Int)
     case noCellImages
-    case mismatchedCellSize(index: Int, width: Int, height: Int, expectedWidth: Int, expectedHeight: Int)
     /// Not even a single row of one-pixel cells with its header fits in the budget.
     case pixelBudgetTooSmall(budget: Int)
 
     public var description: String {
         switch self {
         case let .noFont(searched):
-            "no label font found (searched \(searched.joined(separator: ", "))); install the Debian package fonts-dejavu-core (and fonts-noto-cjk for Japanese, Chinese and Korean labels)"
+            "no label font found (searched \(searched.joined(separator: ", "))); install the Debian package fonts-dejavu-core (and fonts-noto-cjk for Japanese, Chinese and Korean labels, fonts-noto-color-emoji for emoji)"
         case let .unreadableFont(path, code): "\(path): FreeType cannot open this font (error \(code))"
         case let .freeType(call, code): "\(call) failed (FreeType error \(code))"
         case let .noRowsOrColumns(rows, columns): "a grid needs at least one row and one column, got \(rows)×\(columns)"
@@ -26,8 +25,6 @@ public enum GridError: Error, CustomStringConvertible, Equatable {
         case let .labelCount(axis, expected, got): "\(got) \(axis) labels for \(expected) \(axis)s (give one per \(axis), or none)"
         case let .negativeMargin(margin): "grid margin \(margin) is negative"
         case .noCellImages: "every grid cell is missing, so the cell size is unknown"
-        case let .mismatchedCellSize(index, width, height, expectedWidth, expectedHeight):
-            "grid cell \(index) is \(width)×\(height), the others are \(expectedWidth)×\(expectedHeight)"
         case let .pixelBudgetTooSmall(budget): "a grid pixel budget of \(budget) cannot hold even one row of the grid"
         }
     }

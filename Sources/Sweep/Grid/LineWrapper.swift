@@ -22,6 +22,31 @@ struct LineWrapper {
         }
     }
 
+    /// The text wrapped in full when it fits in `maxLines`, else with its middle cut out and
+    /// marked "…": the first lines and the last lines stay (never a cut at both ends), and on a
+    /// single line as many characters of the start and of the end as fit around the "…".
+    func lines(_ text: String, maxLines: Int) -> [String] {
+        let full = lines(text), limit = max(maxLines, 1)
+        guard full.count > limit else { return full }
+        guard limit > 1 else { return [oneLine(text.trimmingCharacters(in: .whitespacesAndNewlines))] }
+        var head = Array(full.prefix(limit - limit / 2))
+        var last = head.removeLast()
+        while !last.isEmpty, measure(last + "…") > maxWidth { last.removeLast() }
+        return head + [last + "…"] + full.suffix(limit / 2)
+    }
+
+    /// The text's start and end around "…", as many characters of each as fit on one line.
+    private func oneLine(_ text: String) -> String {
+        let characters = Array(text)
+        let elided = { (kept: Int) in String(characters.prefix((kept + 1) / 2)) + "…" + String(characters.suffix(kept / 2)) }
+        var (low, high) = (0, characters.count)
+        while low < high {
+            let middle = (low + high + 1) / 2
+            if measure(elided(middle)) <= maxWidth { low = middle } else { high = middle - 1 }
+        }
+        return elided(low)
+    }
+
     private func tokens(_ paragraph: Substring) -> [Token] {
         var tokens: [Token] = []
         var word = "", spaceBefore = false

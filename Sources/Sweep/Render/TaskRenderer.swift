@@ -70,8 +70,13 @@ public final class TaskRenderer {
         } catch { throw .pipeline(task: tasks.map(\.id).joined(separator: ", "), error) }
         var files: [Data] = []
         for (task, image) in zip(tasks, images) {
-            let parameters = GenerationParameters(request: task.request, scheduler: task.scheduler, image: image, model: modelName,
-                                                  vae: vaeName, decoder: task.decoderName, loras: loraInfos)
+            // A replacement AutoencoderKL on the decoder axis is A1111's "VAE"; TAESD is ours, "Decoder".
+            let replacesVAE = task.decoder.map { DecoderKind($0) == .replacementVAE } ?? false
+            var parameters = GenerationParameters(request: task.request, scheduler: task.scheduler, image: image, model: modelName,
+                                                  vae: replacesVAE ? task.decoderName : vaeName, decoder: replacesVAE ? nil : task.decoderName,
+                                                  loras: loraInfos)
+            parameters.modelHash = job.modelShortHash
+            parameters.extras = task.parameterEntries.map { "\($0.key): \($0.value)" }
             do { files.append(try parameters.png(of: image)) } catch { throw .png(task: task.id, error) }
         }
         let seconds = Date().timeIntervalSince(start) / Double(tasks.count)
@@ -82,7 +87,10 @@ public final class TaskRenderer {
         guard let decoder else { return pipeline }
         if let loaded = decoding[decoder] { return loaded }
         let loaded: TextToImagePipeline
-        do { loaded = try pipeline.decoding(with: AutoencoderTiny(directory: decoder)) } catch { throw .model(error) }
+        do {
+            loaded = DecoderKind(decoder) == .tiny ? try pipeline.decoding(with: AutoencoderTiny(directory: decoder))
+                : try pipeline.decoding(with: StableDiffusionModel.vae(ModelSource(model: job.model, config: job.config, vae: decoder)))
+        } catch { throw .model(error) }
         decoding[decoder] = loaded
         return loaded
     }
