@@ -17,10 +17,11 @@ import Testing
             reused.append(pool.usage.reused)
         }
         #expect(allocated[0] > 0)
-        // From the second image on the prompt's encoding comes from the renderer's cache, so the text
-        // encoder's buffers no longer interleave with the UNet's: the pool settles after image 2.
-        #expect(allocated[1] - allocated[0] <= 2, "image 2 allocated new buffers: \(allocated)")
-        #expect(allocated[2...] == [allocated[1], allocated[1]], "images 3–4 allocated new buffers: \(allocated)")
+        // A pool rebuilt per image allocates all of image 1's buffers again for every image. A kept one
+        // allocates almost nothing more: only when parallel jobs' scratch buffers happen to be alive
+        // at once more often than before (thread timing), or when the cached prompt encoding changes
+        // the order in which the text encoder's and the UNet's buffers come back.
+        #expect(allocated[3] - allocated[0] <= 4, "images 2–4 allocated new buffers: \(allocated)")
         // Each image takes at least as many buffers from the pool as the first image allocated.
         #expect(zip(reused.dropFirst(), reused).allSatisfy { $0 - $1 >= allocated[0] }, "reused: \(reused)")
     }
