@@ -5,12 +5,8 @@ import Testing
 /// whose work is split across cores must give bit-identical sums for 1 and 2 threads.
 @Suite struct ThreadCountTests {
     private func sameForOneAndTwoThreads(_ label: String, _ compute: () -> Tensor) {
-        let before = Threads.count
-        defer { Threads.set(before) }
-        Threads.set(1)
-        let single = compute()
-        Threads.set(2)
-        let double = compute()
+        let single = ComputeContext(threads: 1).run(compute)
+        let double = ComputeContext(threads: 2).run(compute)
         #expect(single.scalars == double.scalars, "\(label) depends on the thread count")
     }
 
@@ -25,6 +21,14 @@ import Testing
         let x = randomTensor([1, 8, 256, 256], seed: 33), w = randomTensor([8, 8, 3, 3], seed: 34)
         #expect(256 * 256 >= Conv2DPlan.independentBandPixels, "test no longer covers independent bands")
         sameForOneAndTwoThreads("conv2d") { x.conv2d(weight: w, padding: .all(1)) }
+    }
+
+    /// Winograd F(4,3) with several blocks of tiles and jobs of output channels.
+    @Test func winogradConvolution() {
+        let x = randomTensor([2, 200, 60, 70], seed: 38), w = randomTensor([150, 200, 3, 3], seed: 39)
+        #expect(Conv2DAlgorithm.preferred(cin: 200, cout: 150, kernel: (3, 3), stride: 1, outH: 60, outW: 70) == .winograd4
+                || !AVX512.available, "test no longer covers Winograd")
+        sameForOneAndTwoThreads("winograd conv2d") { x.conv2d(weight: w, padding: .all(1)) }
     }
 
     /// Several query tiles and key blocks per head, as in the UNet's 64×64 self-attention.

@@ -1,3 +1,5 @@
+import Tensors
+
 /// One image to render: the settings of a diffusers `StableDiffusionPipeline(...)` (or
 /// `StableDiffusionXLPipeline(...)`) call.
 public struct GenerationRequest: Equatable, Sendable {
@@ -32,10 +34,13 @@ public struct GenerationRequest: Equatable, Sendable {
     public var guidanceRescale: Float = 0
     /// Conditions on a blend of the prompt's encoding and another's instead of the prompt's alone.
     public var interpolation: PromptInterpolation?
+    /// The UNet's and the decoder's GEMMs (the text encoder always runs float32).
+    public var precision: Precision
 
     public init(prompt: String, negativePrompt: String? = nil, seed: UInt64 = 0, steps: Int = 50, guidance: Float = 7.5,
                 scheduler: SchedulerKind? = nil, eta: Float = 0, width: Int? = nil, height: Int? = nil,
-                prompt2: String? = nil, negativePrompt2: String? = nil, microConditioning: MicroConditioning = .init()) {
+                precision: Precision = .float32, prompt2: String? = nil, negativePrompt2: String? = nil,
+                microConditioning: MicroConditioning = .init()) {
         self.prompt = prompt
         self.negativePrompt = negativePrompt ?? ""
         hasNegativePrompt = negativePrompt != nil
@@ -49,6 +54,7 @@ public struct GenerationRequest: Equatable, Sendable {
         self.eta = eta
         self.width = width
         self.height = height
+        self.precision = precision
     }
 
     /// The checks that need no model, so a command can fail before loading one.
@@ -66,6 +72,7 @@ public struct GenerationRequest: Equatable, Sendable {
                 do { _ = try PromptAttention.parse(text) } catch { throw .promptSyntax(error.description) }
             }
         }
+        if let reason = precision.unsupportedReason { throw .unsupportedPrecision(reason) }
         for (name, value) in [("width", width), ("height", height)] {
             if let value { try Self.checkDimension(name, value) }
         }

@@ -14,6 +14,7 @@ public enum PipelineError: Error, CustomStringConvertible, Equatable {
     case missingPooledEncoding
     case incompatibleBatch(String)
     case nonFinite(stage: String)
+    case unsupportedPrecision(String)
     case badMicroConditioning(name: String, value: Int)
     /// A setting the model's family has no use for (e.g. `prompt_2` for SD 1.x): its name and the family.
     case unsupportedSetting(String, family: ModelFamily)
@@ -34,6 +35,7 @@ public enum PipelineError: Error, CustomStringConvertible, Equatable {
         case .missingNegativeEncoding: "guidance above 1 needs the negative prompt's encoding"
         case .missingPooledEncoding: "an SDXL UNet (addition_embed_type text_time) needs the pooled text embeddings of SDXL's second text encoder"
         case let .incompatibleBatch(reason): "cannot render as one batch: \(reason)"
+        case let .unsupportedPrecision(reason): reason
         case let .badMicroConditioning(name, value):
             "\(name) \(value): expected sizes from 1 and crop offsets from 0, up to \(MicroConditioning.maximum)"
         case let .unsupportedSetting(name, family):

@@ -1,5 +1,6 @@
 import Foundation
 import StableDiffusion
+import Tensors
 
 /// The settings that made an image, written as AUTOMATIC1111's `parameters` text so its
 /// "PNG Info", ComfyUI and civitai read them back.
@@ -25,6 +26,8 @@ public struct GenerationParameters: Equatable, Sendable {
     public var loras: [LoRAInfo]
     /// Clip skip, guidance rescale, emphasis and interpolation items (`PromptSettingsText`), when not the default.
     public var promptSettings: [String] = []
+    /// The GEMMs' precision; float32 (the default) is not written, so float32 text stays as it was.
+    public var precision: Precision = .float32
     /// SDXL's settings when the request sets them, as `Key: value` items (see `GenerationRequest.sdxlInfotext`).
     public var sdxlSettings: [String] = []
     /// `Key: value` entries of the declared axes that write their own (`AxisDeclaration.pngKey`), last.
@@ -56,6 +59,7 @@ public struct GenerationParameters: Equatable, Sendable {
                   width: image.width, height: image.height, model: model, vae: vae, decoder: decoder,
                   eta: scheduler.usesEta ? request.eta : 0, loras: loras)
         promptSettings = PromptSettingsText.items(for: request)
+        precision = request.precision
         sdxlSettings = request.sdxlInfotext
     }
 
@@ -72,6 +76,7 @@ public struct GenerationParameters: Equatable, Sendable {
                 + ", Lora: \"\(loras.map(\.label).joined(separator: ", "))\""
         }
         if eta != 0 { settings += ", Eta: \(eta)" }
+        if precision != .float32 { settings += ", Precision: \(precision.rawValue)" }
         for item in promptSettings + sdxlSettings + extras { settings += ", " + item }
         lines.append(settings)
         return lines.joined(separator: "\n")

@@ -5,12 +5,15 @@ public enum RenderError: Error, CustomStringConvertible {
     case model(ModelError)
     case pipeline(task: String, PipelineError)
     case png(task: String, PNGError)
+    /// The sentence embedder or safety checker did not load or failed on a task.
+    case extras(String)
 
     public var description: String {
         switch self {
         case let .model(error): "cannot load the model: \(error.description)"
         case let .pipeline(task, error): "task \(task): \(error.description)"
         case let .png(task, error): "task \(task): cannot encode the PNG: \(error.description)"
+        case let .extras(message): message
         }
     }
 }

@@ -31,7 +31,8 @@ struct BenchModel {
 
     /// The architecture with random weights; `guidanceEmbedding` gives its UNet the
     /// `time_cond_proj_dim` 256 of LCM-distilled SD 1.5 (guidance as an input, no guided batch).
-    static func random(_ architecture: PublishedArchitecture, decoder: Decoder, guidanceEmbedding: Bool) throws -> BenchModel {
+    static func random(_ architecture: PublishedArchitecture, decoder: Decoder, guidanceEmbedding: Bool,
+                       compute: ComputeContext) throws -> BenchModel {
         let source = CountingSource(RandomWeights(seed: 42))
         let p = Parameters(source)
         let text = try BenchTextEncoders(random: architecture, parameters: p)
@@ -39,20 +40,27 @@ struct BenchModel {
         if guidanceEmbedding { unet.timeCondProjDim = 256 }
         let diffusion = LatentDiffusion(unet: try UNet2DConditionModel(config: unet, parameters: p),
                                         decoder: try decoder.load(random: p) { try AutoencoderKL(config: architecture.vae, parameters: p) },
-                                        schedulerConfig: architecture.schedulerConfig)
+                                        schedulerConfig: architecture.schedulerConfig, compute: compute)
         return BenchModel(description: "\(architecture.name), random weights", text: text, diffusion: diffusion,
                           weightBytes: source.parameterCount * 4)
     }
 
-    static func folder(_ directory: String, decoder: Decoder) throws -> BenchModel {
+    static func folder(_ directory: String, decoder: Decoder, compute: ComputeContext) throws -> BenchModel {
         let model = try ModelSource(model: directory).loadModel()
-        let pipeline = try TextToImagePipeline(model: model, decoder: try decoder.load(random: Parameters(RandomWeights(seed: 42))) { model.vae })
+        let pipeline = try TextToImagePipeline(model: model, decoder: try decoder.load(random: Parameters(RandomWeights(seed: 42))) { model.vae },
+                                               compute: compute)
         return BenchModel(description: directory, text: BenchTextEncoders(pipeline), diffusion: pipeline.diffusion, weightBytes: nil)
     }
 
-    func encodePrompts() throws -> (prompt: Conditioning, negative: Conditioning) { try text.encodePrompts() }
+    /// The prompt's and the negative side's conditioning, in float32 whatever the benchmark's
+    /// precision, as the pipeline encodes them.
+    func encodePrompts() throws -> (prompt: Conditioning, negative: Conditioning) {
+        try diffusion.compute.with(precision: .float32).run { () throws in try text.encodePrompts() }
+    }
 
-    func encodePrompts(guided: Bool) throws -> (prompt: Conditioning, negative: Conditioning?) { try text.encodePrompts(guided: guided) }
+    func encodePrompts(guided: Bool) throws -> (prompt: Conditioning, negative: Conditioning?) {
+        try diffusion.compute.with(precision: .float32).run { () throws in try text.encodePrompts(guided: guided) }
+    }
 
     /// The UNet's added conditions (SDXL) for a batch of `rows`, at the image size `size`; nil for other UNets.
     func textTime(_ rows: [Conditioning], size: Int) throws -> TextTimeConditioning? {
