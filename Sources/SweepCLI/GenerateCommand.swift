@@ -57,6 +57,12 @@ struct GenerateCommand: ParsableCommand {
     @Option(parsing: .unconditional, help: "Image height in pixels, a multiple of 8 up to 8192 (default: the model's native size).")
     var height: String?
 
+    @Option(help: ArgumentHelp("Image-to-image: start from this PNG (diffusers' StableDiffusionImg2ImgPipeline). Without --width/--height the image's own size, rounded down to a multiple of 8; otherwise it is resized with Pillow's Lanczos filter, as diffusers' image processor does.", valueName: "file.png"))
+    var initImage: String?
+
+    @Option(parsing: .unconditional, help: "With --init-image: how far to noise it, above 0 up to 1 (int(steps × strength) steps run; default 0.8).")
+    var strength: String?
+
     @Option(help: "Decode with this AutoencoderTiny (TAESD) folder instead of the model's VAE, as diffusers' vae=AutoencoderTiny does.")
     var decoder: String?
 
@@ -70,7 +76,9 @@ struct GenerateCommand: ParsableCommand {
     var output: String
 
     func run() throws {
-        let request = try makeRequest()
+        var request = try makeRequest()
+        let start = try initImage.map { path throws(InitImageError) in try InitImage(path: path) }
+        request.initImage = start?.image
         try request.validate()
         try checkOutput()
         if MPIRuntime.isLaunchedByMPI, MPIRuntime.launchRank ?? 0 == 0 {
@@ -108,7 +116,8 @@ struct GenerateCommand: ParsableCommand {
         }
         let parameters = GenerationParameters(request: request, scheduler: kind, image: image,
                                               model: source.name, vae: source.vae?.name,
-                                              decoder: decoder.map { URL(fileURLWithPath: $0).lastPathComponent }, loras: loraInfos)
+                                              decoder: decoder.map { URL(fileURLWithPath: $0).lastPathComponent }, loras: loraInfos,
+                                              imageToImage: start.map { ImageToImageInfo($0, strength: request.strength) })
         try OutputFile.write(parameters.png(of: image), to: output)
         status.print("wrote \(output)")
     }
@@ -121,13 +130,15 @@ struct GenerateCommand: ParsableCommand {
             }
             kind = named
         }
+        if strength != nil, initImage == nil { throw GenerateError.strengthWithoutInitImage }
         return GenerationRequest(prompt: prompt, negativePrompt: negativePrompt,
                                  seed: try CommandLineNumber.whole(seed, flag: "--seed", in: 0...UInt64.max),
                                  steps: try CommandLineNumber.whole(steps, flag: "--steps", in: 1...1000),
                                  guidance: try CommandLineNumber.real(guidance, flag: "--guidance"), scheduler: kind,
                                  eta: try CommandLineNumber.real(eta, flag: "--eta"),
                                  width: try width.map { text throws(GenerateError) in try CommandLineNumber.whole(text, flag: "--width", in: 1...Int.max) },
-                                 height: try height.map { text throws(GenerateError) in try CommandLineNumber.whole(text, flag: "--height", in: 1...Int.max) })
+                                 height: try height.map { text throws(GenerateError) in try CommandLineNumber.whole(text, flag: "--height", in: 1...Int.max) },
+                                 strength: try strength.map { text throws(GenerateError) in try CommandLineNumber.double(text, flag: "--strength") } ?? 0.8)
     }
 
     /// CLIP sees 77 tokens; like diffusers, say what it drops.

@@ -5,6 +5,7 @@ enum GenerateError: Error, CustomStringConvertible {
     case unknownScheduler(String)
     case badNumber(flag: String, value: String, expected: String)
     case notPNG(String)
+    case strengthWithoutInitImage
 
     var description: String {
         switch self {
@@ -12,6 +13,7 @@ enum GenerateError: Error, CustomStringConvertible {
             "--scheduler \(name): unknown; expected one of \(SchedulerKind.allCases.map(\.rawValue).joined(separator: ", "))"
         case let .badNumber(flag, value, expected): "\(flag) \(value): \(expected)"
         case let .notPNG(path): "--output \(path): sweep writes PNG images only; give a name ending in .png"
+        case .strengthWithoutInitImage: "--strength: only image-to-image uses it; give --init-image FILE.png too"
         }
     }
 }

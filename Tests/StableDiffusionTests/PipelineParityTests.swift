@@ -4,7 +4,8 @@ import Tensors
 import Testing
 
 /// Settings of one image diffusers rendered (Tests/Fixtures/pipeline/make_pipeline_fixtures.py,
-/// and the few-step models of Tests/Fixtures/fewstep/make_fewstep_fixtures.py).
+/// the few-step models of Tests/Fixtures/fewstep/make_fewstep_fixtures.py, and image-to-image in
+/// Tests/Fixtures/img2img/make_img2img_fixtures.py).
 struct PipelineCase: Decodable, CustomStringConvertible, Sendable {
     let name, model, prompt: String
     let negative_prompt: String?
@@ -16,18 +17,21 @@ struct PipelineCase: Decodable, CustomStringConvertible, Sendable {
     let width, height: Int?
     /// An AutoencoderTiny folder beside the cases (`--decoder`); nil: the model's VAE.
     let decoder: String?
+    /// Image-to-image: the init image's file (its pixels are in `resize.safetensors` beside the cases) and strength.
+    let init_image: String?
+    let strength: Double?
     /// The fixture folder holding `cases.json` and `images.safetensors`.
     private(set) var directory = Self.fixtures.appendingPathComponent("pipeline")
 
     private enum CodingKeys: String, CodingKey {
-        case name, model, prompt, negative_prompt, seed, steps, guidance, scheduler, eta, width, height, decoder
+        case name, model, prompt, negative_prompt, seed, steps, guidance, scheduler, eta, width, height, decoder, init_image, strength
     }
 
     var description: String { name }
 
     static let fixtures = URL(fileURLWithPath: #filePath).deletingLastPathComponent().appendingPathComponent("../Fixtures").standardized
 
-    static let all: [PipelineCase] = ["pipeline", "fewstep"].flatMap { folder in
+    static let all: [PipelineCase] = ["pipeline", "fewstep", "img2img"].flatMap { folder in
         let directory = fixtures.appendingPathComponent(folder)
         guard let data = try? Data(contentsOf: directory.appendingPathComponent("cases.json")),
               let cases = try? JSONDecoder().decode([PipelineCase].self, from: data) else { return [PipelineCase]() }
@@ -47,8 +51,17 @@ struct PipelineCase: Decodable, CustomStringConvertible, Sendable {
     }
 
     var request: GenerationRequest {
-        GenerationRequest(prompt: prompt, negativePrompt: negative_prompt ?? "", seed: seed, steps: steps, guidance: guidance,
-                          scheduler: scheduler.flatMap(SchedulerKind.init(rawValue:)), eta: eta, width: width, height: height)
+        get throws {
+            GenerationRequest(prompt: prompt, negativePrompt: negative_prompt ?? "", seed: seed, steps: steps, guidance: guidance,
+                              scheduler: scheduler.flatMap(SchedulerKind.init(rawValue:)), eta: eta, width: width, height: height,
+                              initImage: try init_image.map { try Self.pixels($0, in: directory) }, strength: strength ?? 0.8)
+        }
+    }
+
+    /// An 8-bit RGB image stored as float32 `[height, width, 3]` under `name` in `resize.safetensors`.
+    static func pixels(_ name: String, in directory: URL) throws -> RGBImage {
+        let tensor = try SafeTensorsFile(path: directory.appendingPathComponent("resize.safetensors").path).tensor(name)
+        return RGBImage(width: tensor.shape[1], height: tensor.shape[0], pixels: tensor.scalars.map { UInt8($0) })
     }
 
     /// diffusers' 8-bit RGB pixels for this case.
@@ -70,7 +83,7 @@ struct PipelineCase: Decodable, CustomStringConvertible, Sendable {
 
     @Test(arguments: PipelineCase.all)
     func imageMatchesDiffusers(_ testCase: PipelineCase) throws {
-        let image = try testCase.pipeline().generate(testCase.request)
+        let image = try testCase.pipeline().generate(try testCase.request)
         let expected = try testCase.expectedPixels()
         #expect(image.pixels.count == expected.count, "\(testCase): \(image.width)×\(image.height)")
         let worst = zip(image.pixels, expected).map { abs(Int($0) - Int($1)) }.max() ?? 0

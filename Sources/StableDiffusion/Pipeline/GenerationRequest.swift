@@ -13,9 +13,17 @@ public struct GenerationRequest: Equatable, Sendable {
     /// nil: the model's native size.
     public var width: Int?
     public var height: Int?
+    /// Image-to-image (diffusers' `StableDiffusionImg2ImgPipeline`): the image denoising starts
+    /// from; nil renders from pure noise. Without a width and height the image's own size is used,
+    /// rounded down to a multiple of 8.
+    public var initImage: RGBImage?
+    /// How much of the schedule an init image is noised back through (0 < strength ≤ 1); a
+    /// double, since diffusers computes `int(steps * strength)` in Python floats.
+    public var strength: Double
 
     public init(prompt: String, negativePrompt: String = "", seed: UInt64 = 0, steps: Int = 50, guidance: Float = 7.5,
-                scheduler: SchedulerKind? = nil, eta: Float = 0, width: Int? = nil, height: Int? = nil) {
+                scheduler: SchedulerKind? = nil, eta: Float = 0, width: Int? = nil, height: Int? = nil,
+                initImage: RGBImage? = nil, strength: Double = 0.8) {
         self.prompt = prompt
         self.negativePrompt = negativePrompt
         self.seed = seed
@@ -25,6 +33,8 @@ public struct GenerationRequest: Equatable, Sendable {
         self.eta = eta
         self.width = width
         self.height = height
+        self.initImage = initImage
+        self.strength = strength
     }
 
     /// The checks that need no model, so a command can fail before loading one.
@@ -32,6 +42,7 @@ public struct GenerationRequest: Equatable, Sendable {
         guard steps >= 1 else { throw .badSteps(steps) }
         guard guidance.isFinite, guidance >= 0 else { throw .badGuidance(guidance) }
         guard eta.isFinite, (0...1).contains(eta) else { throw .badEta(eta) }
+        if initImage != nil { try Self.checkStrength(strength, steps: steps) }
         for (name, value) in [("width", width), ("height", height)] {
             if let value { try Self.checkDimension(name, value) }
         }
@@ -40,6 +51,13 @@ public struct GenerationRequest: Equatable, Sendable {
     /// The largest width or height: 8192 pixels is a 1024² latent, past what any Stable Diffusion
     /// model was trained for, and keeps every size product far from overflowing.
     public static let maximumDimension = 8192
+
+    /// diffusers' img2img takes `int(steps × strength)` steps of the schedule: strength must be in
+    /// (0, 1] and leave at least one.
+    public static func checkStrength(_ strength: Double, steps: Int) throws(PipelineError) {
+        guard strength.isFinite, strength > 0, strength <= 1 else { throw .badStrength(strength) }
+        guard Int(Double(steps) * strength) >= 1 else { throw .noDenoisingSteps(strength: strength, steps: steps) }
+    }
 
     /// A width or height must be a positive multiple of 8 (the VAE's scale factor) up to `maximumDimension`.
     public static func checkDimension(_ name: String, _ value: Int) throws(PipelineError) {

@@ -9,6 +9,9 @@ public enum PipelineError: Error, CustomStringConvertible, Equatable {
     case missingNegativeEncoding
     case incompatibleBatch(String)
     case nonFinite(stage: String)
+    case badStrength(Double)
+    case noDenoisingSteps(strength: Double, steps: Int)
+    case noImageEncoder
 
     public var description: String {
         switch self {
@@ -21,6 +24,11 @@ public enum PipelineError: Error, CustomStringConvertible, Equatable {
         case let .textEncoder(error): error.description
         case .missingNegativeEncoding: "guidance above 1 needs the negative prompt's encoding"
         case let .incompatibleBatch(reason): "cannot render as one batch: \(reason)"
+        case let .badStrength(strength): "strength \(strength): expected a number above 0 and at most 1"
+        case let .noDenoisingSteps(strength, steps):
+            "strength \(strength) with \(steps) steps: int(steps × strength) is 0 denoising steps; raise the strength or the steps"
+        case .noImageEncoder:
+            "an init image is encoded with the model's VAE (AutoencoderKL), and this pipeline has none: image-to-image cannot decode with a TAESD decoder"
         case let .nonFinite(stage):
             "non-finite values (NaN or infinity) were first produced by \(stage): the weights may be damaged, or a setting too extreme"
         }

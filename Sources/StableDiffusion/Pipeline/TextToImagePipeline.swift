@@ -1,7 +1,8 @@
 import Foundation
 import Tensors
 
-/// diffusers' `StableDiffusionPipeline.__call__` for text-to-image, same seed, same image.
+/// diffusers' `StableDiffusionPipeline.__call__` for text-to-image, and
+/// `StableDiffusionImg2ImgPipeline.__call__` when the request has an init image: same seed, same image.
 public struct TextToImagePipeline: Sendable {
     /// Reported after each denoising step.
     public struct Progress: Sendable, CustomStringConvertible {

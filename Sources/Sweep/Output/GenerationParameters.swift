@@ -21,10 +21,12 @@ public struct GenerationParameters: Equatable, Sendable {
     /// DDIM's eta; 0 (the default, and the value for samplers that take none) is not written, as A1111 does.
     public var eta: Float
     public var loras: [LoRAInfo]
+    /// The init image and strength of an image-to-image render; nil for text-to-image.
+    public var imageToImage: ImageToImageInfo?
 
     public init(prompt: String, negativePrompt: String, steps: Int, sampler: String, guidance: Float, seed: UInt64,
                 width: Int, height: Int, model: String, vae: String? = nil, decoder: String? = nil, eta: Float = 0,
-                loras: [LoRAInfo] = []) {
+                loras: [LoRAInfo] = [], imageToImage: ImageToImageInfo? = nil) {
         self.prompt = prompt
         self.negativePrompt = negativePrompt
         self.steps = steps
@@ -38,15 +40,16 @@ public struct GenerationParameters: Equatable, Sendable {
         self.decoder = decoder
         self.eta = eta
         self.loras = loras
+        self.imageToImage = imageToImage
     }
 
     /// What a request made, with the sampler that ran and the image's own size.
     public init(request: GenerationRequest, scheduler: SchedulerKind, image: RGBImage, model: String, vae: String? = nil,
-                decoder: String? = nil, loras: [LoRAInfo] = []) {
+                decoder: String? = nil, loras: [LoRAInfo] = [], imageToImage: ImageToImageInfo? = nil) {
         self.init(prompt: request.prompt, negativePrompt: request.negativePrompt, steps: request.steps,
                   sampler: scheduler.samplerName, guidance: request.guidance, seed: request.seed,
                   width: image.width, height: image.height, model: model, vae: vae, decoder: decoder,
-                  eta: scheduler.usesEta ? request.eta : 0, loras: loras)
+                  eta: scheduler.usesEta ? request.eta : 0, loras: loras, imageToImage: imageToImage)
     }
 
     /// Prompt line(s); `Negative prompt: …` when there is one; then the settings line. LoRAs as
@@ -62,6 +65,7 @@ public struct GenerationParameters: Equatable, Sendable {
                 + ", Lora: \"\(loras.map(\.label).joined(separator: ", "))\""
         }
         if eta != 0 { settings += ", Eta: \(eta)" }
+        if let imageToImage { settings += ", " + imageToImage.a1111Text }
         lines.append(settings)
         return lines.joined(separator: "\n")
     }
