@@ -107,7 +107,7 @@ struct BenchCommand: ParsableCommand {
             throw ValidationError("--image-only needs --model-config or --model and --image-steps of 1 or more")
         }
         try ThreadCount.check(threads)
-        if let scheduler, SchedulerKind(rawValue: scheduler) == nil {
+        if let scheduler, SchedulerKind(name: scheduler) == nil {
             throw ValidationError("--scheduler \(scheduler): expected one of \(SchedulerKind.allCases.map(\.rawValue).joined(separator: " "))")
         }
         guard batch >= 1 else { throw ValidationError("--batch must be at least 1, got \(batch)") }
@@ -118,7 +118,7 @@ struct BenchCommand: ParsableCommand {
         if let threads { Threads.set(threads) }
         if let modelConfig, onePass { return try runModel(modelConfig) }
         let decoder = BenchModel.Decoder(argument: self.decoder)
-        let scheduler = self.scheduler.flatMap(SchedulerKind.init(rawValue:))
+        let scheduler = self.scheduler.flatMap(SchedulerKind.init(name:))
         if let model { return try runPipeline(BenchModel.folder(model, decoder: decoder), decoder: decoder, scheduler: scheduler) }
         if let modelConfig {
             return try runPipeline(BenchModel.random(modelConfig, decoder: decoder, guidanceEmbedding: scheduler == .lcm), decoder: decoder,

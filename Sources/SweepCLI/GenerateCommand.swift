@@ -125,7 +125,7 @@ struct GenerateCommand: ParsableCommand {
     private func makeRequest() throws -> GenerationRequest {
         var kind: SchedulerKind?
         if let scheduler {
-            guard let named = SchedulerKind(rawValue: scheduler) else {
+            guard let named = SchedulerKind(name: scheduler) else {
                 throw GenerateError.unknownScheduler(scheduler)
             }
             kind = named

@@ -54,11 +54,15 @@ struct RenderCommand: ParsableCommand {
     @Flag(help: "Render a job of more than 10,000,000 images.")
     var allowHuge = false
 
+    @Flag(help: "Show the resolved job, the task count, how many are already done, the grids and a time estimate; render and write nothing.")
+    var dryRun = false
+
     static let imageLimit = 10_000_000
 
     func run() throws {
         try ThreadCount.check(threads)
         if let batch, !(1...64).contains(batch) { throw RenderCommandError.badBatch(batch) }
+        if dryRun { return try showDryRun() }
         guard MPIRuntime.isLaunchedByMPI else {
             Threads.set(threads ?? ProcessInfo.processInfo.processorCount)
             return try renderAlone()
@@ -131,16 +135,42 @@ struct RenderCommand: ParsableCommand {
 
     /// Everything checked and the output folder ready, before any model loads.
     private func prepare() throws -> Prepared {
-        var job = try ManifestReader.read(self.job) { log("warning: \($0)") }
-        if let batch { job.batch = batch }
-        let count = job.tasks().count
-        guard count <= Self.imageLimit || allowHuge else { throw RenderCommandError.huge(count, limit: Self.imageLimit) }
+        var job = try readJob()
         // Before any rendering, so a machine without fonts fails at once rather than after hours.
         let grids = try job.grid.map { _ in try GridRenderer(fonts: LabelFonts.system()) }
-        // Configs and weight headers, before the output folder exists.
-        do { try StableDiffusionModel.check(job.modelSource()) } catch { throw RenderError.model(error) }
+        try checkModel(job)
         let folder = folder(of: job)
         let lock = try OutputLock(folder: folder)
+        let (model, decoderHashes) = try hashes(of: job)
+        job.modelShortHash = model.files[""].map { String($0.prefix(10)) }
+        let output = try JobOutput(job: job, folder: folder, owner: OutputOwner(job: job.name, manifest: self.job),
+                                   modelHash: model.sha256, decoderHashes: decoderHashes, force: force)
+        output.notes.forEach(log)
+        return (job, grids, output, lock)
+    }
+
+    /// The manifest read, --batch applied and its -1 seeds filled: taken from the output folder's
+    /// job.yaml when an earlier run of the job drew them (so a rerun resumes), drawn otherwise.
+    private func readJob() throws -> Job {
+        var job = try ManifestReader.read(self.job) { log("warning: \($0)") }
+        if let batch { job.batch = batch }
+        if !job.randomSeedSlots.isEmpty {
+            let recorded = force ? nil : try? ManifestReader.read(folder(of: job) + "/job.yaml")
+            var generator = SystemRandomNumberGenerator()
+            job = job.drawingRandomSeeds(recorded: recorded, using: &generator)
+        }
+        let count = job.tasks().count
+        guard count <= Self.imageLimit || allowHuge else { throw RenderCommandError.huge(count, limit: Self.imageLimit) }
+        return job
+    }
+
+    /// Configs and weight headers, before the output folder exists.
+    private func checkModel(_ job: Job) throws {
+        do { try StableDiffusionModel.check(job.modelSource()) } catch { throw RenderError.model(error) }
+    }
+
+    /// The content hashes of the model (with its overlays) and of each TAESD decoder, by path.
+    private func hashes(of job: Job) throws -> (model: ModelIdentity, decoders: [String: String]) {
         let cache = FileHashCache.userCache()
         var announced = false
         let announce = { (_: String) in
@@ -155,10 +185,20 @@ struct RenderCommand: ParsableCommand {
             decoderHashes[decoder] = try ModelIdentity(model: decoder, cache: cache, hashing: announce).sha256
         }
         cache.save()
-        let output = try JobOutput(job: job, folder: folder, owner: OutputOwner(job: job.name, manifest: self.job),
-                                   modelHash: model.sha256, decoderHashes: decoderHashes, force: force)
-        output.notes.forEach(log)
-        return (job, grids, output, lock)
+        return (model, decoderHashes)
+    }
+
+    /// `--dry-run`: what a render would do, on stdout; nothing rendered, the output folder untouched.
+    private func showDryRun() throws {
+        var job = try readJob()
+        try checkModel(job)
+        let folder = folder(of: job)
+        let (model, decoderHashes) = try hashes(of: job)
+        job.modelShortHash = model.files[""].map { String($0.prefix(10)) }
+        let total = job.tasks().count
+        let done = JobOutput.finishedCount(job: job, folder: folder, modelHash: model.sha256, decoderHashes: decoderHashes)
+        let cores = threads ?? ProcessInfo.processInfo.processorCount
+        print(try DryRunReport(job: job, folder: folder, total: total, done: done, estimate: RenderEstimate(job: job), cores: cores).text)
     }
 
     private func folder(of job: Job) -> String { output ?? "out/\(job.name)" }

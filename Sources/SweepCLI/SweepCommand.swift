@@ -11,6 +11,6 @@ struct SweepCommand: ParsableCommand {
             comparison grids and a CSV manifest on rank 0.
             """,
         version: SweepVersion.string,
-        subcommands: [GenerateCommand.self, RenderCommand.self, TokenizeCommand.self, EmbedCommand.self, InspectCommand.self, BenchCommand.self, MPICheckCommand.self]
+        subcommands: [GenerateCommand.self, RenderCommand.self, TokenizeCommand.self, EmbedCommand.self, InspectCommand.self, BenchCommand.self, SchedulersCommand.self, MPICheckCommand.self]
     )
 }

@@ -16,7 +16,9 @@ import Testing
             """)
         let tasks = Array(job.allTasks())
         let plans = GridPlan.plans(for: job, tasks: tasks)
-        #expect(plans.map(\.name) == ["prompts-1_scheduler-1", "prompts-1_scheduler-2", "prompts-2_scheduler-1", "prompts-2_scheduler-2"])
+        // Named by the values they show, not their positions.
+        #expect(plans.map(\.name) == ["prompts-a-cat_scheduler-euler-a", "prompts-a-cat_scheduler-dpm++2m-karras",
+                                      "prompts-a-dog_scheduler-euler-a", "prompts-a-dog_scheduler-dpm++2m-karras"])
         #expect(plans[1].title == "a cat, Sampler: DPM++ 2M Karras")
         #expect(plans[0].rowLabels == ["Seed: 1", "Seed: 2", "Seed: 3"])
         #expect(plans[0].columnLabels == ["CFG scale: 3", "CFG scale: 7.5"])

@@ -95,14 +95,14 @@ import Testing
     }
 
     @Test func aListWhereANumberBelongsSaysANumber() throws {
-        let problems = try fixture.problems("model: MODEL\nprompts: [a cat]\neta:\n  - 0\n  - 0.5\nsteps: {a: 1}\n")
-        #expect(problems.map { "\($0.line ?? 0): \($0.message)" } == ["3: eta: expected a number, not a list",
+        let problems = try fixture.problems("model: MODEL\nprompts: [a cat]\nbatch:\n  - 1\n  - 2\nsteps: {a: 1}\n")
+        #expect(problems.map { "\($0.line ?? 0): \($0.message)" } == ["3: batch: expected a whole number, not a list",
                                                                       "6: steps: expected a whole number, not a mapping"])
     }
 
     @Test func problemsWithAnAliasPointAtTheKeyNotTheAnchor() throws {
-        let problems = try fixture.problems("model: MODEL\nprompts: &words [a cat, a dog]\n\nnegative_prompt: *words\n")
-        #expect(problems.map { "\($0.line ?? 0): \($0.message)" } == ["4: negative_prompt: expected text, not a list"])
+        let problems = try fixture.problems("model: MODEL\nprompts: [a cat]\nseeds: &range {start: 1, count: 2}\n\nnegative_prompt: *range\n")
+        #expect(problems.map { "\($0.line ?? 0): \($0.message)" } == ["5: negative_prompt: expected text, not a mapping"])
     }
 
     @Test(arguments: [("sampler", "scheduler"), ("sampler_name", "scheduler"), ("cfg_scale", "guidance"), ("guidance_scale", "guidance"),

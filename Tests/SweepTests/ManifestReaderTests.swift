@@ -73,7 +73,8 @@ import Testing
     @Test func gridAxesMustBeSweptKnownAndDistinct() throws {
         let base = "model: MODEL\nprompts: [a, b]\nseeds: [1, 2]\n"
         #expect(try fixture.problems(base + "grid: {rows: seed, columns: prompts}\n").map(\.message)
-                == ["grid rows: unknown axis 'seed' (did you mean 'seeds'?): expected one of prompts, prompt_replace, seeds, guidance, steps, scheduler, size, decoder, loras"])
+                == ["grid rows: unknown axis 'seed' (did you mean 'seeds'?): expected one of "
+                    + SweepAxis.allCases.map(\.rawValue).joined(separator: ", ")])
         #expect(try fixture.problems(base + "grid: {rows: seeds, columns: seeds}\n").map(\.message) == ["grid: rows and columns are both seeds"])
         #expect(try fixture.problems(base + "grid: {rows: guidance}\n").map(\.line) == [4])
         #expect(try fixture.problems(base + "grid: {rows: seeds, colums: prompts}\n").map(\.message).first

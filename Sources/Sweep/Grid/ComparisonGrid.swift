@@ -7,18 +7,22 @@ public struct ComparisonGrid: Sendable {
     public var rowLabels: [String]
     /// One per column, or empty for a grid with no column axis (then no header row is drawn).
     public var columnLabels: [String]
-    /// `rows × columns` images in row-major order; `nil` marks a missing image, drawn as a gray placeholder.
+    /// `rows × columns` images in row-major order; `nil` marks a missing image, drawn as a gray
+    /// placeholder. Images may differ in size: each is centred in a slot of the largest size.
     public var cells: [PNGImage?]
     /// Pixels between neighbouring cells (not around the edges).
     public var margin: Int
+    /// A line above the grid, e.g. the values of the axes the grid holds fixed; empty for none.
+    public var title: String
 
     public init(rows: Int, columns: Int, rowLabels: [String] = [], columnLabels: [String] = [],
-                cells: [PNGImage?], margin: Int = 0) {
+                cells: [PNGImage?], margin: Int = 0, title: String = "") {
         (self.rows, self.columns, self.rowLabels, self.columnLabels) = (rows, columns, rowLabels, columnLabels)
-        (self.cells, self.margin) = (cells, margin)
+        (self.cells, self.margin, self.title) = (cells, margin, title)
     }
 
-    /// Checks the grid is consistent and returns the size every cell shares.
+    /// Checks the grid is consistent and returns the size of a cell's slot: the widest and tallest
+    /// image (as A1111 does for a size axis, smaller images sit centred in their slots).
     func validatedCellSize() throws(GridError) -> (width: Int, height: Int) {
         guard rows > 0, columns > 0 else { throw .noRowsOrColumns(rows: rows, columns: columns) }
         // Checked multiplication: absurd row and column counts are an error, not a crash.
@@ -29,12 +33,8 @@ public struct ComparisonGrid: Sendable {
             throw .labelCount(axis: "column", expected: columns, got: columnLabels.count)
         }
         guard margin >= 0 else { throw .negativeMargin(margin) }
-        guard let first = cells.lazy.compactMap({ $0 }).first else { throw .noCellImages }
-        for (index, cell) in cells.enumerated() {
-            guard let cell, cell.width != first.width || cell.height != first.height else { continue }
-            throw .mismatchedCellSize(index: index, width: cell.width, height: cell.height,
-                                      expectedWidth: first.width, expectedHeight: first.height)
-        }
-        return (first.width, first.height)
+        let images = cells.compactMap { $0 }
+        guard !images.isEmpty else { throw .noCellImages }
+        return (images.map(\.width).max() ?? 0, images.map(\.height).max() ?? 0)
     }
 }

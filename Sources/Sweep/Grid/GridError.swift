@@ -11,7 +11,6 @@ public enum GridError: Error, CustomStringConvertible, Equatable {
     case labelCount(axis: String, expected: Int, got: Int)
     case negativeMargin(Int)
     case noCellImages
-    case mismatchedCellSize(index: Int, width: Int, height: Int, expectedWidth: Int, expectedHeight: Int)
     /// Not even a single row of one-pixel cells with its header fits in the budget.
     case pixelBudgetTooSmall(budget: Int)
 
@@ -26,8 +25,6 @@ public enum GridError: Error, CustomStringConvertible, Equatable {
         case let .labelCount(axis, expected, got): "\(got) \(axis) labels for \(expected) \(axis)s (give one per \(axis), or none)"
         case let .negativeMargin(margin): "grid margin \(margin) is negative"
         case .noCellImages: "every grid cell is missing, so the cell size is unknown"
-        case let .mismatchedCellSize(index, width, height, expectedWidth, expectedHeight):
-            "grid cell \(index) is \(width)×\(height), the others are \(expectedWidth)×\(expectedHeight)"
         case let .pixelBudgetTooSmall(budget): "a grid pixel budget of \(budget) cannot hold even one row of the grid"
         }
     }

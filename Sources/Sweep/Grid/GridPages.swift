@@ -21,6 +21,7 @@ public struct GridPages {
         let rows = rows(onPage: index)
         try fonts.setPixelSize(layout.fontSize)
         var canvas = Canvas(width: layout.pageWidth, height: layout.pageHeight(rows: rows.count))
+        if !layout.titleLines.isEmpty { canvas.drawLabel(layout.titleLines, centredIn: layout.titleRect, fonts: fonts) }
         for (column, lines) in layout.columnLines.enumerated() {
             canvas.drawLabel(lines, centredIn: layout.columnLabelRect(column), fonts: fonts)
         }
@@ -31,7 +32,8 @@ public struct GridPages {
             for column in 0..<grid.columns {
                 let rect = layout.cellRect(row: pageRow, column: column)
                 if let image = grid.cells[row * grid.columns + column] {
-                    canvas.draw(image, x: rect.x, y: rect.y, shrinkingBy: shrinkFactor)
+                    let (width, height) = (image.width / shrinkFactor, image.height / shrinkFactor)
+                    canvas.draw(image, x: rect.x + (rect.width - width) / 2, y: rect.y + (rect.height - height) / 2, shrinkingBy: shrinkFactor)
                 } else {
                     canvas.fill(rect, gray: GridRenderer.placeholderGray)
                 }

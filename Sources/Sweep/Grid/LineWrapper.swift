@@ -22,6 +22,25 @@ struct LineWrapper {
         }
     }
 
+    /// The text wrapped in full when it fits in `maxLines`, else with its middle cut out and
+    /// replaced by "…" (never its start or end), keeping as much of both as fits.
+    func lines(_ text: String, maxLines: Int) -> [String] {
+        let full = lines(text)
+        guard full.count > max(maxLines, 1) else { return full }
+        let characters = Array(text.trimmingCharacters(in: .whitespacesAndNewlines))
+        let elided = { (kept: Int) -> [String] in
+            let head = String(characters.prefix((kept + 1) / 2)), tail = String(characters.suffix(kept / 2))
+            return self.lines(head.trimmingCharacters(in: .whitespaces) + "…" + tail.trimmingCharacters(in: .whitespaces))
+        }
+        // The most characters kept whose elided text still fits.
+        var (low, high) = (0, characters.count - 1)
+        while low < high {
+            let middle = (low + high + 1) / 2
+            if elided(middle).count <= max(maxLines, 1) { low = middle } else { high = middle - 1 }
+        }
+        return elided(low)
+    }
+
     private func tokens(_ paragraph: Substring) -> [Token] {
         var tokens: [Token] = []
         var word = "", spaceBefore = false

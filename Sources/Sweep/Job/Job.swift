@@ -12,22 +12,21 @@ public struct Job: Codable, Equatable, Sendable {
     public var prompts: [JobPrompt]
     /// Where the prompts came from (absolute), when a file gave them.
     public var promptsFile: String?
-    public var negativePrompt: String
     public var seeds: SeedAxis
-    public var guidance: [Float]
-    public var steps: [Int]
-    public var schedulers: [SchedulerKind]
-    public var sizes: [ImageSize]
     /// A1111's Prompt S/R: the first value is searched for in each prompt, each value put in its place.
     public var promptReplace: [String]
-    /// DDIM's eta; the other schedulers ignore it.
-    public var eta: Float
+    /// Each declared value axis's values (`AxisCatalog`), as canonical text, defaults filled in.
+    public var values: [SweepAxis: [String]]
     /// LoRAs merged into the model, each swept over its scales.
     public var loras: [JobLoRA] = []
     /// nil: no grids (a dataset build).
     public var grid: GridChoice?
-    /// AutoencoderTiny folders (absolute) to decode with; nil stands for the model's own VAE.
-    public var decoders: [String?] = [nil]
+    /// Positions in `seeds` (0 for the job seed of `seeds_per_prompt`) that the manifest gave as
+    /// -1: random seeds that `drawingRandomSeeds(recorded:)` fills before the job renders.
+    public var randomSeedSlots: [Int] = []
+    /// A1111's short model hash (first 10 hex digits of the file's SHA-256) when the model is one
+    /// file; set by `sweep render` from the hash it computes anyway, written as `Model hash`.
+    public var modelShortHash: String?
     /// Tasks a rank renders together, one UNet call per step (`TaskQueue.next(for:count:)`);
     /// it changes no image, id or file.
     public var batch = 1
@@ -49,17 +48,34 @@ public struct Job: Codable, Equatable, Sendable {
         case .prompts: prompts.count
         case .promptReplace: max(promptReplace.count, 1)
         case .seeds: prompts.contains { $0.seed == nil } ? seeds.count : 1
-        case .guidance: guidance.count
-        case .steps: steps.count
-        case .scheduler: schedulers.count
-        case .size: sizes.count
-        case .decoder: decoders.count
         case .loras: loraSets.count
+        default: values(of: axis).count
         }
     }
 
+    /// The values of a declared axis (its default alone when the job has none recorded).
+    public func values(of axis: SweepAxis) -> [String] {
+        values[axis] ?? AxisCatalog.declaration(axis).flatMap { $0.defaultValue(nil) }.map { [$0] } ?? []
+    }
+
+    public var negativePrompts: [String] { values(of: .negativePrompt) }
+    public var guidance: [Float] { values(of: .guidance).map(AxisParsing.float) }
+    public var steps: [Int] { values(of: .steps).map(AxisParsing.int) }
+    public var schedulers: [SchedulerKind] { values(of: .scheduler).compactMap(SchedulerKind.init(rawValue:)) }
+    public var sizes: [ImageSize] { values(of: .size).compactMap(ImageSize.init) }
+    public var etas: [Float] { values(of: .eta).map(AxisParsing.float) }
+    /// AutoencoderTiny folders (absolute) to decode with; nil stands for the model's own VAE.
+    public var decoders: [String?] { values(of: .decoder).map { $0 == "vae" ? nil : $0 } }
+
     /// Whether eta changes some image: it is not 0 and a scheduler that uses it is swept.
-    public var etaApplies: Bool { eta != 0 && schedulers.contains(where: \.usesEta) }
+    public var etaApplies: Bool { etas.contains { $0 != 0 } && schedulers.contains(where: \.usesEta) }
+
+    /// Declared axes with a CSV column of their own where some value is not the default.
+    public var csvAxes: [AxisDeclaration] {
+        AxisCatalog.all.filter { declaration in
+            declaration.csvColumn != nil && values(of: declaration.axis).contains { !declaration.isDefault($0) }
+        }
+    }
 
     /// Each combination of the LoRAs' scales; one empty set without LoRAs.
     public var loraSets: [[LoRA]] { JobLoRA.sets(loras) }

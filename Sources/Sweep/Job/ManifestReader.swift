@@ -5,16 +5,22 @@ import Yams
 /// Reads a YAML (or JSON) job manifest into a `Job`, finding every problem, each with its line,
 /// before anything renders. Paths in the manifest are relative to its folder.
 public struct ManifestReader {
-    public static let keys = ["name", "model", "config", "vae", "prompts", "prompts_file", "negative_prompt", "seeds", "seeds_per_prompt",
-                              "seed", "guidance", "steps", "scheduler", "size", "prompt_replace", "eta", "grid", "loras",
-                              "decoder", "batch"]
+    /// The keys besides the declared axes' (`AxisCatalog`).
+    static let ownKeys = ["name", "model", "config", "vae", "prompts", "prompts_file", "seeds", "seeds_per_prompt",
+                          "seed", "prompt_replace", "grid", "loras", "batch"]
+    public static var keys: [String] { ownKeys + AxisCatalog.all.map(\.axis.rawValue) }
     static let gridKeys = ["rows", "columns", "margin", "max_pixels"]
     /// Names users bring from AUTOMATIC1111 and diffusers, and ours for the same thing.
-    static let foreignKeys = ["sampler": "scheduler", "sampler_name": "scheduler", "scheduler_name": "scheduler",
-                              "cfg_scale": "guidance", "guidance_scale": "guidance", "cfg": "guidance",
-                              "width": "size", "height": "size", "num_inference_steps": "steps", "steps_count": "steps",
-                              "negative": "negative_prompt", "negative_prompts": "negative_prompt", "prompt": "prompts",
-                              "model_id": "model", "pretrained_model_name_or_path": "model", "ckpt": "model"]
+    /// An axis's declared aliases are hints too: a manifest uses one name per setting.
+    static var foreignKeys: [String: String] {
+        var hints = ["scheduler_name": "scheduler", "cfg": "guidance", "width": "size", "height": "size", "steps_count": "steps",
+                     "negative_prompts": "negative_prompt", "prompt": "prompts",
+                     "model_id": "model", "pretrained_model_name_or_path": "model", "ckpt": "model"]
+        for declaration in AxisCatalog.all {
+            for alias in declaration.aliases { hints[alias] = declaration.axis.rawValue }
+        }
+        return hints
+    }
     /// A manifest is a few kilobytes; inline prompts for a dataset belong in a prompts_file.
     static let maximumBytes = 16_000_000
     static let loraKeys = ["path", "scale"]
@@ -74,39 +80,23 @@ public struct ManifestReader {
         }
         let (model, config, vae, description, tokenizer) = readModel(entries, root: root)
         let (prompts, promptLines, promptsFile) = readPrompts(entries)
-        let negativePrompt = entries["negative_prompt"].flatMap { values.string($0, key: "negative_prompt") } ?? ""
-        let seeds = readSeeds(entries)
-        let guidance = values.list(entries["guidance"], key: "guidance", default: [7.5]) { node in
-            // Checked as a Float, the type it renders with: 1e39 is a finite Double but an infinite Float.
-            values.number(node, key: "guidance").flatMap {
-                Float($0).isFinite && $0 >= 0 ? Float($0) : values.reject(node, "guidance \($0): expected a finite number of 0 or more")
-            }
-        }
-        let steps = values.list(entries["steps"], key: "steps", default: [50]) { node in
-            values.integer(node, key: "steps", in: 1...1000)
-        }
-        let schedulers = values.list(entries["scheduler"], key: "scheduler", default: description.map { [$0.ownScheduler] } ?? []) { node in
-            readScheduler(node)
-        }
-        let sizes = values.list(entries["size"], key: "size",
-                                default: description.map { [ImageSize(width: $0.nativeImageSize, height: $0.nativeImageSize)] } ?? []) { node in
-            readSize(node)
-        }
+        let (seeds, randomSeeds) = readSeeds(entries)
         let promptReplace = values.list(entries["prompt_replace"], key: "prompt_replace", default: []) { node in
             values.string(node, key: "prompt_replace")
         }
-        let eta = entries["eta"].flatMap { node in
-            values.number(node, key: "eta").flatMap { (0...1).contains($0) ? Float($0) : values.reject(node, "eta \($0): expected a number from 0 to 1") }
-        } ?? 0
+        var axisValues: [SweepAxis: [String]] = [:]
+        for declaration in AxisCatalog.all { axisValues[declaration.axis] = readAxis(declaration, entries, model: description) }
+        let negativePrompts = axisValues[.negativePrompt] ?? [""]
         checkPromptReplace(promptReplace, prompts: prompts, node: entries["prompt_replace"])
         let promptsFileName = entries["prompts_file"]?.scalar?.string
         warnAboutDuplicates(prompts, lines: promptLines, file: promptsFile == nil ? nil : promptsFileName)
         if let tokenizer {
             warnAboutTruncation(prompts, lines: promptLines, file: promptsFile == nil ? nil : promptsFileName,
-                                negativePrompt: (negativePrompt, entries["negative_prompt"]?.mark?.line), promptReplace: promptReplace,
+                                negativePrompts: (negativePrompts, entries["negative_prompt"]?.mark?.line), promptReplace: promptReplace,
                                 tokenizer: tokenizer)
         }
-        checkEta(eta, schedulers: schedulers, node: entries["eta"])
+        checkEta(axisValues[.eta] ?? [], schedulers: axisValues[.scheduler] ?? [], node: entries["eta"])
+        checkNegativePrompts(negativePrompts, prompts: prompts, node: entries["negative_prompt"])
         let loras = values.list(entries["loras"], key: "loras", default: []) { node in readLoRA(node) }
         if let model, !loras.isEmpty, description != nil {
             do {
@@ -114,10 +104,9 @@ public struct ManifestReader {
             } catch { values.report(entries["loras"], error.description) }
         }
 
-        var job = Job(name: name, model: model ?? "", config: config, vae: vae, prompts: prompts, promptsFile: promptsFile, negativePrompt: negativePrompt, seeds: seeds,
-                      guidance: guidance, steps: steps, schedulers: schedulers, sizes: sizes, promptReplace: promptReplace,
-                      eta: eta, loras: loras, grid: nil)
-        job.decoders = values.list(entries["decoder"], key: "decoder", default: [nil]) { node in readDecoder(node) }
+        var job = Job(name: name, model: model ?? "", config: config, vae: vae, prompts: prompts, promptsFile: promptsFile, seeds: seeds,
+                      promptReplace: promptReplace, values: axisValues, loras: loras, grid: nil)
+        job.randomSeedSlots = randomSeeds
         job.batch = entries["batch"].flatMap { values.integer($0, key: "batch", in: 1...64) } ?? 1
         job.grid = readGrid(entries["grid"], job: job)
         checkIDs(job, promptLines: promptLines, promptsNode: entries["prompts_file"])
@@ -188,48 +177,33 @@ public struct ManifestReader {
         return ([], [], nil)
     }
 
-    private func readSeeds(_ entries: [String: Node]) -> SeedAxis {
-        let jobSeed = entries["seed"].flatMap { values.seed($0) } ?? 0
+    /// The seeds, and the positions the manifest gave as -1 (A1111's "random"), which hold 0 until
+    /// `Job.drawingRandomSeeds` fills them.
+    private func readSeeds(_ entries: [String: Node]) -> (SeedAxis, random: [Int]) {
+        let randomJobSeed = entries["seed"].map(ManifestValues.isRandomSeed) ?? false
+        let jobSeed = randomJobSeed ? 0 : entries["seed"].flatMap { values.seed($0) } ?? 0
         if let count = entries["seeds_per_prompt"] {
             if entries["seeds"] != nil { values.report(count, "give either seeds or seeds_per_prompt, not both") }
-            return .perPrompt(count: values.integer(count, key: "seeds_per_prompt", in: 1...100_000) ?? 1, jobSeed: jobSeed)
+            return (.perPrompt(count: values.integer(count, key: "seeds_per_prompt", in: 1...100_000) ?? 1, jobSeed: jobSeed), randomJobSeed ? [0] : [])
         }
-        guard let node = entries["seeds"] else { return .values([jobSeed]) }
+        guard let node = entries["seeds"] else { return (.values([jobSeed]), randomJobSeed ? [0] : []) }
         if entries["seed"] != nil { values.report(entries["seed"], "seed is the job seed for seeds_per_prompt; with seeds, leave it out") }
         let seeds = values.seedList(node)
-        return .values(seeds.isEmpty ? [jobSeed] : seeds)
+        guard !seeds.isEmpty else { return (.values([jobSeed]), []) }
+        return (.values(seeds.map { $0 ?? 0 }), seeds.indices.filter { seeds[$0] == nil })
     }
 
-    private func readScheduler(_ node: Node) -> SchedulerKind? {
-        guard let name = values.string(node, key: "scheduler") else { return nil }
-        if let kind = SchedulerKind(rawValue: name.lowercased()) { return kind }
-        let names = SchedulerKind.allCases.map(\.rawValue)
-        return values.reject(node, "unknown scheduler '\(name)'\(DidYouMean.hint(for: name, among: names)): expected one of "
-                             + names.joined(separator: ", "))
-    }
-
-    /// `vae` (the model's own, nil) or an AutoencoderTiny folder (TAESD), made absolute.
-    private func readDecoder(_ node: Node) -> String?? {
-        guard let path = values.string(node, key: "decoder") else { return nil }
-        if path.lowercased() == "vae" { return .some(nil) }
-        let url = URL(fileURLWithPath: path, relativeTo: folder).standardizedFileURL
-        do { _ = try AutoencoderTinyConfig(path: url.appendingPathComponent("config.json").path) } catch {
-            return values.reject(node, "decoder '\(path)': \(error.description) (expected 'vae' or an AutoencoderTiny folder)")
+    /// A declared axis's values, each checked by its declaration; its default when the key is absent.
+    private func readAxis(_ declaration: AxisDeclaration, _ entries: [String: Node], model: ModelDescription?) -> [String] {
+        let key = declaration.axis.rawValue
+        let context = AxisContext(folder: folder)
+        return values.list(entries[key], key: key, default: declaration.defaultValue(model).map { [$0] } ?? []) { node in
+            guard let text = values.scalar(node, key: key, expected: declaration.expects) else { return nil }
+            switch declaration.parse(text, context) {
+            case let .success(value): return value
+            case let .failure(error): return values.reject(node, error.description)
+            }
         }
-        return .some(url.path)
-    }
-
-    private func readSize(_ node: Node) -> ImageSize? {
-        guard let text = values.scalar(node, key: "size", expected: "WIDTHxHEIGHT such as 512x768") else { return nil }
-        let size = Int(text).map { ImageSize(width: $0, height: $0) } ?? ImageSize(text)
-        guard let size else { return values.reject(node, "size '\(text)': expected WIDTHxHEIGHT such as 512x768") }
-        do {
-            try GenerationRequest.checkDimension("width", size.width)
-            try GenerationRequest.checkDimension("height", size.height)
-        } catch {
-            return values.reject(node, "size \(text): \(error.description)")
-        }
-        return size
     }
 
     /// `{path: x.safetensors, scale: 0.8}` or `scale: [0.5, 0.8, 1]`, the file read as a LoRA now.
@@ -269,15 +243,13 @@ public struct ManifestReader {
         let axis = { (key: String) -> SweepAxis? in
             guard let axisNode = entries[key], let name = values.string(axisNode, key: "grid \(key)") else { return nil }
             let names = SweepAxis.allCases.map(\.rawValue)
-            guard let axis = SweepAxis(rawValue: name) else {
+            guard names.contains(name) else {
                 return values.reject(axisNode, "grid \(key): unknown axis '\(name)'\(DidYouMean.hint(for: name, among: names)): "
                                      + "expected one of \(names.joined(separator: ", "))")
             }
+            let axis = SweepAxis(rawValue: name)
             guard job.count(of: axis) > 1 else {
                 return values.reject(axisNode, "grid \(key): \(name) is not swept (it has one value); a grid axis needs several")
-            }
-            guard axis != .size else {
-                return values.reject(axisNode, "grid \(key): cells of one grid share a size, so size cannot be a grid axis")
             }
             return axis
         }
@@ -290,9 +262,9 @@ public struct ManifestReader {
         return GridChoice(rows: rows, columns: columns, margin: margin, maxPixels: maxPixels)
     }
 
-    /// Without a `grid` key: the first two swept axes (size aside) as rows and columns.
+    /// Without a `grid` key: the first two swept axes as rows and columns.
     static func defaultGrid(for job: Job) -> GridChoice? {
-        let swept = job.sweptAxes.filter { $0 != .size }
+        let swept = job.sweptAxes
         switch swept.count {
         case 0: return nil
         case 1: return GridChoice(rows: nil, columns: swept[0])
@@ -322,10 +294,18 @@ public struct ManifestReader {
     }
 
     /// Only DDIM uses eta: an eta that no scheduler of the job uses would change nothing.
-    private func checkEta(_ eta: Float, schedulers: [SchedulerKind], node: Node?) {
-        guard eta != 0, !schedulers.isEmpty, !schedulers.contains(where: \.usesEta) else { return }
+    private func checkEta(_ etas: [String], schedulers: [String], node: Node?) {
+        guard let eta = etas.first(where: { !AxisDeclaration.eta.isDefault($0) }), !schedulers.isEmpty,
+              !schedulers.contains(where: { SchedulerKind(rawValue: $0)?.usesEta ?? false }) else { return }
         values.report(node, "eta \(eta): only ddim uses eta, and this job's scheduler(s) "
-                      + "\(schedulers.map(\.rawValue).joined(separator: ", ")) ignore it; remove eta or add ddim")
+                      + "\(schedulers.joined(separator: ", ")) ignore it; remove eta or add ddim")
+    }
+
+    /// A prompts file's own negative prompt replaces the job's, so it cannot also be swept.
+    private func checkNegativePrompts(_ negatives: [String], prompts: [JobPrompt], node: Node?) {
+        guard negatives.count > 1, let own = prompts.first(where: { $0.negativePrompt != nil }) else { return }
+        values.report(node, "negative_prompt: a list cannot be swept when the prompts file gives prompts their own "
+                      + "(e.g. '\(own.text)'); remove the negative_prompt column or give one negative_prompt")
     }
 
     private static func line(of error: YamlError) -> Int? {

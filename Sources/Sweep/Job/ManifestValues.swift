@@ -129,8 +129,12 @@ final class ManifestValues {
         return value
     }
 
-    /// `seeds`: a number, a list of numbers, `"A-B"` ranges (inclusive) or `{start, count}`.
-    func seedList(_ node: Node) -> [UInt64] {
+    /// A1111's `-1`: a seed drawn at random when the job renders.
+    static func isRandomSeed(_ node: Node) -> Bool { node.scalar?.string.trimmingCharacters(in: .whitespaces) == "-1" }
+
+    /// `seeds`: a number, a list of numbers, `"A-B"` ranges (inclusive) or `{start, count}`; nil
+    /// for each `-1` (a random seed).
+    func seedList(_ node: Node) -> [UInt64?] {
         if case let .mapping(mapping) = node {
             let entries = entries(of: mapping, known: ["start", "count"], what: "seeds key")
             guard let startNode = entries["start"], let countNode = entries["count"] else {
@@ -141,14 +145,15 @@ final class ManifestValues {
             guard start <= UInt64.max - UInt64(count - 1) else { return reject(node, "seeds: start + count passes \(UInt64.max)") ?? [] }
             return (0..<UInt64(count)).map { start + $0 }
         }
-        return list(node, key: "seeds", default: []) { item -> [UInt64]? in
+        return list(node, key: "seeds", default: []) { item -> [UInt64?]? in
+            if Self.isRandomSeed(item) { return [nil] }
             guard let text = scalar(item, key: "seeds", expected: "a whole number or a range such as 1-8") else { return nil }
             if let value = UInt64(text) { return [value] }
             let bounds = text.split(separator: "-", omittingEmptySubsequences: false).map { UInt64($0.trimmingCharacters(in: .whitespaces)) }
             guard bounds.count == 2, let low = bounds[0], let high = bounds[1], low <= high, high - low < 1_000_000 else {
                 return reject(item, "seeds '\(text)': expected a whole number or a range such as 1-8")
             }
-            return Array(low...high)
+            return (low...high).map { $0 }
         }.flatMap { $0 }
     }
 }

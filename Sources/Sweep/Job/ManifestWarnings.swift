@@ -18,7 +18,7 @@ extension ManifestReader {
     }
 
     /// CLIP sees 77 tokens; diffusers warns with the words it drops, and so do we, once per text.
-    func warnAboutTruncation(_ prompts: [JobPrompt], lines: [Int?], file: String?, negativePrompt: (text: String, line: Int?),
+    func warnAboutTruncation(_ prompts: [JobPrompt], lines: [Int?], file: String?, negativePrompts: (texts: [String], line: Int?),
                                      promptReplace: [String], tokenizer: CLIPTokenizer) {
         var checked = Set<String>()
         let check = { (text: String, what: String, line: Int?, file: String?) in
@@ -32,6 +32,6 @@ extension ManifestReader {
             for text in texts { check(text, file == nil ? "prompts[\(index)]" : "prompt", line, file) }
             if let negative = prompt.negativePrompt { check(negative, "negative_prompt", line, file) }
         }
-        check(negativePrompt.text, "negative_prompt", negativePrompt.line, nil)
+        for text in negativePrompts.texts { check(text, "negative_prompt", negativePrompts.line, nil) }
     }
 }

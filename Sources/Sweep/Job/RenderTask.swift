@@ -8,45 +8,74 @@ public struct RenderTask: Codable, Equatable, Sendable {
     public var index: Int
     /// The prompt after Prompt S/R.
     public var prompt: String
-    public var negativePrompt: String
     public var seed: UInt64
-    public var steps: Int
-    public var guidance: Float
-    public var scheduler: SchedulerKind
-    public var size: ImageSize
-    public var eta: Float
+    /// The value of each declared axis (`AxisCatalog`), as canonical text; the default where the
+    /// setting does not apply to this task (eta for schedulers other than DDIM).
+    public var settings: [SweepAxis: String]
     /// The prompt as the manifest gives it, before Prompt S/R.
     public var basePrompt: String
     /// The value index along each axis, which places the image in its grid.
     public var coordinates: [SweepAxis: Int]
     /// Merged into the model for this image; the renderer reloads when the set changes.
     public var loras: [LoRA] = []
-    /// An AutoencoderTiny folder to decode with; nil: the model's VAE.
-    public var decoder: String? = nil
 
-    /// The decoder's name in PNG text, CSV and grid labels: its folder's name (nil for the model's VAE).
-    public var decoderName: String? { decoder.map { $0.split(separator: "/").last.map(String.init) ?? $0 } }
-
-    public var request: GenerationRequest {
-        GenerationRequest(prompt: prompt, negativePrompt: negativePrompt, seed: seed, steps: steps, guidance: guidance,
-                          scheduler: scheduler, eta: eta, width: size.width, height: size.height)
+    /// The value of a declared axis (its default when unset).
+    public func value(_ axis: SweepAxis) -> String {
+        settings[axis] ?? AxisCatalog.declaration(axis)?.defaultValue(nil) ?? ""
     }
 
-    /// Tasks with equal keys can be rendered as one batch: they share size, steps, scheduler,
-    /// eta, guidance mode (classifier-free or not), decoder and LoRA set (one loaded model).
+    public var negativePrompt: String { value(.negativePrompt) }
+    public var steps: Int { AxisParsing.int(value(.steps)) }
+    public var guidance: Float { AxisParsing.float(value(.guidance)) }
+    public var scheduler: SchedulerKind { SchedulerKind(rawValue: value(.scheduler)) ?? .pndm }
+    public var size: ImageSize { ImageSize(value(.size)) ?? ImageSize(width: 8, height: 8) }
+    public var eta: Float { AxisParsing.float(value(.eta)) }
+    /// An AutoencoderTiny folder to decode with; nil: the model's VAE.
+    public var decoder: String? { value(.decoder) == "vae" ? nil : value(.decoder) }
+
+    /// The decoder's name in PNG text, CSV and grid labels: its folder's name (nil for the model's VAE).
+    public var decoderName: String? { decoder.map(lastPathComponent) }
+
+    /// The request the pipeline renders: each declared axis sets its part.
+    public var request: GenerationRequest {
+        var request = GenerationRequest(prompt: prompt, seed: seed)
+        for declaration in AxisCatalog.all { declaration.apply(value(declaration.axis), &request) }
+        return request
+    }
+
+    /// The PNG `parameters` entries of declared axes that write their own (`pngKey`) and are
+    /// not at their default, in catalog order.
+    public var parameterEntries: [(key: String, value: String)] {
+        AxisCatalog.all.compactMap { declaration in
+            guard let key = declaration.pngKey, !declaration.isDefault(value(declaration.axis)) else { return nil }
+            return (key, declaration.display(value(declaration.axis)))
+        }
+    }
+
+    /// Tasks with equal keys can be rendered as one batch: they share every value that changes the
+    /// denoising loop, the model or the decoder (`AxisDeclaration.batching`) and the LoRA set.
     public var batchKey: String {
-        [size.description, String(steps), scheduler.rawValue, "\(eta)", guidance > 1 ? "guided" : "unguided", decoder ?? "",
-         loras.map(\.description).joined(separator: ",")]
-            .joined(separator: "\u{0}")
+        let parts = AxisCatalog.all.map { declaration -> String in
+            switch declaration.batching {
+            case .any: ""
+            case .sameValue: value(declaration.axis)
+            case let .sameKey(key): key(value(declaration.axis))
+            }
+        }
+        return (parts + [loras.map(\.description).joined(separator: ",")]).joined(separator: "\u{0}")
     }
 
     /// Everything the image depends on, in a fixed text form; its hash is the derived id.
     func identity(model: String) -> String {
-        // Only what is present, so ids of jobs without LoRAs or with the model's own decoder stay as they were.
-        let fields = ["model=\(model)", "prompt=\(prompt)", "negative=\(negativePrompt)", "seed=\(seed)", "steps=\(steps)",
-         "guidance=\(guidance)", "scheduler=\(scheduler.rawValue)", "size=\(size)", "eta=\(eta)"]
-            + (loras.isEmpty ? [] : ["loras=" + loras.map(\.description).joined(separator: ",")])
-            + (decoderName.map { ["decoder=\($0)"] } ?? [])
-        return fields.joined(separator: "\u{0}")
+        // The settings every id has held, in their first order; then only what is present and not
+        // at its default, so ids of jobs without LoRAs, decoders or newer axes stay as they were.
+        let frozen = ["model=\(model)", "prompt=\(prompt)", "negative=\(negativePrompt)", "seed=\(seed)", "steps=\(steps)",
+                      "guidance=\(guidance)", "scheduler=\(scheduler.rawValue)", "size=\(size)", "eta=\(eta)"]
+        let declared = AxisCatalog.all.compactMap { declaration -> String? in
+            guard case let .whenNotDefault(key) = declaration.identity, !declaration.isDefault(value(declaration.axis)) else { return nil }
+            return "\(key)=\(declaration.display(value(declaration.axis)))"
+        }
+        return (frozen + (loras.isEmpty ? [] : ["loras=" + loras.map(\.description).joined(separator: ",")]) + declared)
+            .joined(separator: "\u{0}")
     }
 }

@@ -1,6 +1,9 @@
 import Yams
 
 extension Job {
+    /// The declared axes written in their own places above the ones declared later.
+    private static let writtenAbove: Set<SweepAxis> = [.negativePrompt, .guidance, .steps, .scheduler, .size, .eta, .decoder]
+
     /// The manifest with every default filled in, as `job.yaml` records it; `ManifestReader`
     /// reads it back to the same job.
     public func resolvedYAML() throws(OutputError) -> String {
@@ -15,7 +18,8 @@ extension Job {
         } else {
             pairs.append(("prompts", Node(prompts.map { text($0.text) })))
         }
-        pairs.append(("negative_prompt", text(negativePrompt)))
+        let negatives = negativePrompts
+        pairs.append(("negative_prompt", negatives.count == 1 ? text(negatives[0]) : Node(negatives.map(text))))
         switch seeds {
         case let .values(seeds) where seeds.count > 2 && zip(seeds, seeds.dropFirst()).allSatisfy({ $0 &+ 1 == $1 }):
             // A range stays one line, however many seeds it holds.
@@ -26,17 +30,23 @@ extension Job {
         pairs += [
             ("guidance", list(guidance.map { "\($0)" })),
             ("steps", list(steps.map(String.init))),
-            ("scheduler", list(schedulers.map(\.rawValue))),
-            ("size", list(sizes.map(\.description))),
+            ("scheduler", list(values(of: .scheduler))),
+            ("size", list(values(of: .size))),
         ]
         if !promptReplace.isEmpty { pairs.append(("prompt_replace", Node(promptReplace.map(text)))) }
-        pairs.append(("eta", Node("\(eta)")))
+        let etas = values(of: .eta)
+        pairs.append(("eta", etas.count == 1 ? Node(etas[0]) : list(etas)))
         if batch > 1 { pairs.append(("batch", Node(String(batch)))) }
-        if decoders != [nil] { pairs.append(("decoder", Node(decoders.map { text($0 ?? "vae") }))) }
+        if values(of: .decoder) != ["vae"] { pairs.append(("decoder", Node(values(of: .decoder).map(text)))) }
         if !loras.isEmpty {
             pairs.append(("loras", Node(loras.map { lora in
                 Node([("path", text(lora.path)), ("scale", list(lora.scales.map { "\($0)" }))] as [(Node, Node)])
             })))
+        }
+        // Axes declared since: written only when not at their default, so older jobs read the same.
+        for declaration in AxisCatalog.all where !Self.writtenAbove.contains(declaration.axis) {
+            let values = values(of: declaration.axis)
+            if values.contains(where: { !declaration.isDefault($0) }) { pairs.append((Node(declaration.axis.rawValue), Node(values.map(text), .implicit, .flow))) }
         }
         if let grid {
             var gridPairs: [(Node, Node)] = []

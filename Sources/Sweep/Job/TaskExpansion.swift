@@ -15,8 +15,8 @@ extension Job {
         String(ContentHash.hex(identity).prefix(16))
     }
 
-    /// The product of the per-prompt axes (guidance, steps, scheduler, size, decoder), innermost last.
-    var innerAxes: [Int] { [guidance.count, steps.count, schedulers.count, sizes.count, decoders.count] }
+    /// How many values each declared axis (`AxisCatalog.all`) has: the per-prompt product, innermost last.
+    var innerAxes: [Int] { AxisCatalog.all.map { values(of: $0.axis).count } }
 }
 
 /// A job's tasks, made on demand. Two tasks with the same settings share an id and an image; in
@@ -55,10 +55,14 @@ final class ExpansionPlan: Sendable {
     let replacements: [String]
     /// The outermost axis: each combination of the LoRAs' scales (one empty set without LoRAs).
     let loraSets: [[LoRA]]
-    /// Per inner axis (guidance, steps, scheduler, size, decoder): whether each value is its first occurrence.
-    let innerFirst: [[Bool]]
+    /// Per declared axis: its values, and the index where each value first occurs.
+    let innerValues: [[String]]
+    let firstIndex: [[String: Int]]
     let inner: Int
+    /// Inner positions that make a new task (not a repeated value, not a setting that does not apply).
     let uniqueInner: Int
+    /// Past this many inner positions the unique ones are counted per value, not by walking them.
+    static let walkedInnerLimit = 1 << 16
     /// For `seeds:` lists: whether each seed is its first occurrence.
     let seedFirst: [Bool]
     /// Hashes of block keys that occur in more than one block (a hash collision only costs memory).
@@ -67,10 +71,18 @@ final class ExpansionPlan: Sendable {
     init(job: Job) {
         replacements = job.promptReplace.isEmpty ? [] : job.promptReplace
         loraSets = job.loraSets
-        innerFirst = [job.guidance.map(\.bitPattern).firstOccurrences, job.steps.firstOccurrences,
-                      job.schedulers.firstOccurrences, job.sizes.map(\.description).firstOccurrences, job.decoders.firstOccurrences]
-        inner = job.innerAxes.reduce(1) { $0.multipliedSaturating(by: $1) }
-        uniqueInner = innerFirst.reduce(1) { $0.multipliedSaturating(by: $1.filter { $0 }.count) }
+        let values = AxisCatalog.all.map { job.values(of: $0.axis) }
+        let first = values.map { values in
+            var first: [String: Int] = [:]
+            for (index, value) in values.enumerated() where first[value] == nil { first[value] = index }
+            return first
+        }
+        (innerValues, firstIndex) = (values, first)
+        let counts = job.innerAxes, product = counts.reduce(1) { $0.multipliedSaturating(by: $1) }
+        inner = product
+        uniqueInner = product <= Self.walkedInnerLimit
+            ? (0..<product).lazy.filter { Self.settings(at: TaskIterator.split($0, counts), values: values, firstIndex: first).isNew }.count
+            : first.reduce(1) { $0.multipliedSaturating(by: $1.count) }
         if case let .values(seeds) = job.seeds {
             // Ranges and sorted lists have no repeats; only others need a set.
             seedFirst = zip(seeds, seeds.dropFirst()).allSatisfy(<) ? [Bool](repeating: true, count: seeds.count) : seeds.firstOccurrences
@@ -85,6 +97,29 @@ final class ExpansionPlan: Sendable {
             }
         }
         repeatedBlocks = repeated
+    }
+
+    /// The settings at an inner position, each setting that does not apply at its default, and
+    /// whether the position is the first to make them (not a repeated value, nor a value that
+    /// does not apply).
+    static func settings(at position: [Int], values: [[String]], firstIndex: [[String: Int]]) -> (settings: [SweepAxis: String], isNew: Bool) {
+        var settings: [SweepAxis: String] = [:]
+        for (axis, declaration) in AxisCatalog.all.enumerated() { settings[declaration.axis] = values[axis][position[axis]] }
+        var isNew = true
+        for (axis, declaration) in AxisCatalog.all.enumerated() {
+            var value = values[axis][position[axis]]
+            if !declaration.applies(settings) {
+                value = declaration.defaultValue(nil) ?? values[axis][0]
+                settings[declaration.axis] = value
+            }
+            // A value not in the list (a default standing in) is made at the axis's first position.
+            if (firstIndex[axis][value] ?? 0) != position[axis] { isNew = false }
+        }
+        return (settings, isNew)
+    }
+
+    func settings(at position: [Int]) -> (settings: [SweepAxis: String], isNew: Bool) {
+        Self.settings(at: position, values: innerValues, firstIndex: firstIndex)
     }
 
     static func texts(of prompt: String, replacements: [String]) -> [String] {
@@ -117,7 +152,8 @@ struct TaskBlock {
     let promptTaskCount: Int
 
     static func key(prompt: JobPrompt, text: String, job: Job) -> Key {
-        Key(id: prompt.id, text: text, negative: prompt.negativePrompt ?? job.negativePrompt, rowSeed: prompt.id == nil ? nil : prompt.seed)
+        Key(id: prompt.id, text: text, negative: prompt.negativePrompt ?? job.negativePrompts.joined(separator: "\u{0}"),
+            rowSeed: prompt.id == nil ? nil : prompt.seed)
     }
 }
 
@@ -213,24 +249,23 @@ public struct TaskIterator: IteratorProtocol {
             let inner = innerIndex
             innerIndex += 1
             let position = Self.split(inner, sequence.job.innerAxes)
-            if sequence.unique, current.derivedIDs, !zip(plan.innerFirst, position).allSatisfy({ first, index in first[index] }) { continue }
-            return task(current, seed: seedIndex, position, ordinal: current.firstOrdinal + seedIndex * plan.inner + inner)
+            let (settings, isNew) = plan.settings(at: position)
+            if sequence.unique, current.derivedIDs, !isNew { continue }
+            return task(current, seed: seedIndex, position, settings: settings, ordinal: current.firstOrdinal + seedIndex * plan.inner + inner)
         }
     }
 
-    /// `position`: the indices along the inner axes (guidance, steps, scheduler, size, decoder).
-    private func task(_ block: TaskBlock, seed s: Int, _ position: [Int], ordinal: Int) -> RenderTask {
-        let (g, st, sc, z, d) = (position[0], position[1], position[2], position[3], position[4])
-        let job = sequence.job, prompt = job.prompts[block.promptIndex], scheduler = job.schedulers[sc]
+    /// `position`: the indices along the declared axes (`AxisCatalog.all`).
+    private func task(_ block: TaskBlock, seed s: Int, _ position: [Int], settings: [SweepAxis: String], ordinal: Int) -> RenderTask {
+        let job = sequence.job, prompt = job.prompts[block.promptIndex]
         let loraSets = sequence.plan.loraSets
-        var task = RenderTask(
-            id: "", index: loraFirstOrdinal.addingSaturating(ordinal), prompt: block.text, negativePrompt: prompt.negativePrompt ?? job.negativePrompt,
-            seed: block.seeds[s], steps: job.steps[st], guidance: job.guidance[g], scheduler: scheduler, size: job.sizes[z],
-            eta: scheduler.usesEta ? job.eta : 0, basePrompt: prompt.text,
-            coordinates: [.prompts: block.promptIndex, .promptReplace: block.replaceIndex, .seeds: s, .guidance: g, .steps: st,
-                          .scheduler: sc, .size: z, .decoder: d, .loras: loraIndex])
+        var settings = settings
+        if let negative = prompt.negativePrompt { settings[.negativePrompt] = negative }
+        var coordinates: [SweepAxis: Int] = [.prompts: block.promptIndex, .promptReplace: block.replaceIndex, .seeds: s, .loras: loraIndex]
+        for (axis, declaration) in AxisCatalog.all.enumerated() { coordinates[declaration.axis] = position[axis] }
+        var task = RenderTask(id: "", index: loraFirstOrdinal.addingSaturating(ordinal), prompt: block.text, seed: block.seeds[s],
+                              settings: settings, basePrompt: prompt.text, coordinates: coordinates)
         task.loras = loraSets[loraIndex]
-        task.decoder = job.decoders[d]
         if var id = prompt.id {
             // A prompt's own id names one image per LoRA set.
             if loraSets.count > 1 { id += "-lora\(loraIndex + 1)" }

@@ -14,6 +14,8 @@ public struct GenerationParameters: Equatable, Sendable {
     public var width: Int
     public var height: Int
     public var model: String
+    /// A1111's `Model hash` (first 10 hex digits of the checkpoint file's SHA-256); nil for a diffusers folder.
+    public var modelHash: String?
     /// A replacement VAE's folder or file name; nil for the model's own.
     public var vae: String?
     /// The decoder's name when it is not a VAE but TAESD (e.g. `taesd`), written as `Decoder: …`.
@@ -23,6 +25,8 @@ public struct GenerationParameters: Equatable, Sendable {
     public var loras: [LoRAInfo]
     /// The init image and strength of an image-to-image render; nil for text-to-image.
     public var imageToImage: ImageToImageInfo?
+    /// `Key: value` entries of the declared axes that write their own (`AxisDeclaration.pngKey`), last.
+    public var extras: [String] = []
 
     public init(prompt: String, negativePrompt: String, steps: Int, sampler: String, guidance: Float, seed: UInt64,
                 width: Int, height: Int, model: String, vae: String? = nil, decoder: String? = nil, eta: Float = 0,
@@ -59,13 +63,14 @@ public struct GenerationParameters: Equatable, Sendable {
         var lines = [prompt]
         if !negativePrompt.isEmpty { lines.append("Negative prompt: " + negativePrompt) }
         var settings = "Steps: \(steps), Sampler: \(sampler), CFG scale: \(Self.format(guidance: guidance)), Seed: \(seed), "
-            + "Size: \(width)x\(height), Model: \(model)" + (vae.map { ", VAE: \($0)" } ?? "") + (decoder.map { ", Decoder: \($0)" } ?? "")
+            + "Size: \(width)x\(height), " + (modelHash.map { "Model hash: \($0), " } ?? "") + "Model: \(model)" + (vae.map { ", VAE: \($0)" } ?? "") + (decoder.map { ", Decoder: \($0)" } ?? "")
         if !loras.isEmpty {
             settings += ", Lora hashes: \"\(loras.map { "\($0.name): \($0.hash)" }.joined(separator: ", "))\""
                 + ", Lora: \"\(loras.map(\.label).joined(separator: ", "))\""
         }
         if eta != 0 { settings += ", Eta: \(eta)" }
         if let imageToImage { settings += ", " + imageToImage.a1111Text }
+        for extra in extras { settings += ", " + extra }
         lines.append(settings)
         return lines.joined(separator: "\n")
     }

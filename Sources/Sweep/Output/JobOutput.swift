@@ -71,8 +71,7 @@ public final class JobOutput {
                 if entry.model != modelHash { otherModel += 1 } else { otherSettings += 1 }
                 continue
             }
-            guard let data = FileManager.default.contents(atPath: path(Self.imagePath(task.id))),
-                  ContentHash.hex(data) == entry.sha256 else { continue }
+            guard Self.imageMatches(entry, in: folder) else { continue }
             finished[task.id] = entry
         }
         if otherModel > 0 {
@@ -123,9 +122,32 @@ public final class JobOutput {
     /// What the image of `task` is made from: the model's content and every setting. A journal
     /// entry with another provenance is an image of something else under the same id.
     public func provenance(of task: RenderTask) -> String {
+        Self.provenance(of: task, job: job, modelHash: modelHash, decoderHashes: decoderHashes)
+    }
+
+    static func provenance(of task: RenderTask, job: Job, modelHash: String, decoderHashes: [String: String]) -> String {
         // A task with the model's own VAE keeps the provenance it had before decoders existed.
         let decoder = task.decoder.flatMap { decoderHashes[$0] }.map { "\u{0}decoder-sha256=\($0)" } ?? ""
         return ContentHash.hex("model-sha256=\(modelHash)\u{0}" + task.identity(model: job.modelName) + decoder)
+    }
+
+    /// Whether the entry's image is in `folder` with the content the journal recorded.
+    static func imageMatches(_ entry: JournalEntry, in folder: URL) -> Bool {
+        guard let data = FileManager.default.contents(atPath: folder.appendingPathComponent(imagePath(entry.id)).path) else { return false }
+        return ContentHash.hex(data) == entry.sha256
+    }
+
+    /// How many of the job's images an earlier run left finished in `folder` (intact, from the
+    /// same inputs), found without writing anything: what `sweep render --dry-run` reports.
+    public static func finishedCount(job: Job, folder: String, modelHash: String, decoderHashes: [String: String]) -> Int {
+        let url = URL(fileURLWithPath: folder).standardizedFileURL
+        let entries = Journal(path: url.appendingPathComponent("journal").path).entries()
+        guard !entries.isEmpty else { return 0 }
+        return job.tasks().lazy.filter { task in
+            guard let entry = entries[task.id] else { return false }
+            return entry.provenance == provenance(of: task, job: job, modelHash: modelHash, decoderHashes: decoderHashes)
+                && imageMatches(entry, in: url)
+        }.count
     }
 
     /// Writes the image, then records it in the journal: a crash between the two only means
@@ -142,7 +164,7 @@ public final class JobOutput {
     public func writeManifests() throws(OutputError) {
         try write(Data(ManifestCSV.manifest(tasks: job.tasks(), entries: finished, model: job.modelName, eta: job.etaApplies,
                                                           vae: job.vaeName, decoder: job.decoders.contains { $0 != nil },
-                                                          lora: !job.loras.isEmpty).utf8),
+                                                          lora: !job.loras.isEmpty, axes: job.csvAxes).utf8),
                   to: "manifest.csv")
         if job.grid == nil {
             let done = finished
@@ -171,11 +193,13 @@ public final class JobOutput {
 
     private func writeGrid(_ plan: GridPlan, choice: GridChoice, with renderer: GridRenderer) throws(GridWriteError) -> [String] {
         var cells = plan.cells.map { $0.flatMap(image) }
-        guard let sample = cells.lazy.compactMap({ $0 }).first else { return [] }
-        let enlargement = Self.minimumCellSide / max(sample.width, sample.height)
+        let images = cells.compactMap { $0 }
+        guard !images.isEmpty else { return [] }
+        let enlargement = Self.minimumCellSide / max(images.map(\.width).max() ?? 1, images.map(\.height).max() ?? 1)
         if enlargement > 1 { cells = cells.map { $0?.enlarged(by: enlargement) } }
         let grid = ComparisonGrid(rows: max(plan.rowLabels.count, 1), columns: max(plan.columnLabels.count, 1),
-                                  rowLabels: plan.rowLabels, columnLabels: plan.columnLabels, cells: cells, margin: choice.margin)
+                                  rowLabels: plan.rowLabels, columnLabels: plan.columnLabels, cells: cells, margin: choice.margin,
+                                  title: plan.title)
         let pages: GridPages
         do { pages = try renderer.pages(of: grid, pixelBudget: choice.maxPixels) } catch { throw .grid(name: plan.name, error) }
         var written: [String] = []

@@ -2,10 +2,11 @@
 /// "Stable Diffusion – Image to Prompts" style `prompts.csv` (`imgId,prompt`).
 public enum ManifestCSV {
     /// Columns for settings a job leaves at their defaults are left out, so older readers see the same file.
-    public static func columns(eta: Bool, vae: Bool = false, decoder: Bool = false, lora: Bool = false) -> [String] {
-        ["image", "id", "prompt", "negative_prompt", "seed", "steps", "guidance", "scheduler"] + (eta ? ["eta"] : [])
-            + ["width", "height", "model"] + (vae ? ["vae"] : []) + (decoder ? ["decoder"] : [])
-            + ["sha256", "seconds", "rank", "host"] + (lora ? ["lora"] : [])
+    public static func columns(eta: Bool, vae: Bool = false, decoder: Bool = false, lora: Bool = false, axes: [AxisDeclaration] = []) -> [String] {
+        var columns = ["image", "id", "prompt", "negative_prompt", "seed", "steps", "guidance", "scheduler"] + (eta ? ["eta"] : [])
+        columns += ["width", "height", "model"] + (vae ? ["vae"] : []) + (decoder ? ["decoder"] : [])
+        columns += ["sha256", "seconds", "rank", "host"] + (lora ? ["lora"] : [])
+        return columns + axes.compactMap(\.csvColumn)
     }
 
     /// Rows for the tasks that have journal entries; `seconds`, `rank` and `host` describe the run,
@@ -13,9 +14,10 @@ public enum ManifestCSV {
     /// eta changes some image of the job (DDIM with eta ≠ 0); a `vae` column follows `model` when
     /// the job replaces the model's VAE; a `decoder` column (TAESD folder name, or `vae`) follows
     /// them when the job sweeps decoders; a `lora` column (`name:scale, …`) ends the row when the
-    /// job has LoRAs.
+    /// job has LoRAs; then a column for each declared axis with a CSV column that the job sets
+    /// to something other than its default (`Job.csvAxes`).
     public static func manifest(tasks: some Sequence<RenderTask>, entries: [String: JournalEntry], model: String, eta: Bool,
-                                vae: String? = nil, decoder: Bool = false, lora: Bool = false) -> String {
+                                vae: String? = nil, decoder: Bool = false, lora: Bool = false, axes: [AxisDeclaration] = []) -> String {
         let rows = tasks.lazy.compactMap { task -> [String]? in
             guard let entry = entries[task.id] else { return nil }
             var row = [JobOutput.imagePath(task.id), task.id, task.prompt, task.negativePrompt, String(task.seed), String(task.steps),
@@ -26,9 +28,10 @@ public enum ManifestCSV {
             if decoder { row.append(task.decoderName ?? "vae") }
             row += [entry.sha256, String(format: "%.3f", entry.seconds), String(entry.rank), entry.host]
             if lora { row.append(task.loras.map(\.description).joined(separator: ", ")) }
+            row += axes.map { $0.display(task.value($0.axis)) }
             return row
         }
-        return CSV.file([columns(eta: eta, vae: vae != nil, decoder: decoder, lora: lora)] + Array(rows))
+        return CSV.file([columns(eta: eta, vae: vae != nil, decoder: decoder, lora: lora, axes: axes)] + Array(rows))
     }
 
     public static func prompts(tasks: some Sequence<RenderTask>) -> String {

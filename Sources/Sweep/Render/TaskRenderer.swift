@@ -70,8 +70,10 @@ public final class TaskRenderer {
         } catch { throw .pipeline(task: tasks.map(\.id).joined(separator: ", "), error) }
         var files: [Data] = []
         for (task, image) in zip(tasks, images) {
-            let parameters = GenerationParameters(request: task.request, scheduler: task.scheduler, image: image, model: modelName,
+            var parameters = GenerationParameters(request: task.request, scheduler: task.scheduler, image: image, model: modelName,
                                                   vae: vaeName, decoder: task.decoderName, loras: loraInfos)
+            parameters.modelHash = job.modelShortHash
+            parameters.extras = task.parameterEntries.map { "\($0.key): \($0.value)" }
             do { files.append(try parameters.png(of: image)) } catch { throw .png(task: task.id, error) }
         }
         let seconds = Date().timeIntervalSince(start) / Double(tasks.count)
