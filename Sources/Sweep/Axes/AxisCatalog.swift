@@ -11,6 +11,8 @@ public enum AxisCatalog {
         .eta,
         .size,
         .decoder,
+        .initImage,
+        .strength,
     ]
 
     /// The declaration of `axis`; nil for the structural axes (prompts, prompt_replace, seeds, loras).

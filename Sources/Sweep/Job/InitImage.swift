@@ -45,6 +45,7 @@ public enum InitImageError: Error, CustomStringConvertible, Equatable {
     case notPNG(path: String)
     case corrupt(path: String, reason: String)
     case tooLarge(path: String, width: Int, height: Int)
+    case changed(path: String)
 
     public var description: String {
         switch self {
@@ -55,6 +56,7 @@ public enum InitImageError: Error, CustomStringConvertible, Equatable {
         case let .corrupt(path, reason): "init image \(path): damaged PNG: \(reason)"
         case let .tooLarge(path, width, height):
             "init image \(path): \(width)×\(height) is larger than \(GenerationRequest.maximumDimension) pixels on a side"
+        case let .changed(path): "init image \(path): changed since the job was read (its SHA-256 differs); run the job again"
         }
     }
 }

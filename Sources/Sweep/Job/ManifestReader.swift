@@ -96,6 +96,8 @@ public struct ManifestReader {
                                 tokenizer: tokenizer)
         }
         checkEta(axisValues[.eta] ?? [], schedulers: axisValues[.scheduler] ?? [], node: entries["eta"])
+        checkStrength(axisValues[.strength] ?? [], steps: axisValues[.steps] ?? [], initImages: axisValues[.initImage] ?? [],
+                      node: entries["strength"])
         checkNegativePrompts(negativePrompts, prompts: prompts, node: entries["negative_prompt"])
         let loras = values.list(entries["loras"], key: "loras", default: []) { node in readLoRA(node) }
         if let model, !loras.isEmpty, description != nil {

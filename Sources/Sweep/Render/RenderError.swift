@@ -5,12 +5,14 @@ public enum RenderError: Error, CustomStringConvertible {
     case model(ModelError)
     case pipeline(task: String, PipelineError)
     case png(task: String, PNGError)
+    case initImage(task: String, InitImageError)
 
     public var description: String {
         switch self {
         case let .model(error): "cannot load the model: \(error.description)"
         case let .pipeline(task, error): "task \(task): \(error.description)"
         case let .png(task, error): "task \(task): cannot encode the PNG: \(error.description)"
+        case let .initImage(task, error): "task \(task): \(error.description)"
         }
     }
 }

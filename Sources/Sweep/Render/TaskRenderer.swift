@@ -18,6 +18,8 @@ public final class TaskRenderer {
     /// dataset of thousands of prompts does not keep thousands of encodings.
     private var encodings: [String: Tensor] = [:]
     private static let cacheLimit = 64
+    /// Init images by file, read once each (a sweep over strengths reuses one image).
+    private var initImages: [String: InitImage] = [:]
 
     /// Loads the model with the job's first LoRA set.
     public init(job: Job) throws(RenderError) {
@@ -57,7 +59,9 @@ public final class TaskRenderer {
         guard let first = tasks.first else { return [] }
         let start = Date()
         try use(first.loras)
-        let requests = tasks.map(\.request)
+        var requests = tasks.map(\.request)
+        let starts = try tasks.map { task throws(RenderError) in try initImage(of: task) }
+        for index in requests.indices { requests[index].initImage = starts[index]?.image }
         let pipeline = try pipeline(decoding: first.decoder)
         let images: [RGBImage]
         do {
@@ -69,9 +73,10 @@ public final class TaskRenderer {
             images = try pipeline.diffusion.render(requests, prompts: prompts, negativePrompts: negatives, progress: progress)
         } catch { throw .pipeline(task: tasks.map(\.id).joined(separator: ", "), error) }
         var files: [Data] = []
-        for (task, image) in zip(tasks, images) {
+        for (task, (image, start)) in zip(tasks, zip(images, starts)) {
             var parameters = GenerationParameters(request: task.request, scheduler: task.scheduler, image: image, model: modelName,
-                                                  vae: vaeName, decoder: task.decoderName, loras: loraInfos)
+                                                  vae: vaeName, decoder: task.decoderName, loras: loraInfos,
+                                                  imageToImage: start.map { ImageToImageInfo($0, strength: task.strength) })
             parameters.modelHash = job.modelShortHash
             parameters.extras = task.parameterEntries.map { "\($0.key): \($0.value)" }
             do { files.append(try parameters.png(of: image)) } catch { throw .png(task: task.id, error) }
@@ -86,6 +91,16 @@ public final class TaskRenderer {
         let loaded: TextToImagePipeline
         do { loaded = try pipeline.decoding(with: AutoencoderTiny(directory: decoder)) } catch { throw .model(error) }
         decoding[decoder] = loaded
+        return loaded
+    }
+
+    private func initImage(of task: RenderTask) throws(RenderError) -> InitImage? {
+        guard let value = task.initImageValue else { return nil }
+        if let loaded = initImages[value.text] { return loaded }
+        let loaded: InitImage?
+        do { loaded = try task.loadInitImage() } catch { throw .initImage(task: task.id, error) }
+        if initImages.count >= Self.cacheLimit { initImages.removeAll(keepingCapacity: true) }
+        initImages[value.text] = loaded
         return loaded
     }
 
