@@ -219,10 +219,11 @@ struct RenderCommand: ParsableCommand {
         let output = prepared.output
         try output.writeManifests()
         let grids = try prepared.grids.map { try output.writeGrids(with: $0) } ?? []
+        try output.writeBrowsePage()
         progress.summary().forEach(status.print)
         let csv = ["manifest.csv"] + (output.job.grid == nil ? ["prompts.csv"] : [])
         status.print("wrote \(folder(of: output.job)): \(progress.imagesDone) images, \(csv.joined(separator: ", ")), "
-                     + "\(grids.count) grid\(grids.count == 1 ? "" : "s")")
+                     + "\(grids.count) grid\(grids.count == 1 ? "" : "s")" + (output.job.grid == nil ? "" : ", index.html"))
         withExtendedLifetime(prepared.lock) {}
     }
 
