@@ -56,7 +56,7 @@ import Testing
         let run = try await SweepProcess.run(["generate", "--model", Self.model, "--prompt", "x", "--output", path("out.png")] + flags
                                              .map { ["missing.png", "photo.jpg", "broken.png", "init.png"].contains($0) ? path($0) : $0 })
         #expect(run.status != 0)
-        let expected = message.replacingOccurrences(of: "image missing.png", with: "image \(path("missing.png")))")
+        let expected = message.replacingOccurrences(of: "image missing.png", with: "image \(path("missing.png"))")
             .replacingOccurrences(of: "image photo.jpg", with: "image \(path("photo.jpg"))")
             .replacingOccurrences(of: "image broken.png", with: "image \(path("broken.png"))")
         let line = run.errors.trimmingCharacters(in: .whitespacesAndNewlines)
@@ -102,7 +102,7 @@ import Testing
         // Other content under the old name is another image: the ids follow the content.
         func ids(_ images: String) throws -> Set<String> {
             try String(contentsOfFile: job, encoding: .utf8).replacing(#/init_image: \[[^\]]*\]/#, with: "init_image: [\(images)]")
-                .write(toFile: job, atomically: true, encoding: .utf8)
+                .replacing(#/grid: .*/#, with: "grid: {rows: strength}").write(toFile: job, atomically: true, encoding: .utf8)
             return Set(try ManifestReader.read(job).tasks().map(\.id))
         }
         let (renamed, b) = (try ids("renamed.png"), try ids("b.png"))
