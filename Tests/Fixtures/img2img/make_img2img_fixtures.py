@@ -25,26 +25,21 @@ Run from the repository root (venv of Tests/Fixtures/models/make_model_fixtures.
 
 import json
 import pathlib
+import sys
 
 import numpy as np
 import PIL.Image
 import torch
-from diffusers import (DDIMScheduler, DPMSolverMultistepScheduler, EulerAncestralDiscreteScheduler,
-                       EulerDiscreteScheduler, HeunDiscreteScheduler, LCMScheduler, LMSDiscreteScheduler,
-                       PNDMScheduler, StableDiffusionImg2ImgPipeline, UniPCMultistepScheduler)
+from diffusers import LCMScheduler, StableDiffusionImg2ImgPipeline
 from diffusers.utils import logging as diffusers_logging
 from safetensors.torch import save_file
 
 HERE = pathlib.Path(__file__).resolve().parent
 MODELS = HERE.parent / "models"
+sys.path.insert(0, str(HERE.parent / "pipeline"))
+from make_pipeline_fixtures import SCHEDULERS as PIPELINE_SCHEDULERS  # noqa: E402  the same table as text-to-image
 
-SCHEDULERS = {
-    "pndm": (PNDMScheduler, {}), "ddim": (DDIMScheduler, {}), "lms": (LMSDiscreteScheduler, {}),
-    "euler": (EulerDiscreteScheduler, {}), "euler-a": (EulerAncestralDiscreteScheduler, {}),
-    "heun": (HeunDiscreteScheduler, {}), "dpm++2m": (DPMSolverMultistepScheduler, {}),
-    "dpm++2m-karras": (DPMSolverMultistepScheduler, {"use_karras_sigmas": True}),
-    "unipc": (UniPCMultistepScheduler, {}), "lcm": (LCMScheduler, {}),
-}
+SCHEDULERS = {**PIPELINE_SCHEDULERS, "lcm": (LCMScheduler, {})}
 
 PROMPT = "a watercolor of a red barn in a snowy field"
 
