@@ -121,5 +121,8 @@ import Testing
         let missing = try await SweepProcess.run(["render", job, "--output", path("out")])
         #expect(missing.status != 0)
         #expect(missing.errors.contains("init_image 'nothere.png': init image \(path("nothere.png")): no such file"), "\(missing.errors)")
+        // The default strength counts too: int(1 × 0.8) leaves no step.
+        try "model: \(Self.model)\nprompts: [x]\nsteps: [1, 4]\ninit_image: \(Self.initImage)\n".write(toFile: job, atomically: true, encoding: .utf8)
+        #expect { try ManifestReader.read(job) } throws: { "\($0)".contains("strength 0.8 with 1 steps: int(steps × strength) is 0 denoising steps") }
     }
 }

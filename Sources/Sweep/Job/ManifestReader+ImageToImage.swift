@@ -5,10 +5,10 @@ extension ManifestReader {
     /// Only image-to-image uses a strength, and each strength must leave at least one of each
     /// step count's steps (`int(steps × strength) ≥ 1`, as diffusers' `get_timesteps` counts).
     func checkStrength(_ strengths: [String], steps: [String], initImages: [String], node: Node?) {
-        let declared = strengths.filter { !AxisDeclaration.strength.isDefault($0) }
-        guard !declared.isEmpty else { return }
         guard initImages.contains(where: { $0 != "none" }) else {
-            values.report(node, "strength \(declared[0]): only image-to-image uses it; add init_image or remove strength")
+            if let declared = strengths.first(where: { !AxisDeclaration.strength.isDefault($0) }) {
+                values.report(node, "strength \(declared): only image-to-image uses it; add init_image or remove strength")
+            }
             return
         }
         for strength in strengths.compactMap(Double.init) {

@@ -56,7 +56,13 @@ public enum BrowsePage {
     /// What the page shows when an image is clicked.
     static func parameters(of task: RenderTask, job: Job) -> [String] {
         var lines = ["Prompt: \(task.prompt)", "Seed: \(task.seed)"]
-        lines += AxisCatalog.all.map { $0.label(task.value($0.axis)) }
+        // The settings every image has, then the others where they are not at their default.
+        lines += AxisCatalog.all.compactMap { declaration in
+            let value = task.value(declaration.axis)
+            guard declaration.applies(task.settings) else { return nil }
+            if case .frozen = declaration.identity { return declaration.label(value) }
+            return declaration.isDefault(value) ? nil : declaration.label(value)
+        }
         if !task.loras.isEmpty { lines.append("LoRA: " + task.loras.map(\.description).joined(separator: ", ")) }
         lines += ["Model: \(job.modelName)", "ID: \(task.id)"]
         return lines
@@ -64,10 +70,17 @@ public enum BrowsePage {
 }
 
 extension JobOutput {
-    /// Writes `index.html` for a job with grids, from the tasks and the images finished so far.
-    public func writeBrowsePage() throws(OutputError) {
-        guard job.grid != nil else { return }
+    /// The most images a page lists: past this the embedded data (≈ 300 bytes an image) would make
+    /// a page no browser opens comfortably; such a job is browsed through its grids.
+    public static let browsePageLimit = 100_000
+
+    /// Writes `index.html` for a job with grids, from the tasks and the images finished so far;
+    /// false when the job has no grids or more images than `browsePageLimit`.
+    @discardableResult
+    public func writeBrowsePage() throws(OutputError) -> Bool {
+        guard job.grid != nil, job.allTasks().count <= Self.browsePageLimit else { return false }
         let html = BrowsePage.html(job: job, tasks: job.allTasks(), finished: Set(finished.keys))
         try write(Foundation.Data(html.utf8), to: "index.html")
+        return true
     }
 }
