@@ -90,6 +90,13 @@ import Testing
                 == ["a.png 0.5", "a.png 1.0", "b.png 0.5", "b.png 1.0"])
         let images = try FileManager.default.contentsOfDirectory(atPath: path("out/images"))
         #expect(images.count == 4)
+        // Batched, two init images share each UNet call (one per strength): the same bytes.
+        let batched = try await SweepProcess.run(["render", job, "--output", path("batched"), "--batch", "4"])
+        #expect(batched.status == 0, "\(batched.errors)")
+        for image in images {
+            #expect(try Data(contentsOf: URL(fileURLWithPath: path("batched/images/" + image)))
+                    == Data(contentsOf: URL(fileURLWithPath: path("out/images/" + image))), "\(image)")
+        }
 
         // The same content under another name keeps every id: nothing renders again.
         try FileManager.default.moveItem(atPath: path("a.png"), toPath: path("renamed.png"))
