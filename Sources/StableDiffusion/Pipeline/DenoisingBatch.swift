@@ -19,7 +19,7 @@ struct DenoisingBatch {
     private(set) var beginIndex = 0
 
     /// Whether evaluation `index` finishes one of the `steps` asked for (see `Scheduler.finishesStep`).
-    func finishesStep(_ index: Int, of steps: Int) -> Bool { schedulers[0].finishesStep(index, of: steps) }
+    func finishesStep(_ index: Int, of steps: Int) -> Bool { schedulers[0].finishesStep(index, of: steps, begin: beginIndex) }
 
     init(_ diffusion: LatentDiffusion, _ requests: [GenerationRequest], prompts: [Tensor],
          negativePrompts: [Tensor?]) throws(PipelineError) {

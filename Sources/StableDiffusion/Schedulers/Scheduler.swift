@@ -40,9 +40,11 @@ extension Scheduler {
 
     /// Whether evaluation `index` finishes one of the `steps` the user asked for, as diffusers'
     /// progress bar counts them: evaluations past `steps × order` are warm-up (PNDM evaluates
-    /// its first timestep twice) and a Heun step takes two.
-    public func finishesStep(_ index: Int, of steps: Int) -> Bool {
-        let warmUp = timesteps.count - steps * evaluationsPerStep
-        return index == timesteps.count - 1 || (index + 1 > warmUp && (index + 1) % evaluationsPerStep == 0)
+    /// its first timestep twice) and a Heun step takes two. Image-to-image counts from its
+    /// `begin` evaluation, as diffusers' loop over the cut timesteps does.
+    public func finishesStep(_ index: Int, of steps: Int, begin: Int = 0) -> Bool {
+        let stepsRun = steps - begin / evaluationsPerStep, local = index - begin
+        let warmUp = timesteps.count - begin - stepsRun * evaluationsPerStep
+        return index == timesteps.count - 1 || (local + 1 > warmUp && (local + 1) % evaluationsPerStep == 0)
     }
 }
