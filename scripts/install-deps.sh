@@ -1,11 +1,11 @@
 #!/usr/bin/env bash
 # Installs what DiffusionSweep needs on Debian/Ubuntu when it is missing: Open MPI, OpenBLAS,
-# libpng, zlib, FreeType with DejaVu and Noto CJK fonts (grid labels) and pkg-config from apt; and,
+# libpng, zlib, FreeType with DejaVu, Noto CJK and Noto Color Emoji fonts (grid labels) and pkg-config from apt; and,
 # optionally, Slurm and munge for the Slurm test. The Swift 6 toolchain cannot come from apt on
 # Debian 12, so it is looked for (on PATH or in /opt/swift) and reported clearly when absent.
 set -euo pipefail
 
-packages=(pkg-config libopenmpi-dev openmpi-bin libopenblas-dev libpng-dev zlib1g-dev libfreetype-dev fonts-dejavu-core fonts-noto-cjk)
+packages=(pkg-config libopenmpi-dev openmpi-bin libopenblas-dev libpng-dev zlib1g-dev libfreetype-dev fonts-dejavu-core fonts-noto-cjk fonts-noto-color-emoji)
 # For the Slurm test (cluster/local-slurm.sh), and headless Chromium for the browse page test
 # (out/<job>/index.html). Without them those tests are skipped with their reason, so a failed
 # install (no network, another distribution) only warns.

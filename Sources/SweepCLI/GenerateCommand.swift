@@ -36,7 +36,7 @@ struct GenerateCommand: ParsableCommand {
 
     // Numbers are read as text and parsed by us (CommandLineNumber): swift-argument-parser would
     // take `--seed -5` for a flag and say "Missing value" instead of what is wrong.
-    @Option(parsing: .unconditional, help: "Seed of the image's noise (torch.manual_seed semantics; values past 2^32 use the low 32 bits).")
+    @Option(parsing: .unconditional, help: "Seed of the image's noise (torch.manual_seed semantics; values past 2^32 use the low 32 bits); -1 draws one, as A1111 does, written in the PNG text.")
     var seed = "0"
 
     @Option(parsing: .unconditional, help: "Denoising steps (1 to 1000).")
@@ -50,6 +50,15 @@ struct GenerateCommand: ParsableCommand {
 
     @Option(parsing: .unconditional, help: "DDIM's eta (0 deterministic … 1 ancestral).")
     var eta = "0"
+
+    @Option(help: "How prompts are read: a1111 ((word:1.2), [word], BREAK, no 77-token limit) or plain (as diffusers, truncated at 77 tokens).")
+    var promptSyntax = "a1111"
+
+    @Option(parsing: .unconditional, help: "A1111's clip skip: 1 uses the text encoder's last layer, 2 the one before (diffusers' clip_skip=1).")
+    var clipSkip = "1"
+
+    @Option(parsing: .unconditional, help: "diffusers' guidance_rescale φ, 0 (off) to 1.")
+    var guidanceRescale = "0"
 
     @Option(parsing: .unconditional, help: "Image width in pixels, a multiple of 8 up to 8192 (default: the model's native size).")
     var width: String?
@@ -114,12 +123,23 @@ struct GenerateCommand: ParsableCommand {
             let (nsfw, score) = try checker.check(image)
             status.print(String(format: "safety checker: nsfw %@, score %.4f", "\(nsfw)", score))
         }
-        let parameters = GenerationParameters(request: request, scheduler: kind, image: image,
+        var parameters = GenerationParameters(request: request, scheduler: kind, image: image,
                                               model: source.name, vae: source.vae?.name,
                                               decoder: decoder.map { URL(fileURLWithPath: $0).lastPathComponent }, loras: loraInfos,
                                               imageToImage: start.map { ImageToImageInfo($0, strength: request.strength) })
+        parameters.modelHash = try shortHash(ofCheckpoint: modelOptions.model)
         try OutputFile.write(parameters.png(of: image), to: output)
         status.print("wrote \(output)")
+    }
+
+    /// A1111's `Model hash` of a single checkpoint file (first 10 hex digits of its SHA-256,
+    /// cached like `render`'s); nil for a diffusers folder.
+    private func shortHash(ofCheckpoint path: String) throws -> String? {
+        var isFolder: ObjCBool = false
+        guard FileManager.default.fileExists(atPath: path, isDirectory: &isFolder), !isFolder.boolValue else { return nil }
+        let cache = FileHashCache.userCache()
+        defer { cache.save() }
+        return String(try cache.sha256(of: path).prefix(10))
     }
 
     private func makeRequest() throws -> GenerationRequest {
@@ -131,18 +151,25 @@ struct GenerateCommand: ParsableCommand {
             kind = named
         }
         if strength != nil, initImage == nil { throw GenerateError.strengthWithoutInitImage }
-        return GenerationRequest(prompt: prompt, negativePrompt: negativePrompt,
-                                 seed: try CommandLineNumber.whole(seed, flag: "--seed", in: 0...UInt64.max),
+        guard let syntax = PromptSyntax(rawValue: promptSyntax) else { throw GenerateError.unknownPromptSyntax(promptSyntax) }
+        var request = GenerationRequest(prompt: prompt, negativePrompt: negativePrompt,
+                                 seed: seed == "-1" ? UInt64.random(in: Job.randomSeedRange)
+                                     : try CommandLineNumber.whole(seed, flag: "--seed", in: 0...UInt64.max),
                                  steps: try CommandLineNumber.whole(steps, flag: "--steps", in: 1...1000),
                                  guidance: try CommandLineNumber.real(guidance, flag: "--guidance"), scheduler: kind,
                                  eta: try CommandLineNumber.real(eta, flag: "--eta"),
                                  width: try width.map { text throws(GenerateError) in try CommandLineNumber.whole(text, flag: "--width", in: 1...Int.max) },
-                                 height: try height.map { text throws(GenerateError) in try CommandLineNumber.whole(text, flag: "--height", in: 1...Int.max) },
-                                 strength: try strength.map { text throws(GenerateError) in try CommandLineNumber.double(text, flag: "--strength") } ?? 0.8)
+                                 height: try height.map { text throws(GenerateError) in try CommandLineNumber.whole(text, flag: "--height", in: 1...Int.max) })
+        request.strength = try strength.map { text throws(GenerateError) in try CommandLineNumber.double(text, flag: "--strength") } ?? 0.8
+        request.promptSyntax = syntax
+        request.clipSkip = try CommandLineNumber.whole(clipSkip, flag: "--clip-skip", in: 1...Int.max)
+        request.guidanceRescale = try CommandLineNumber.real(guidanceRescale, flag: "--guidance-rescale")
+        return request
     }
 
-    /// CLIP sees 77 tokens; like diffusers, say what it drops.
+    /// CLIP sees 77 tokens; like diffusers, say what it drops (A1111's syntax drops nothing).
     private func warnAboutTruncation(_ request: GenerationRequest, tokenizer: CLIPTokenizer) {
+        guard request.promptSyntax == .plain else { return }
         for (flag, text) in [("--prompt", request.prompt), ("--negative-prompt", request.negativePrompt)] {
             guard let dropped = tokenizer.truncatedText(text) else { continue }
             let line = "warning: \(flag): the following part was truncated because CLIP can only handle sequences up to "

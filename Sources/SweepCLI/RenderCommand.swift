@@ -51,6 +51,9 @@ struct RenderCommand: ParsableCommand {
     @Option(help: "Tasks a rank renders together, one UNet call per step for all (overrides the manifest's batch; same images).")
     var batch: Int?
 
+    @Option(help: "How prompts are read, for the whole job (overrides the manifest's prompt_syntax): a1111 or plain.")
+    var promptSyntax: String?
+
     @Flag(help: "Render a job of more than 10,000,000 images.")
     var allowHuge = false
 
@@ -154,6 +157,10 @@ struct RenderCommand: ParsableCommand {
     private func readJob() throws -> Job {
         var job = try ManifestReader.read(self.job) { log("warning: \($0)") }
         if let batch { job.batch = batch }
+        if let promptSyntax {
+            guard let syntax = PromptSyntax(rawValue: promptSyntax) else { throw GenerateError.unknownPromptSyntax(promptSyntax) }
+            job.values[.promptSyntax] = [syntax.rawValue]
+        }
         if !job.randomSeedSlots.isEmpty {
             let recorded = force ? nil : try? ManifestReader.read(folder(of: job) + "/job.yaml")
             var generator = SystemRandomNumberGenerator()
@@ -164,9 +171,20 @@ struct RenderCommand: ParsableCommand {
         return job
     }
 
-    /// Configs and weight headers, before the output folder exists.
+    /// Configs and weight headers (the model's, and each replacement VAE's on the decoder axis), before the output folder exists.
     private func checkModel(_ job: Job) throws {
-        do { try StableDiffusionModel.check(job.modelSource()) } catch { throw RenderError.model(error) }
+        do {
+            try StableDiffusionModel.check(job.modelSource())
+            for decoder in job.decoders.compactMap({ $0 }) where DecoderKind(decoder) == .replacementVAE {
+                try StableDiffusionModel.check(ModelSource(model: job.model, config: job.config, vae: decoder))
+            }
+        } catch { throw RenderError.model(error) }
+        // Clip skip's bound is the model's layer count, known only now.
+        let layers: Int
+        do { layers = try job.modelSource().textEncoderConfig().layers } catch { throw RenderError.model(error) }
+        if let clipSkip = job.values(of: .clipSkip).map(AxisParsing.int).first(where: { $0 > layers }) {
+            throw RenderCommandError.clipSkip(clipSkip, layers: layers)
+        }
     }
 
     /// The content hashes of the model (with its overlays) and of each TAESD decoder, by path.
@@ -246,10 +264,12 @@ struct RenderCommand: ParsableCommand {
 enum RenderCommandError: Error, CustomStringConvertible {
     case badBatch(Int)
     case huge(Int, limit: Int)
+    case clipSkip(Int, layers: Int)
 
     var description: String {
         switch self {
         case let .badBatch(count): "--batch \(count): expected a whole number from 1 to 64"
+        case let .clipSkip(clipSkip, layers): "clip_skip \(clipSkip): expected 1 to \(layers) (the model's text encoder has \(layers) layers)"
         case let .huge(count, limit):
             "the job has \(count == .max ? "more than \(Int.max)" : "\(count)") images, more than the limit of \(limit); "
                 + "pass --allow-huge to render it anyway"

@@ -17,6 +17,14 @@ struct PipelineCase: Decodable, CustomStringConvertible, Sendable {
     let width, height: Int?
     /// An AutoencoderTiny folder beside the cases (`--decoder`); nil: the model's VAE.
     let decoder: String?
+    /// Tests/Fixtures/prompts/make_prompt_fixtures.py's settings; nil: the request's defaults
+    /// (a1111 syntax, which reads these prompts as diffusers does).
+    let prompt_syntax: String?
+    let clip_skip: Int?
+    let guidance_rescale: Float?
+    let interpolate_to: String?
+    let interpolate_fraction: Double?
+    let interpolate_method: String?
     /// Image-to-image: the init image's file (its pixels are in `resize.safetensors` beside the cases) and strength.
     let init_image: String?
     let strength: Double?
@@ -24,14 +32,16 @@ struct PipelineCase: Decodable, CustomStringConvertible, Sendable {
     private(set) var directory = Self.fixtures.appendingPathComponent("pipeline")
 
     private enum CodingKeys: String, CodingKey {
-        case name, model, prompt, negative_prompt, seed, steps, guidance, scheduler, eta, width, height, decoder, init_image, strength
+        case name, model, prompt, negative_prompt, seed, steps, guidance, scheduler, eta, width, height, decoder
+        case prompt_syntax, clip_skip, guidance_rescale, interpolate_to, interpolate_fraction, interpolate_method
+        case init_image, strength
     }
 
     var description: String { name }
 
     static let fixtures = URL(fileURLWithPath: #filePath).deletingLastPathComponent().appendingPathComponent("../Fixtures").standardized
 
-    static let all: [PipelineCase] = ["pipeline", "fewstep", "img2img"].flatMap { folder in
+    static let all: [PipelineCase] = ["pipeline", "fewstep", "prompts", "img2img"].flatMap { folder in
         let directory = fixtures.appendingPathComponent(folder)
         guard let data = try? Data(contentsOf: directory.appendingPathComponent("cases.json")),
               let cases = try? JSONDecoder().decode([PipelineCase].self, from: data) else { return [PipelineCase]() }
@@ -52,9 +62,16 @@ struct PipelineCase: Decodable, CustomStringConvertible, Sendable {
 
     var request: GenerationRequest {
         get throws {
-            GenerationRequest(prompt: prompt, negativePrompt: negative_prompt ?? "", seed: seed, steps: steps, guidance: guidance,
-                              scheduler: scheduler.flatMap(SchedulerKind.init(rawValue:)), eta: eta, width: width, height: height,
-                              initImage: try init_image.map { try Self.pixels($0, in: directory) }, strength: strength ?? 0.8)
+            var request = GenerationRequest(prompt: prompt, negativePrompt: negative_prompt ?? "", seed: seed, steps: steps, guidance: guidance,
+                                            scheduler: scheduler.flatMap(SchedulerKind.init(rawValue:)), eta: eta, width: width, height: height,
+                                            initImage: try init_image.map { try Self.pixels($0, in: directory) }, strength: strength ?? 0.8)
+            request.promptSyntax = prompt_syntax.flatMap(PromptSyntax.init(rawValue:)) ?? .a1111
+            request.clipSkip = clip_skip ?? 1
+            request.guidanceRescale = guidance_rescale ?? 0
+            if let interpolate_to, let interpolate_fraction, let method = interpolate_method.flatMap(PromptInterpolation.Method.init(rawValue:)) {
+                request.interpolation = PromptInterpolation(target: interpolate_to, fraction: interpolate_fraction, method: method)
+            }
+            return request
         }
     }
 

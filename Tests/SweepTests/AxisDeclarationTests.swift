@@ -96,13 +96,13 @@ import Testing
     @Test func minusOneSeedsAreDrawnOnceAndReusedWhenRecorded() throws {
         let job = try fixture.read("model: MODEL\nprompts: [a cat]\nseeds: [5, -1, -1]\n")
         #expect(job.randomSeedSlots == [1, 2])
-        var generator = SeededGenerator(state: 7)
+        var generator = Mutator(seed: 7)
         let drawn = job.drawingRandomSeeds(recorded: nil, using: &generator)
         guard case let .values(seeds) = drawn.seeds else { Issue.record("not a list"); return }
         #expect(seeds[0] == 5 && seeds[1] != seeds[2] && seeds.allSatisfy { $0 < 4_294_967_294 } && drawn.randomSeedSlots.isEmpty)
         // The job.yaml a run writes records the drawn seeds; a rerun takes them from it.
         let recorded = try fixture.read(drawn.resolvedYAML())
-        var other = SeededGenerator(state: 99)
+        var other = Mutator(seed: 99)
         #expect(job.drawingRandomSeeds(recorded: recorded, using: &other).seeds == drawn.seeds)
         // A recorded job whose other seeds differ is another job: draw anew.
         let changed = try fixture.read("model: MODEL\nprompts: [a cat]\nseeds: [6, 1, 2]\n")
@@ -135,14 +135,38 @@ import Testing
     }
 }
 
-/// A reproducible generator for tests that draw random seeds (SplitMix64).
-struct SeededGenerator: RandomNumberGenerator {
-    var state: UInt64
-    mutating func next() -> UInt64 {
-        state &+= 0x9E37_79B9_7F4A_7C15
-        var z = state
-        z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
-        z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
-        return z ^ (z >> 31)
+/// Mutator's SplitMix64 also draws the random seeds, reproducibly.
+extension Mutator: RandomNumberGenerator {}
+
+/// The parts of a declaration no built-in axis uses yet (its own PNG key, CSV column and id
+/// field), exercised with an axis declared here the way the README tells.
+@Suite struct DeclaredAxisMechanismTests {
+    static let clipSkip = AxisDeclaration(
+        axis: SweepAxis(rawValue: "test_clip_skip"), expects: "a whole number", defaultValue: { _ in "1" },
+        parse: { text, _ in AxisParsing.integer(text, key: "test_clip_skip", in: 1...12) }, apply: { _, _ in },
+        label: { "Clip skip: \($0)" }, pngKey: "Clip skip", csvColumn: "clip_skip", identity: .whenNotDefault(key: "clip_skip"))
+
+    @Test func aNewAxisEntersIdTextAndCSVOnlyAwayFromItsDefault() throws {
+        let job = try ManifestFixture().read("model: MODEL\nprompts: [a cat]\nseeds: 1\n")
+        var task = try #require(Array(job.tasks()).only)
+        let axes = AxisCatalog.all + [Self.clipSkip]
+        let original = task.identity(model: "m")
+        task.settings[Self.clipSkip.axis] = "1"
+        #expect(task.identity(model: "m", axes: axes) == original && task.parameterEntries(of: axes).isEmpty)
+        task.settings[Self.clipSkip.axis] = "2"
+        #expect(task.identity(model: "m", axes: axes) == original + "\u{0}clip_skip=2")
+        #expect(task.parameterEntries(of: axes).map { "\($0.key): \($0.value)" } == ["Clip skip: 2"])
+        let entries = [task.id: JournalEntry(id: task.id, sha256: "00", seconds: 1, rank: 0, host: "h")]
+        let csv = ManifestCSV.manifest(tasks: [task], entries: entries, model: "m", eta: false, axes: [Self.clipSkip])
+        #expect(csv.hasPrefix("image,id,prompt,negative_prompt,seed,steps,guidance,scheduler,width,height,model,sha256,seconds,rank,host,clip_skip\r\n"))
+        #expect(csv.hasSuffix(",2\r\n"))
+        #expect(Self.clipSkip.parse("13", AxisContext(folder: URL(fileURLWithPath: "/"))).failureText == "test_clip_skip '13': expected a whole number from 1 to 12")
+    }
+}
+
+extension Result where Failure == AxisValueError {
+    var failureText: String? {
+        if case let .failure(error) = self { return error.description }
+        return nil
     }
 }

@@ -73,12 +73,25 @@ import Testing
         #expect(batches.allSatisfy { batch in batch.allSatisfy { $0.loras == batch[0].loras && $0.decoder == batch[0].decoder } })
     }
 
-    @Test func aDecoderThatIsNotAnAutoencoderTinyIsReported() throws {
+    @Test func aDecoderThatIsNeitherTAESDNorAVAEIsReported() throws {
         let fixture = try ManifestFixture()
-        let problems = try fixture.problems(manifest + "\ndecoder: [vae, \(ManifestFixture.models)/sd1-tiny/vae]")
+        let problems = try fixture.problems(manifest + "\ndecoder: [vae, \(ManifestFixture.models)/sd1-tiny/unet]")
         #expect(problems.count == 1)
         #expect(problems.first?.line == 5)
-        #expect(problems.first?.message.contains("\"_class_name\" is AutoencoderKL; supported: AutoencoderTiny") == true)
+        #expect(problems.first?.message.contains("\"_class_name\" is UNet2DConditionModel; supported: AutoencoderTiny") == true)
+    }
+
+    /// A1111's "SD VAE" axis: a replacement AutoencoderKL beside the model's own, labelled and
+    /// written as A1111 does ("VAE: name").
+    @Test func aReplacementVAEIsADecoderValue() throws {
+        let fixture = try ManifestFixture()
+        let vae = ManifestFixture.models + "/sd1-tiny/vae"
+        let job = try fixture.read(manifest + "\ndecoder: [vae, \(vae)]\ngrid: {rows: seeds, columns: decoder}")
+        #expect(job.decoders.map { $0.map(DecoderKind.init) } == [nil, .replacementVAE])
+        #expect(DecoderKind(Self.taesd) == .tiny && DecoderKind("vae") == .modelVAE)
+        let plan = try #require(GridPlan.plans(for: job, tasks: job.allTasks()).only)
+        #expect(plan.columnLabels == ["Decoder: VAE", "VAE: vae"])
+        #expect(Set(job.tasks().map(\.id)).count == 4)
     }
 
     /// Journal entries marking every task finished, so each has a CSV row.

@@ -107,6 +107,31 @@ import Testing
         #expect(try latinOnly.render(grid).only != page)
     }
 
+    @Test func emojiLabelsRenderInColourWithNotoColorEmoji() throws {
+        let emoji = "/usr/share/fonts/truetype/noto/NotoColorEmoji.ttf"
+        try #require(FileManager.default.fileExists(atPath: emoji), "fonts-noto-color-emoji is installed by scripts/install-deps.sh")
+        let grid = ComparisonGrid(rows: 1, columns: 1, columnLabels: ["a fox 🦊"], cells: Self.cells(1, width: 128, height: 64))
+        let page = try #require(try renderer.render(grid).only)
+        let header = Self.pixels(page, x: 0..<128, y: 0..<page.height - 64)
+        // Orange fur: red well above blue, which black ink on white never gives.
+        #expect(header.filter { Int($0[0]) - Int($0[2]) > 80 }.count > 10)
+        let withoutEmoji = GridRenderer(fonts: try LabelFonts.system(searching: [LabelFonts.debianPaths[0]]))
+        let fallback = try #require(try withoutEmoji.render(grid).only)
+        #expect(Self.pixels(fallback, x: 0..<128, y: 0..<fallback.height - 64).allSatisfy { $0[0] == $0[1] && $0[1] == $0[2] })
+    }
+
+    /// The values a grid holds fixed, drawn as a title band above everything else.
+    @Test func aTitleSitsAboveTheColumnLabels() throws {
+        let plain = ComparisonGrid(rows: 1, columns: 2, columnLabels: ["a", "b"], cells: Self.cells(2))
+        var titled = plain
+        titled.title = "Steps: 16, Sampler: Euler a"
+        let (without, with) = (try #require(try renderer.render(plain).only), try #require(try renderer.render(titled).only))
+        let band = with.height - without.height
+        #expect(band > 10 && with.width == without.width)
+        #expect(Self.darkPixels(with, x: 0..<with.width, y: 0..<band) > 20)
+        #expect(Self.pixels(with, x: 0..<with.width, y: band..<with.height) == Self.pixels(without, x: 0..<without.width, y: 0..<without.height))
+    }
+
     @Test func tallGridsSplitIntoPagesThatEachKeepTheColumnLabels() throws {
         var grid = ComparisonGrid(rows: 5, columns: 2, rowLabels: (1...5).map { "Seed: \($0)" },
                                   columnLabels: ["CFG scale: 5", "CFG scale: 9"], cells: Self.cells(10), margin: 2)

@@ -24,4 +24,15 @@ import Testing
         #expect(wrap("Seed: 42\n\nCFG scale: 7.5 ", width: 1000) == ["Seed: 42", "", "CFG scale: 7.5"])
         #expect(wrap("  \n ", width: 100).isEmpty)
     }
+
+    /// Too many lines: the middle goes, "…" marks where, and the start and end both stay.
+    @Test func textPastTheLineLimitIsElidedInTheMiddle() {
+        let wrapper = LineWrapper(maxWidth: 100, measure: { $0.count * 10 })
+        let text = "a portrait of an old sailor with a grey beard, oil painting, dramatic lighting, by rembrandt"
+        let lines = wrapper.lines(text, maxLines: 2)
+        #expect(lines == ["a portrai…", "rembrandt"])
+        #expect(wrapper.lines(text, maxLines: 3) == ["a portrait", "of an old…", "rembrandt"])
+        #expect(wrapper.lines(text, maxLines: 1) == ["a por…andt"])
+        #expect(wrapper.lines(text, maxLines: 20) == wrapper.lines(text))
+    }
 }

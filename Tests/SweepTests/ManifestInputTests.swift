@@ -122,13 +122,17 @@ import Testing
                              + "'a cat' (line 3, same as line 1), 'a dog' (line 5, same as line 2)"])
     }
 
+    /// Only plain text is truncated; A1111's syntax (the default) reads the rest in a second chunk.
     @Test func promptsPastCLIPsLimitWarnOncePerTextWithTheDroppedWords() throws {
         let long = Array(repeating: "cat", count: 75).joined(separator: " ") + " in a hat"
-        let (_, warnings) = try readWithWarnings("model: MODEL\nprompts: [\(long), a dog, \(long)]\nseeds: [1, 2]\n")
+        let duplicate = "job.yaml:2: 1 duplicate prompt(s) merged, each rendered once: '\(long)' (line 2, same as line 2)"
+        let (_, warnings) = try readWithWarnings("model: MODEL\nprompts: [\(long), a dog, \(long)]\nseeds: [1, 2]\nprompt_syntax: plain\n")
         #expect(warnings.map { $0.replacingOccurrences(of: fixture.folder.path + "/", with: "") } == [
-            "job.yaml:2: 1 duplicate prompt(s) merged, each rendered once: '\(long)' (line 2, same as line 2)",
+            duplicate,
             "job.yaml:2: prompts[0]: the following part was truncated because CLIP can only handle sequences up to 77 tokens: 'in a hat'",
         ])
+        let (_, a1111) = try readWithWarnings("model: MODEL\nprompts: [\(long), a dog, \(long)]\nseeds: [1, 2]\n")
+        #expect(a1111.map { $0.replacingOccurrences(of: fixture.folder.path + "/", with: "") } == [duplicate])
     }
 
     // MARK: - Sizes and nesting that crashed

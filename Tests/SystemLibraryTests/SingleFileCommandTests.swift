@@ -23,8 +23,9 @@ import Testing
         #expect(run.status == 0, "\(run.errors)")
         let data = try Data(contentsOf: URL(fileURLWithPath: output))
         #expect(try PNGImage(decoding: data).width == 16)
-        #expect(PNGText.texts(in: data)["parameters"]
-                == "a cat\nSteps: 2, Sampler: PLMS, CFG scale: 7.5, Seed: 0, Size: 16x16, Model: sd1.safetensors, VAE: vae-swap.safetensors")
+        // A1111's short model hash: the first 10 hex digits of `sha256sum sd1.safetensors`.
+        #expect(PNGText.texts(in: data)["parameters"] == "a cat\nSteps: 2, Sampler: PLMS, CFG scale: 7.5, Seed: 0, Size: 16x16, "
+                + "Model hash: df123faec7, Model: sd1.safetensors, VAE: vae-swap.safetensors")
     }
 
     @Test(arguments: [
@@ -68,5 +69,7 @@ import Testing
         #expect(rows.count == 2 && rows[1][vae] == "vae-swap" && rows[1][vae - 1] == "sd1.safetensors")
         let resolved = try String(contentsOfFile: out + "/job.yaml", encoding: .utf8)
         #expect(resolved.contains("config: \"\(Self.path("sd1-config"))\"") && resolved.contains("vae: \"\(Self.path("vae-swap"))\""))
+        let image = try Data(contentsOf: URL(fileURLWithPath: out + "/" + rows[1][0]))
+        #expect(PNGText.texts(in: image)["parameters"]?.contains("Model hash: df123faec7, Model: sd1.safetensors, VAE: vae-swap") == true)
     }
 }

@@ -8,6 +8,7 @@ struct DenoisingBatch {
     private var schedulers: [any Scheduler]
     private var generators: [TorchGenerator]
     private let guidanceScales: [Float]
+    private let guidanceRescales: [Float]
     private let guided: Bool
     private let context: Tensor
     /// The guidance-scale embeddings of a UNet with `time_cond_proj_dim`, one row per image.
@@ -39,6 +40,7 @@ struct DenoisingBatch {
             Tensor.concatenate(requests.map { Tensor.guidanceScaleEmbedding(Float(Double($0.guidance) - 1), dim: width) }, axis: 0)
         }
         guidanceScales = requests.map(\.guidance)
+        guidanceRescales = requests.map(\.guidanceRescale)
         schedulers = []
         generators = []
         latents = []
@@ -68,11 +70,12 @@ struct DenoisingBatch {
         let prediction = unet(input, timestep: timesteps[index], context: context, timestepCondition: timestepCondition)
         try prediction.checkFinite(after: "the UNet at step \(index + 1)")
         for image in 0..<count {
-            let own = guided
-                ? LatentDiffusion.guide(Tensor.concatenate([prediction.slice(axis: 0, image..<(image + 1)),
-                                                            prediction.slice(axis: 0, (count + image)..<(count + image + 1))], axis: 0),
-                                        scale: guidanceScales[image])
-                : prediction.slice(axis: 0, image..<(image + 1))
+            var own = prediction.slice(axis: 0, image..<(image + 1))
+            if guided {
+                let text = prediction.slice(axis: 0, (count + image)..<(count + image + 1))
+                own = LatentDiffusion.guide(Tensor.concatenate([own, text], axis: 0), scale: guidanceScales[image])
+                if guidanceRescales[image] > 0 { own = LatentDiffusion.rescale(own, text: text, phi: guidanceRescales[image]) }
+            }
             try own.checkFinite(after: "guidance (scale \(guidanceScales[image])) at step \(index + 1)")
             latents[image] = schedulers[image].step(modelOutput: own, step: index, sample: latents[image]) { generators[image].randn($0) }
             try latents[image].checkFinite(after: "the scheduler at step \(index + 1)")

@@ -20,6 +20,14 @@ public struct GenerationRequest: Equatable, Sendable {
     /// How much of the schedule an init image is noised back through (0 < strength ≤ 1); a
     /// double, since diffusers computes `int(steps * strength)` in Python floats.
     public var strength: Double
+    /// How the prompt texts are read: A1111's emphasis and chunks, or as diffusers reads them.
+    public var promptSyntax: PromptSyntax = .a1111
+    /// A1111's clip skip: 1 conditions on the text encoder's last layer, 2 on the one before (diffusers' `clip_skip=1`).
+    public var clipSkip = 1
+    /// diffusers' `guidance_rescale` (φ of "Common Diffusion Noise Schedules and Sample Steps are Flawed"); 0 is off.
+    public var guidanceRescale: Float = 0
+    /// Conditions on a blend of the prompt's encoding and another's instead of the prompt's alone.
+    public var interpolation: PromptInterpolation?
 
     public init(prompt: String, negativePrompt: String = "", seed: UInt64 = 0, steps: Int = 50, guidance: Float = 7.5,
                 scheduler: SchedulerKind? = nil, eta: Float = 0, width: Int? = nil, height: Int? = nil,
@@ -42,6 +50,16 @@ public struct GenerationRequest: Equatable, Sendable {
         guard steps >= 1 else { throw .badSteps(steps) }
         guard guidance.isFinite, guidance >= 0 else { throw .badGuidance(guidance) }
         guard eta.isFinite, (0...1).contains(eta) else { throw .badEta(eta) }
+        guard clipSkip >= 1 else { throw .badClipSkip(clipSkip) }
+        guard guidanceRescale.isFinite, (0...1).contains(guidanceRescale) else { throw .badGuidanceRescale(guidanceRescale) }
+        if let fraction = interpolation?.fraction, !(fraction.isFinite && (0...1).contains(fraction)) {
+            throw .badInterpolation(fraction)
+        }
+        if promptSyntax == .a1111 {
+            for text in [prompt, negativePrompt] + (interpolation.map { [$0.target] } ?? []) {
+                do { _ = try PromptAttention.parse(text) } catch { throw .promptSyntax(error.description) }
+            }
+        }
         if initImage != nil { try Self.checkStrength(strength, steps: steps) }
         for (name, value) in [("width", width), ("height", height)] {
             if let value { try Self.checkDimension(name, value) }

@@ -82,6 +82,9 @@ public struct LatentDiffusion: Sendable {
                 throw .incompatibleBatch("requests in one batch must share size, steps, scheduler, eta, guidance mode and img2img strength")
             }
         }
+        guard prompts.allSatisfy({ $0.shape == prompts[0].shape }), negativePrompts.allSatisfy({ $0 == nil || $0?.shape == prompts[0].shape }) else {
+            throw .incompatibleBatch("prompt and negative prompt encodings must have one length (pad them with PromptEncoder.equalised)")
+        }
         for prompt in prompts { try prompt.checkFinite(after: "the text encoder (prompt)") }
         for negative in negativePrompts { try negative?.checkFinite(after: "the text encoder (negative prompt)") }
         // Each step, the decode and the next image reuse the memory of the last.
@@ -118,6 +121,24 @@ public struct LatentDiffusion: Sendable {
         return prediction.withUnsafeBufferPointer { both in
             Tensor(shape: shape) { out in
                 for i in 0..<half { out[i] = both[i] + scale * (both[half + i] - both[i]) }
+            }
+        }
+    }
+
+    /// diffusers' `rescale_noise_cfg`: the guided prediction scaled to the standard deviation of
+    /// the text-conditioned one, mixed with itself by `phi` (0 leaves it, 1 rescales fully).
+    public static func rescale(_ guided: Tensor, text: Tensor, phi: Float) -> Tensor {
+        // torch's `std` with Bessel's correction, over everything but the batch dimension (one image here).
+        func std(_ t: Tensor) -> Double {
+            t.withUnsafeBufferPointer { x in
+                let mean = x.reduce(0.0) { $0 + Double($1) } / Double(x.count)
+                return (x.reduce(0.0) { $0 + (Double($1) - mean) * (Double($1) - mean) } / Double(x.count - 1)).squareRoot()
+            }
+        }
+        let ratio = Float(std(text) / std(guided))
+        return guided.withUnsafeBufferPointer { x in
+            Tensor(shape: guided.shape) { out in
+                for i in 0..<x.count { out[i] = phi * (x[i] * ratio) + (1 - phi) * x[i] }
             }
         }
     }

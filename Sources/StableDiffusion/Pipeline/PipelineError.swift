@@ -4,6 +4,10 @@ public enum PipelineError: Error, CustomStringConvertible, Equatable {
     case badSteps(Int)
     case badGuidance(Float)
     case badEta(Float)
+    case badClipSkip(Int)
+    case badGuidanceRescale(Float)
+    case badInterpolation(Double)
+    case promptSyntax(String)
     case scheduler(ConfigError)
     case textEncoder(TextEncoderError)
     case missingNegativeEncoding
@@ -20,6 +24,10 @@ public enum PipelineError: Error, CustomStringConvertible, Equatable {
         case let .badSteps(steps): "steps \(steps): expected at least 1"
         case let .badGuidance(guidance): "guidance \(guidance): expected a finite number of 0 or more"
         case let .badEta(eta): "eta \(eta): expected a number from 0 to 1"
+        case let .badClipSkip(clipSkip): "clip skip \(clipSkip): expected 1 (the text encoder's last layer) or more"
+        case let .badGuidanceRescale(phi): "guidance rescale \(phi): expected a number from 0 (off) to 1"
+        case let .badInterpolation(fraction): "interpolation fraction \(fraction): expected a number from 0 to 1"
+        case let .promptSyntax(problem): problem
         case let .scheduler(error): error.description
         case let .textEncoder(error): error.description
         case .missingNegativeEncoding: "guidance above 1 needs the negative prompt's encoding"

@@ -56,16 +56,41 @@ public struct TextToImagePipeline: Sendable {
         try request.validate()
         _ = try size(of: request)
         _ = try scheduler(for: request)
+        let layers = model.textEncoder.config.layers
+        guard request.clipSkip <= layers else { throw .textEncoder(.badClipSkip(request.clipSkip, layers: layers)) }
     }
 
-    /// The text encoder's last hidden state for `text`, `[1, tokens, width]`.
-    public func encode(_ text: String) throws(PipelineError) -> Tensor {
-        do { return try model.textEncoder([model.tokenizer.encode(text)]).lastHiddenState } catch { throw .textEncoder(error) }
+    /// The prompt encoder of this model: its tokenizer and text encoder.
+    public var prompts: PromptEncoder { PromptEncoder(tokenizer: model.tokenizer, textEncoder: model.textEncoder) }
+
+    /// The text encoder's context for `text`, `[1, tokens, width]`, read as diffusers reads it
+    /// (or with `syntax` and `clipSkip`).
+    public func encode(_ text: String, syntax: PromptSyntax = .plain, clipSkip: Int = 1) throws(PipelineError) -> Tensor {
+        try prompts.encode(text, syntax: syntax, clipSkip: clipSkip)
     }
 
     public func generate(_ request: GenerationRequest, progress: (Progress) -> Void = { _ in }) throws(PipelineError) -> RGBImage {
-        try generate(request, prompt: encode(request.prompt),
-                     negativePrompt: usesNegativePrompt(request) ? encode(request.negativePrompt) : nil, progress: progress)
+        try validate(request)
+        let (prompt, negative) = try conditioning(for: request) { text throws(PipelineError) in
+            try encode(text, syntax: request.promptSyntax, clipSkip: request.clipSkip)
+        }
+        return try generate(request, prompt: prompt, negativePrompt: negative, progress: progress)
+    }
+
+    /// The prompt's and (when `usesNegativePrompt(request)`) the negative prompt's context, from
+    /// `encoded` (each text read with the request's syntax and clip skip; a sweep caches them):
+    /// an interpolation's blend in place of the prompt's own, and both padded to one length.
+    public func conditioning(for request: GenerationRequest, encoded: (String) throws(PipelineError) -> Tensor)
+        throws(PipelineError) -> (prompt: Tensor, negative: Tensor?) {
+        var prompt = try encoded(request.prompt)
+        let empty = { () throws(PipelineError) in try encoded("") }
+        if let interpolation = request.interpolation {
+            let (from, to) = try PromptEncoder.equalised(prompt, try encoded(interpolation.target), empty: empty)
+            prompt = interpolation.blend(from, to)
+        }
+        guard usesNegativePrompt(request) else { return (prompt, nil) }
+        let (equalPrompt, negative) = try PromptEncoder.equalised(prompt, try encoded(request.negativePrompt), empty: empty)
+        return (equalPrompt, negative)
     }
 
     /// Whether the request's negative prompt is encoded and used (classifier-free guidance).
@@ -73,8 +98,8 @@ public struct TextToImagePipeline: Sendable {
         diffusion.usesClassifierFreeGuidance(request)
     }
 
-    /// Renders with the prompt encodings already made (`encode(request.prompt)` and, when
-    /// `usesNegativePrompt(request)`, `encode(request.negativePrompt)`), so a sweep encodes each distinct text once.
+    /// Renders with the prompt encodings already made (`conditioning(for:encoded:)`), so a sweep
+    /// encodes each distinct text once.
     public func generate(_ request: GenerationRequest, prompt: Tensor, negativePrompt: Tensor?,
                          progress: (Progress) -> Void = { _ in }) throws(PipelineError) -> RGBImage {
         try diffusion.render(request, prompt: prompt, negativePrompt: negativePrompt, progress: progress)

@@ -22,7 +22,7 @@ extension SchedulerKind {
         switch self {
         case .pndm: "pseudo linear multistep (PLMS); the SD 1.x default, good from about 50 steps"
         case .ddim: "deterministic implicit sampler; eta > 0 adds fresh noise each step (eta 1 ≈ DDPM)"
-        case .lms: "linear multistep on Karras-style sigmas; smooth at 30–50 steps"
+        case .lms: "linear multistep over the noise levels (k-diffusion's LMS); smooth at 30–50 steps"
         case .euler: "first-order Euler steps on sigmas; simple, deterministic, good at 20–30 steps"
         case .eulerAncestral: "Euler with fresh noise at every step; varied, never converges to one image as steps rise"
         case .heun: "second-order Heun: two UNet evaluations per step, accurate at fewer steps"

@@ -33,6 +33,22 @@ public struct CLIPTextModel: Sendable {
 
     /// Encodes `batch` sequences of token ids (all the same length, at most `maxPositions`).
     public func callAsFunction(_ batch: [[Int]]) throws(TextEncoderError) -> Output {
+        let hiddenStates = try run(batch, layers: layers.count)
+        return Output(lastHiddenState: finalNorm(hiddenStates[layers.count]), hiddenStates: hiddenStates)
+    }
+
+    /// What Stable Diffusion conditions on with AUTOMATIC1111's clip skip `n` (1 ... layers): the
+    /// last hidden state for 1; otherwise the output of the layer n − 1 before the last, through
+    /// the final layer norm (diffusers' `clip_skip` counts from 0: its `clip_skip=1` is A1111's 2).
+    /// The skipped layers are not run.
+    public func context(_ batch: [[Int]], clipSkip: Int) throws(TextEncoderError) -> Tensor {
+        guard (1...layers.count).contains(clipSkip) else { throw .badClipSkip(clipSkip, layers: layers.count) }
+        let used = layers.count - (clipSkip - 1)
+        return finalNorm(try run(batch, layers: used)[used])
+    }
+
+    /// The embeddings and the outputs of the first `count` layers.
+    private func run(_ batch: [[Int]], layers count: Int) throws(TextEncoderError) -> [Tensor] {
         let length = batch.first?.count ?? 0
         guard batch.allSatisfy({ $0.count == length }), length > 0, length <= config.maxPositions else {
             throw .badSequenceLengths(batch.map(\.count), maxPositions: config.maxPositions)
@@ -44,10 +60,10 @@ public struct CLIPTextModel: Sendable {
         let tokens = tokenEmbedding.gatherRows(Array(batch.joined())).reshaped([batch.count, length, width])
         var h = tokens + positionEmbedding.slice(axis: 0, 0..<length)
         var hiddenStates = [h]
-        for layer in layers {
+        for layer in layers.prefix(count) {
             h = layer(h)
             hiddenStates.append(h)
         }
-        return Output(lastHiddenState: finalNorm(h), hiddenStates: hiddenStates)
+        return hiddenStates
     }
 }

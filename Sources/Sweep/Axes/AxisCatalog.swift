@@ -11,6 +11,10 @@ public enum AxisCatalog {
         .eta,
         .size,
         .decoder,
+        .promptSyntax,
+        .clipSkip,
+        .guidanceRescale,
+        .interpolate,
         .initImage,
         .strength,
     ]

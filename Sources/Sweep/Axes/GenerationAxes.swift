@@ -65,19 +65,17 @@ extension AxisDeclaration {
         },
         label: { "Size: \($0)" }, identity: .frozen)
 
-    /// `vae` (the model's own) or an AutoencoderTiny (TAESD) folder; the renderer picks the decoder
-    /// from the task, so the request is left alone.
+    /// `vae` (the model's own), an AutoencoderTiny (TAESD) folder or a replacement AutoencoderKL
+    /// (`DecoderKind`); the renderer picks the decoder from the task, so the request is left alone.
     public static let decoder = AxisDeclaration(
-        axis: .decoder, defaultValue: { _ in "vae" },
-        parse: { text, context in
-            if text.lowercased() == "vae" { return .success("vae") }
-            let path = context.absolute(text)
-            do { _ = try AutoencoderTinyConfig(path: path + "/config.json") } catch {
-                return .failure(AxisValueError("decoder '\(text)': \(error) (expected 'vae' or an AutoencoderTiny folder)"))
+        axis: .decoder, defaultValue: { _ in "vae" }, parse: DecoderKind.parse, apply: { _, _ in },
+        label: { value in
+            switch DecoderKind(value) {
+            case .modelVAE: "Decoder: VAE"
+            case .tiny: "Decoder: \(lastPathComponent(value))"
+            case .replacementVAE: "VAE: \(lastPathComponent(value))"
             }
-            return .success(path)
         },
-        apply: { _, _ in }, label: { "Decoder: \($0 == "vae" ? "VAE" : lastPathComponent($0))" },
         display: { $0 == "vae" ? "vae" : lastPathComponent($0) }, identity: .whenNotDefault(key: "decoder"))
 }
 

@@ -73,7 +73,7 @@ struct Canvas {
         }
     }
 
-    /// Darkens pixels by the glyph's coverage: black ink alpha-blended over what is there.
+    /// Darkens pixels by the glyph's coverage: black ink (or a colour glyph's colours) alpha-blended over what is there.
     private mutating func blend(_ glyph: FontRasterizer.Glyph, x: Int, y: Int, clip: PixelRect) {
         let (top, bottom) = (max(y, clip.y, 0), min(y + glyph.rows, clip.y + clip.height, height))
         let (left, right) = (max(x, clip.x, 0), min(x + glyph.width, clip.x + clip.width, width))
@@ -82,11 +82,14 @@ struct Canvas {
         let rows = top..<bottom, columns = left..<right
         for pageY in rows {
             for pageX in columns {
-                let coverage = Int(glyph.coverage[(pageY - y) * glyph.width + pageX - x])
+                let source = (pageY - y) * glyph.width + pageX - x
+                let coverage = Int(glyph.coverage[source])
                 guard coverage > 0 else { continue }
                 let offset = (pageY * width + pageX) * 3
-                for channel in offset..<offset + 3 {
-                    pixels[channel] = UInt8((Int(pixels[channel]) * (255 - coverage) + 127) / 255)
+                for channel in 0..<3 {
+                    // Black ink, or a colour glyph's premultiplied colour, over what is there.
+                    let ink = glyph.rgba.isEmpty ? 0 : Int(glyph.rgba[source * 4 + channel])
+                    pixels[offset + channel] = UInt8(min(255, ink + (Int(pixels[offset + channel]) * (255 - coverage) + 127) / 255))
                 }
             }
         }

@@ -17,7 +17,7 @@ public enum GridError: Error, CustomStringConvertible, Equatable {
     public var description: String {
         switch self {
         case let .noFont(searched):
-            "no label font found (searched \(searched.joined(separator: ", "))); install the Debian package fonts-dejavu-core (and fonts-noto-cjk for Japanese, Chinese and Korean labels)"
+            "no label font found (searched \(searched.joined(separator: ", "))); install the Debian package fonts-dejavu-core (and fonts-noto-cjk for Japanese, Chinese and Korean labels, fonts-noto-color-emoji for emoji)"
         case let .unreadableFont(path, code): "\(path): FreeType cannot open this font (error \(code))"
         case let .freeType(call, code): "\(call) failed (FreeType error \(code))"
         case let .noRowsOrColumns(rows, columns): "a grid needs at least one row and one column, got \(rows)×\(columns)"

@@ -23,20 +23,26 @@ struct LineWrapper {
     }
 
     /// The text wrapped in full when it fits in `maxLines`, else with its middle cut out and
-    /// replaced by "…" (never its start or end), keeping as much of both as fits.
+    /// marked "…": the first lines and the last lines stay (never a cut at both ends), and on a
+    /// single line as many characters of the start and of the end as fit around the "…".
     func lines(_ text: String, maxLines: Int) -> [String] {
-        let full = lines(text)
-        guard full.count > max(maxLines, 1) else { return full }
-        let characters = Array(text.trimmingCharacters(in: .whitespacesAndNewlines))
-        let elided = { (kept: Int) -> [String] in
-            let head = String(characters.prefix((kept + 1) / 2)), tail = String(characters.suffix(kept / 2))
-            return self.lines(head.trimmingCharacters(in: .whitespaces) + "…" + tail.trimmingCharacters(in: .whitespaces))
-        }
-        // The most characters kept whose elided text still fits.
-        var (low, high) = (0, characters.count - 1)
+        let full = lines(text), limit = max(maxLines, 1)
+        guard full.count > limit else { return full }
+        guard limit > 1 else { return [oneLine(text.trimmingCharacters(in: .whitespacesAndNewlines))] }
+        var head = Array(full.prefix(limit - limit / 2))
+        var last = head.removeLast()
+        while !last.isEmpty, measure(last + "…") > maxWidth { last.removeLast() }
+        return head + [last + "…"] + full.suffix(limit / 2)
+    }
+
+    /// The text's start and end around "…", as many characters of each as fit on one line.
+    private func oneLine(_ text: String) -> String {
+        let characters = Array(text)
+        let elided = { (kept: Int) in String(characters.prefix((kept + 1) / 2)) + "…" + String(characters.suffix(kept / 2)) }
+        var (low, high) = (0, characters.count)
         while low < high {
             let middle = (low + high + 1) / 2
-            if elided(middle).count <= max(maxLines, 1) { low = middle } else { high = middle - 1 }
+            if measure(elided(middle)) <= maxWidth { low = middle } else { high = middle - 1 }
         }
         return elided(low)
     }

@@ -79,18 +79,24 @@ public struct ManifestReader {
                           + (entries["name"] == nil ? " (set 'name' in the manifest)" : ""))
         }
         let (model, config, vae, description, tokenizer) = readModel(entries, root: root)
-        let (prompts, promptLines, promptsFile) = readPrompts(entries)
+        let interpolation = readInterpolation(entries)
+        let (prompts, promptLines, promptsFile) = interpolation.map { ([$0.from], [$0.line], nil) }
+            ?? (entries["interpolate"]?.mapping == nil ? readPrompts(entries) : ([], [], nil))
         let (seeds, randomSeeds) = readSeeds(entries)
         let promptReplace = values.list(entries["prompt_replace"], key: "prompt_replace", default: []) { node in
             values.string(node, key: "prompt_replace")
         }
         var axisValues: [SweepAxis: [String]] = [:]
-        for declaration in AxisCatalog.all { axisValues[declaration.axis] = readAxis(declaration, entries, model: description) }
+        for declaration in AxisCatalog.all where !(declaration.axis == .interpolate && entries["interpolate"]?.mapping != nil) {
+            axisValues[declaration.axis] = readAxis(declaration, entries, model: description)
+        }
+        if let interpolation { axisValues[.interpolate] = interpolation.values }
         let negativePrompts = axisValues[.negativePrompt] ?? [""]
         checkPromptReplace(promptReplace, prompts: prompts, node: entries["prompt_replace"])
         let promptsFileName = entries["prompts_file"]?.scalar?.string
         warnAboutDuplicates(prompts, lines: promptLines, file: promptsFile == nil ? nil : promptsFileName)
-        if let tokenizer {
+        // A1111's syntax reads long prompts in chunks; only plain text is truncated at 77 tokens.
+        if let tokenizer, (axisValues[.promptSyntax] ?? []).contains(PromptSyntax.plain.rawValue) {
             warnAboutTruncation(prompts, lines: promptLines, file: promptsFile == nil ? nil : promptsFileName,
                                 negativePrompts: (negativePrompts, entries["negative_prompt"]?.mark?.line), promptReplace: promptReplace,
                                 tokenizer: tokenizer)
@@ -99,6 +105,8 @@ public struct ManifestReader {
         checkStrength(axisValues[.strength] ?? [], steps: axisValues[.steps] ?? [], initImages: axisValues[.initImage] ?? [],
                       node: entries["strength"])
         checkNegativePrompts(negativePrompts, prompts: prompts, node: entries["negative_prompt"])
+        checkPromptSyntax(prompts.map(\.text) + negativePrompts + (axisValues[.interpolate] ?? []).compactMap { InterpolationValue($0)?.interpolation.target },
+                          syntaxes: axisValues[.promptSyntax] ?? [], node: entries["prompts"] ?? entries["interpolate"])
         let loras = values.list(entries["loras"], key: "loras", default: []) { node in readLoRA(node) }
         if let model, !loras.isEmpty, description != nil {
             do {

@@ -1,6 +1,6 @@
 extension Job {
     /// A1111 draws a `-1` seed from 0..<4294967294, so it fits every tool's 32-bit seed.
-    static let randomSeedRange: Range<UInt64> = 0..<4_294_967_294
+    public static let randomSeedRange: Range<UInt64> = 0..<4_294_967_294
 
     /// The job with its `-1` seeds filled in: from `recorded` (the `job.yaml` an earlier run of it
     /// wrote) when that has the same seeds elsewhere, so a resumed run renders the same images;

@@ -45,8 +45,10 @@ public struct RenderTask: Codable, Equatable, Sendable {
 
     /// The PNG `parameters` entries of declared axes that write their own (`pngKey`) and are
     /// not at their default, in catalog order.
-    public var parameterEntries: [(key: String, value: String)] {
-        AxisCatalog.all.compactMap { declaration in
+    public var parameterEntries: [(key: String, value: String)] { parameterEntries(of: AxisCatalog.all) }
+
+    func parameterEntries(of declarations: [AxisDeclaration]) -> [(key: String, value: String)] {
+        declarations.compactMap { declaration in
             guard let key = declaration.pngKey, !declaration.isDefault(value(declaration.axis)) else { return nil }
             return (key, declaration.display(value(declaration.axis)))
         }
@@ -66,12 +68,12 @@ public struct RenderTask: Codable, Equatable, Sendable {
     }
 
     /// Everything the image depends on, in a fixed text form; its hash is the derived id.
-    func identity(model: String) -> String {
+    func identity(model: String, axes declarations: [AxisDeclaration] = AxisCatalog.all) -> String {
         // The settings every id has held, in their first order; then only what is present and not
         // at its default, so ids of jobs without LoRAs, decoders or newer axes stay as they were.
         let frozen = ["model=\(model)", "prompt=\(prompt)", "negative=\(negativePrompt)", "seed=\(seed)", "steps=\(steps)",
                       "guidance=\(guidance)", "scheduler=\(scheduler.rawValue)", "size=\(size)", "eta=\(eta)"]
-        let declared = AxisCatalog.all.compactMap { declaration -> String? in
+        let declared = declarations.compactMap { declaration -> String? in
             let value = value(declaration.axis)
             guard !declaration.isDefault(value) else { return nil }
             switch declaration.identity {

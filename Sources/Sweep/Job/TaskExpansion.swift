@@ -58,10 +58,13 @@ final class ExpansionPlan: Sendable {
     /// Per declared axis: its values, and the index where each value first occurs.
     let innerValues: [[String]]
     let firstIndex: [[String: Int]]
+    /// How many values each declared axis has (`Job.innerAxes`), and their product.
+    let innerCounts: [Int]
     let inner: Int
     /// Inner positions that make a new task (not a repeated value, not a setting that does not apply).
     let uniqueInner: Int
-    /// Past this many inner positions the unique ones are counted per value, not by walking them.
+    /// Past this many inner positions the unique ones are counted per value, not by walking them
+    /// (exact unless a setting that does not apply, such as eta without DDIM, merges some).
     static let walkedInnerLimit = 1 << 16
     /// For `seeds:` lists: whether each seed is its first occurrence.
     let seedFirst: [Bool]
@@ -79,7 +82,7 @@ final class ExpansionPlan: Sendable {
         }
         (innerValues, firstIndex) = (values, first)
         let counts = job.innerAxes, product = counts.reduce(1) { $0.multipliedSaturating(by: $1) }
-        inner = product
+        (innerCounts, inner) = (counts, product)
         uniqueInner = product <= Self.walkedInnerLimit
             ? (0..<product).lazy.filter { Self.settings(at: TaskIterator.split($0, counts), values: values, firstIndex: first).isNew }.count
             : first.reduce(1) { $0.multipliedSaturating(by: $1.count) }
@@ -248,7 +251,7 @@ public struct TaskIterator: IteratorProtocol {
             }
             let inner = innerIndex
             innerIndex += 1
-            let position = Self.split(inner, sequence.job.innerAxes)
+            let position = Self.split(inner, plan.innerCounts)
             let (settings, isNew) = plan.settings(at: position)
             if sequence.unique, current.derivedIDs, !isNew { continue }
             return task(current, seed: seedIndex, position, settings: settings, ordinal: current.firstOrdinal + seedIndex * plan.inner + inner)

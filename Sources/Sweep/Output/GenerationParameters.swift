@@ -25,6 +25,8 @@ public struct GenerationParameters: Equatable, Sendable {
     public var loras: [LoRAInfo]
     /// The init image and strength of an image-to-image render; nil for text-to-image.
     public var imageToImage: ImageToImageInfo?
+    /// Clip skip, guidance rescale, emphasis and interpolation items (`PromptSettingsText`), when not the default.
+    public var promptSettings: [String] = []
     /// `Key: value` entries of the declared axes that write their own (`AxisDeclaration.pngKey`), last.
     public var extras: [String] = []
 
@@ -54,6 +56,7 @@ public struct GenerationParameters: Equatable, Sendable {
                   sampler: scheduler.samplerName, guidance: request.guidance, seed: request.seed,
                   width: image.width, height: image.height, model: model, vae: vae, decoder: decoder,
                   eta: scheduler.usesEta ? request.eta : 0, loras: loras, imageToImage: imageToImage)
+        promptSettings = PromptSettingsText.items(for: request)
     }
 
     /// Prompt line(s); `Negative prompt: …` when there is one; then the settings line. LoRAs as
@@ -70,7 +73,7 @@ public struct GenerationParameters: Equatable, Sendable {
         }
         if eta != 0 { settings += ", Eta: \(eta)" }
         if let imageToImage { settings += ", " + imageToImage.a1111Text }
-        for extra in extras { settings += ", " + extra }
+        for item in promptSettings + extras { settings += ", " + item }
         lines.append(settings)
         return lines.joined(separator: "\n")
     }

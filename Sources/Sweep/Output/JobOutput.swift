@@ -1,4 +1,5 @@
 import Foundation
+import StableDiffusion
 
 /// A job's output folder, written only by rank 0: `owner.json`, `job.yaml`, `images/<id>.png`,
 /// `journal`, `manifest.csv`, `prompts.csv` (dataset builds), `grids/` and `orphans/`. Each file
@@ -128,7 +129,11 @@ public final class JobOutput {
     static func provenance(of task: RenderTask, job: Job, modelHash: String, decoderHashes: [String: String]) -> String {
         // A task with the model's own VAE keeps the provenance it had before decoders existed.
         let decoder = task.decoder.flatMap { decoderHashes[$0] }.map { "\u{0}decoder-sha256=\($0)" } ?? ""
-        return ContentHash.hex("model-sha256=\(modelHash)\u{0}" + task.identity(model: job.modelName) + decoder)
+        // Prompts with A1111 syntax rendered before it was read (as plain text) are images of something else.
+        let request = task.request
+        let texts = [request.prompt, request.negativePrompt] + (request.interpolation.map { [$0.target] } ?? [])
+        let syntax = request.promptSyntax == .a1111 && !texts.allSatisfy { PromptAttention.isPlain($0) } ? "\u{0}prompt-syntax=a1111" : ""
+        return ContentHash.hex("model-sha256=\(modelHash)\u{0}" + task.identity(model: job.modelName) + decoder + syntax)
     }
 
     /// Whether the entry's image is in `folder` with the content the journal recorded.

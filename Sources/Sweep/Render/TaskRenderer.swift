@@ -16,7 +16,7 @@ public final class TaskRenderer {
     let vaeName: String?
     /// Tasks arrive grouped by prompt, so a small cache catches nearly every reuse while a
     /// dataset of thousands of prompts does not keep thousands of encodings.
-    private var encodings: [String: Tensor] = [:]
+    private var encodings: [EncodingKey: Tensor] = [:]
     private static let cacheLimit = 64
     /// Init images by file, read once each (a sweep over strengths reuses one image).
     private var initImages: [String: InitImage] = [:]
@@ -67,16 +67,30 @@ public final class TaskRenderer {
         do {
             var prompts: [Tensor] = [], negatives: [Tensor?] = []
             for request in requests {
-                prompts.append(try encoding(of: request.prompt))
-                negatives.append(pipeline.usesNegativePrompt(request) ? try encoding(of: request.negativePrompt) : nil)
+                let (prompt, negative) = try pipeline.conditioning(for: request) { text throws(PipelineError) in
+                    try encoding(of: EncodingKey(text: text, syntax: request.promptSyntax, clipSkip: request.clipSkip))
+                }
+                prompts.append(prompt)
+                negatives.append(negative)
             }
-            images = try pipeline.diffusion.render(requests, prompts: prompts, negativePrompts: negatives, progress: progress)
+            // One UNet call takes contexts of one length: prompts of more 75-token chunks than
+            // others render in a call of their own.
+            var rendered = [RGBImage?](repeating: nil, count: requests.count)
+            for length in Set(prompts.map { $0.shape[1] }).sorted() {
+                let members = prompts.indices.filter { prompts[$0].shape[1] == length }
+                let group = try pipeline.diffusion.render(members.map { requests[$0] }, prompts: members.map { prompts[$0] },
+                                                          negativePrompts: members.map { negatives[$0] }, progress: progress)
+                for (index, image) in zip(members, group) { rendered[index] = image }
+            }
+            images = rendered.compactMap { $0 }
         } catch { throw .pipeline(task: tasks.map(\.id).joined(separator: ", "), error) }
         var files: [Data] = []
         for (task, (image, start)) in zip(tasks, zip(images, starts)) {
+            // A replacement AutoencoderKL on the decoder axis is A1111's "VAE"; TAESD is ours, "Decoder".
+            let replacesVAE = task.decoder.map { DecoderKind($0) == .replacementVAE } ?? false
             var parameters = GenerationParameters(request: task.request, scheduler: task.scheduler, image: image, model: modelName,
-                                                  vae: vaeName, decoder: task.decoderName, loras: loraInfos,
-                                                  imageToImage: start.map { ImageToImageInfo($0, strength: task.strength) })
+                                                  vae: replacesVAE ? task.decoderName : vaeName, decoder: replacesVAE ? nil : task.decoderName,
+                                                  loras: loraInfos, imageToImage: start.map { ImageToImageInfo($0, strength: task.strength) })
             parameters.modelHash = job.modelShortHash
             parameters.extras = task.parameterEntries.map { "\($0.key): \($0.value)" }
             do { files.append(try parameters.png(of: image)) } catch { throw .png(task: task.id, error) }
@@ -89,7 +103,10 @@ public final class TaskRenderer {
         guard let decoder else { return pipeline }
         if let loaded = decoding[decoder] { return loaded }
         let loaded: TextToImagePipeline
-        do { loaded = try pipeline.decoding(with: AutoencoderTiny(directory: decoder)) } catch { throw .model(error) }
+        do {
+            loaded = DecoderKind(decoder) == .tiny ? try pipeline.decoding(with: AutoencoderTiny(directory: decoder))
+                : try pipeline.decoding(with: StableDiffusionModel.vae(ModelSource(model: job.model, config: job.config, vae: decoder)))
+        } catch { throw .model(error) }
         decoding[decoder] = loaded
         return loaded
     }
@@ -104,11 +121,18 @@ public final class TaskRenderer {
         return loaded
     }
 
-    private func encoding(of text: String) throws(PipelineError) -> Tensor {
-        if let cached = encodings[text] { return cached }
-        let encoded = try pipeline.encode(text)
+    /// A text as the text encoder reads it under one syntax and clip skip.
+    private struct EncodingKey: Hashable {
+        let text: String
+        let syntax: PromptSyntax
+        let clipSkip: Int
+    }
+
+    private func encoding(of key: EncodingKey) throws(PipelineError) -> Tensor {
+        if let cached = encodings[key] { return cached }
+        let encoded = try pipeline.encode(key.text, syntax: key.syntax, clipSkip: key.clipSkip)
         if encodings.count >= Self.cacheLimit { encodings.removeAll(keepingCapacity: true) }
-        encodings[text] = encoded
+        encodings[key] = encoded
         return encoded
     }
 }

@@ -44,10 +44,10 @@ LONG_PROMPT = ", ".join(["a very detailed oil painting of a lighthouse on a clif
 
 
 def case(name, model="sd1-tiny", prompt=PROMPT, negative=None, seed=42, steps=5, guidance=7.5,
-         scheduler=None, eta=0.0, width=None, height=None):
+         scheduler=None, eta=0.0, width=None, height=None, **syntax):
     return {"name": name, "model": model, "prompt": prompt, "negative_prompt": negative, "seed": seed,
             "steps": steps, "guidance": guidance, "scheduler": scheduler, "eta": eta,
-            "width": width, "height": height}
+            "width": width, "height": height, **syntax}
 
 
 CASES = [case(f"sd1.{kind}", scheduler=kind, seed=1000 + i) for i, kind in enumerate(SCHEDULERS)] + [
@@ -57,7 +57,8 @@ CASES = [case(f"sd1.{kind}", scheduler=kind, seed=1000 + i) for i, kind in enume
     case("sd1.wide", width=48, height=24, scheduler="euler-a"),         # non-square
     case("sd1.uneven", width=40, height=24, scheduler="ddim"),          # 20×12 latents: not divisible by 4
     case("sd1.ddim-eta", scheduler="ddim", eta=0.5),
-    case("sd1.long-prompt", prompt=LONG_PROMPT, scheduler="lms"),       # truncated past 77 tokens
+    # Truncated past 77 tokens, as diffusers does: DiffusionSweep's prompt_syntax plain (a1111 reads it all).
+    case("sd1.long-prompt", prompt=LONG_PROMPT, scheduler="lms", prompt_syntax="plain"),
     case("sd1.big-seed", seed=2**31 + 12345, scheduler="unipc"),
     case("sd1.huge-seed", seed=2**32 + 7, scheduler="heun"),
     case("sd2.default", model="sd2-tiny", steps=6),                      # DDIM, v-prediction
