@@ -54,8 +54,8 @@ def pattern(width, height):
 
 
 def case(name, scheduler, strength, steps=5, seed=7, guidance=7.5, eta=0.0, image="init-32.png",
-         width=None, height=None):
-    return {"name": name, "model": "sd1-tiny", "prompt": PROMPT, "negative_prompt": None, "seed": seed,
+         width=None, height=None, model="sd1-tiny"):
+    return {"name": name, "model": model, "prompt": PROMPT, "negative_prompt": None, "seed": seed,
             "steps": steps, "guidance": guidance, "scheduler": scheduler, "eta": eta, "width": width,
             "height": height, "init_image": image, "strength": strength}
 
@@ -74,6 +74,9 @@ CASES = [
     case("img2img.ddim-eta", "ddim", 0.8, eta=0.6, steps=6),   # step noise drawn after the two prepare_latents draws
     case("img2img.unguided", "euler", 0.6, guidance=1.0),
     case("img2img.resized", "dpm++2m", 0.7, image="init-50x30.png", width=40, height=24),
+    case("img2img.lcm", "lcm", 0.75, steps=4),
+    # The LCM-distilled tiny UNet (time_cond_proj_dim) with its own LCMScheduler.
+    case("img2img.lcm-model", None, 0.5, steps=4, guidance=8.0, seed=5, model="../fewstep/lcm-tiny"),
 ]
 
 
@@ -85,18 +88,19 @@ def main():
     for name, image in inits.items():
         image.save(HERE / name)
 
-    pipe = StableDiffusionImg2ImgPipeline.from_pretrained(MODELS / "sd1-tiny", dtype=torch.float32)
-    pipe.set_progress_bar_config(disable=True)
-    own = pipe.scheduler
-    images, resized = {}, {}
+    pipes, images, resized = {}, {}, {}
     for spec in CASES:
+        if spec["model"] not in pipes:
+            pipes[spec["model"]] = StableDiffusionImg2ImgPipeline.from_pretrained(MODELS / spec["model"], dtype=torch.float32)
+            pipes[spec["model"]].set_progress_bar_config(disable=True)
+        pipe = pipes[spec["model"]]
+        own = pipe.scheduler
         image = PIL.Image.open(HERE / spec["init_image"]).convert("RGB")
         if spec["width"] and (spec["width"], spec["height"]) != image.size:
             shrunk = pipe.image_processor.resize(image, spec["height"], spec["width"])
             assert np.array_equal(np.array(shrunk), np.array(image.resize((spec["width"], spec["height"]), PIL.Image.LANCZOS)))
             spec["resized_from"] = list(image.size)
             image = shrunk
-        pipe.scheduler = own
         if spec["scheduler"]:
             cls, extra = SCHEDULERS[spec["scheduler"]]
             pipe.scheduler = cls.from_config(own.config, **extra)
@@ -107,7 +111,8 @@ def main():
         pixels = (out * 255).round().astype(np.uint8)
         images[spec["name"]] = torch.from_numpy(pixels.astype(np.float32)).contiguous()
         print(spec["name"], pixels.shape, float(pixels.mean()))
-    pipe.scheduler = own
+        pipe.scheduler = own
+    own = pipes["sd1-tiny"].scheduler
 
     big = PIL.Image.open(HERE / "init-50x30.png").convert("RGB")
     small = PIL.Image.open(HERE / "init-32.png").convert("RGB")
