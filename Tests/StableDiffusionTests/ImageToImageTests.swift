@@ -9,6 +9,12 @@ import Testing
 @Suite struct ImageToImageTests {
     static let directory = PipelineCase.fixtures.appendingPathComponent("img2img")
 
+    @Test func everySchedulerHasAnImageToImageCase() {
+        // A case without a scheduler on sd1-tiny runs its own PNDM.
+        let covered = Set(PipelineCase.all.filter { $0.init_image != nil }.compactMap { $0.scheduler ?? ($0.model == "sd1-tiny" ? "pndm" : nil) })
+        #expect(covered == Set(SchedulerKind.allCases.map(\.rawValue)))
+    }
+
     @Test(arguments: [("down-40x24", "init-50x30.png"), ("up-48x40", "init-32.png"),
                       ("wide-only-64x30", "init-50x30.png"), ("tall-only-50x16", "init-50x30.png")])
     func lanczosResizeIsPillows(_ name: String, _ source: String) throws {
