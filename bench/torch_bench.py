@@ -7,13 +7,16 @@ diffusers' AutoencoderTiny), and a whole image of --steps steps at --guidance wi
 (StableDiffusionPipeline, as a user calls it). Random weights come from the published configs in
 make_random_model.py; --decoder taesd is AutoencoderTiny's default (full-size) architecture with
 random weights, --scheduler lcm with --model-config gives the UNet LCM-distilled SD 1.5's
-time_cond_proj_dim 256, as `sweep bench` does.
+time_cond_proj_dim 256, as `sweep bench` does. --precision bf16 runs every item under
+torch.autocast("cpu", dtype=torch.bfloat16), as `sweep bench --precision bf16` runs bf16 GEMMs.
 
     /opt/torchenv/bin/python bench/torch_bench.py --model-config sd1 --threads 2 --runs 3 --image-steps 20
     /opt/torchenv/bin/python bench/torch_bench.py --model-config sd2 --steps 1 --guidance 0 --decoder taesd
+    /opt/torchenv/bin/python bench/torch_bench.py --model-config sd1 --threads 2 --precision bf16 --image-steps 0
     /opt/torchenv/bin/python bench/compare.py ours.json torch.json     # with --json on both sides
 """
 import argparse
+import contextlib
 import json
 import resource
 import sys
@@ -81,6 +84,8 @@ def main():
     parser.add_argument("--image-runs", type=int, default=None)
     parser.add_argument("--image-only", action="store_true",
                         help="time only the whole image (its GFLOP then come from no count and print as nan)")
+    parser.add_argument("--precision", choices=["float32", "bf16"], default="float32",
+                        help="bf16: torch.autocast('cpu', dtype=torch.bfloat16) around every item")
     parser.add_argument("--json")
     args = parser.parse_args()
     if args.size <= 0 or args.size % 64:
@@ -107,7 +112,7 @@ def main():
     weight_bytes = sum(p.numel() * p.element_size() for m in (pipe.text_encoder, pipe.unet, pipe.vae) for p in m.parameters())
 
     sgemm = sgemm_gflops()
-    print(f"{name}, {args.size}×{args.size}, threads {torch.get_num_threads()}, PyTorch {torch.__version__} "
+    print(f"{name}, {args.size}×{args.size}, threads {torch.get_num_threads()}, precision {args.precision}, PyTorch {torch.__version__} "
           f"(CPU capability {torch.backends.cpu.get_cpu_capability()})")
     print(f"sgemm 2048³: {sgemm:.1f} GFLOP/s")
     print(f"{'item':<34}median s   GFLOP   GFLOP/s  % sgemm   runs (s)")
@@ -134,7 +139,8 @@ def main():
         rows.append({"name": name, "seconds": seconds, "flops": flops})
         print(line(name, seconds, flops, sgemm), flush=True)
 
-    with torch.inference_mode():
+    autocast = torch.autocast("cpu", dtype=torch.bfloat16) if args.precision == "bf16" else contextlib.nullcontext()
+    with torch.inference_mode(), autocast:
         prompt, negative = encode()
         context = torch.cat([negative, prompt])
         t = torch.tensor(500)
@@ -204,6 +210,7 @@ def main():
     if args.json:
         with open(args.json, "w") as f:
             json.dump({"side": "torch", "model": name, "size": args.size, "threads": torch.get_num_threads(),
+                       "precision": args.precision,
                        "core": f"PyTorch {torch.__version__} {torch.backends.cpu.get_cpu_capability()}",
                        "sgemmGFLOPS": [sgemm, sgemm_after], "rows": rows, "peakBytes": peak,
                        "weightBytes": weight_bytes}, f, indent=2)

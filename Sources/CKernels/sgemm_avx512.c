@@ -49,13 +49,7 @@ void tile(int vectors, long kc, const float *a, long rowStride, long depthStride
 #pragma clang loop unroll(full)
     for (int i = 0; i < MR; i++) rows[i] = a + (i < mr ? i : mr - 1) * rowStride;
     __m512 acc[MR][4];
-    // C's rows are far apart; fetching them now hides the misses behind the depth loop.
-    for (long i = 0; i < mr; i++)
-        for (int v = 0; v < vectors; v++) _mm_prefetch((const char *)(c + i * ldc + 16 * v), _MM_HINT_T0);
-#pragma clang loop unroll(full)
-    for (int i = 0; i < MR; i++)
-#pragma clang loop unroll(full)
-        for (int v = 0; v < vectors; v++) acc[i][v] = _mm512_setzero_ps();
+    start_tile(vectors, MR, acc, c, ldc, mr);
     for (long p = 0; p < kc; p++, b += NR) {
         long at = p * depthStride;
         __m512 bv[4];
@@ -68,18 +62,10 @@ void tile(int vectors, long kc, const float *a, long rowStride, long depthStride
             for (int v = 0; v < vectors; v++) acc[i][v] = _mm512_fmadd_ps(ai, bv[v], acc[i][v]);
         }
     }
-    __m512 va = _mm512_set1_ps(alpha), vb = _mm512_set1_ps(beta);
 #pragma clang loop unroll(full)
     for (int i = 0; i < MR; i++) {
         if (i >= mr) break;
-        float *row = c + i * ldc;
-#pragma clang loop unroll(full)
-        for (int v = 0; v < vectors; v++) {
-            __mmask16 m = first_lanes(nr - 16 * v);
-            __m512 r = _mm512_mul_ps(va, acc[i][v]);
-            if (beta != 0) r = _mm512_fmadd_ps(vb, _mm512_maskz_loadu_ps(m, row + 16 * v), r);
-            _mm512_mask_storeu_ps(row + 16 * v, m, r);
-        }
+        store_tile_row(vectors, acc[i], c + i * ldc, nr, alpha, beta);
     }
 }
 
@@ -93,16 +79,10 @@ AVX512 static void micro_kernel(long kc, const float *a, long rowStride, long de
     }
 }
 
-// C = beta·C for k = 0, where no product is added.
-static void scale(long m, long n, float beta, float *c, long ldc) {
-    for (long i = 0; i < m; i++)
-        for (long j = 0; j < n; j++) c[i * ldc + j] = beta == 0 ? 0 : beta * c[i * ldc + j];
-}
-
 int ds_sgemm(int transA, int transB, long m, long n, long k, float alpha,
              const float *a, long lda, const float *b, long ldb, float beta, float *c, long ldc) {
     if (m <= 0 || n <= 0) return 0;
-    if (k <= 0) { scale(m, n, beta, c, ldc); return 0; }
+    if (k <= 0) { scale_c(m, n, beta, c, ldc); return 0; }
     long kcMax = min_long(KC, k), ncMax = min_long(NC, (n + NR - 1) / NR * NR);
     float *pb = aligned_alloc(64, sizeof(float) * ncMax * kcMax);
     if (!pb) return -1;

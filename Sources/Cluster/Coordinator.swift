@@ -1,5 +1,6 @@
 import Foundation
 import Sweep
+import Tensors
 
 /// Rank 0: hands tasks to whichever rank asks (pull-based, so fast nodes take more), renders
 /// too on a thread of its own, and writes every result. Any failure is reported with the rank
@@ -8,10 +9,13 @@ public struct Coordinator {
     let mpi: MPIRuntime
     let output: JobOutput
     let log: (String) -> Void
+    /// What rank 0's own renderer runs with.
+    let compute: ComputeContext
 
-    public init(mpi: MPIRuntime, output: JobOutput, log: @escaping (String) -> Void) {
+    public init(mpi: MPIRuntime, output: JobOutput, compute: ComputeContext = ComputeContext(), log: @escaping (String) -> Void) {
         self.mpi = mpi
         self.output = output
+        self.compute = compute
         self.log = log
     }
 
@@ -20,7 +24,7 @@ public struct Coordinator {
     public func run(recorded: (RenderResult) -> Void, checkpoint: () -> Void) throws(MPIError) {
         var queue = TaskQueue(output.pending)
         let host = mpi.processorName
-        let local = LocalRenderThread(job: output.job, rank: 0, host: host)
+        let local = LocalRenderThread(job: output.job, rank: 0, host: host, compute: compute)
         var hosts: [Int: String] = [0: host]
         // Tasks handed out and not yet back: the journal records each result with its task's provenance.
         var inFlight: [String: RenderTask] = [:]

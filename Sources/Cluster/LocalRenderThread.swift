@@ -1,5 +1,6 @@
 import Foundation
 import Sweep
+import Tensors
 
 /// Rank 0's own renderer, on a thread of its own so the main thread stays free to answer
 /// workers (all MPI calls stay on the main thread, as `MPI_THREAD_FUNNELED` requires).
@@ -16,8 +17,8 @@ final class LocalRenderThread: @unchecked Sendable {
     private var stopping = false
     private var outcomes: [Outcome] = []
 
-    init(job: Job, rank: Int, host: String) {
-        let thread = Thread { [self] in run(job: job, rank: rank, host: host) }
+    init(job: Job, rank: Int, host: String, compute: ComputeContext) {
+        let thread = Thread { [self] in run(job: job, rank: rank, host: host, compute: compute) }
         thread.start()
     }
 
@@ -46,8 +47,8 @@ final class LocalRenderThread: @unchecked Sendable {
         }
     }
 
-    private func run(job: Job, rank: Int, host: String) {
-        var renderer = RankRenderer(job: job, rank: rank, host: host)
+    private func run(job: Job, rank: Int, host: String, compute: ComputeContext) {
+        var renderer = RankRenderer(job: job, rank: rank, host: host, compute: compute)
         while true {
             let tasks: [RenderTask]? = condition.withLock {
                 while next == nil && !stopping { condition.wait() }

@@ -1,5 +1,6 @@
 import Foundation
 import Sweep
+import Tensors
 
 /// A rank other than 0: asks rank 0 for tasks (a batch at a time) until told to stop, and sends back each PNG. It
 /// never touches the output folder, so nodes need no shared filesystem. Anything it cannot do
@@ -8,10 +9,12 @@ import Sweep
 public struct Worker {
     let channel: any MessageChannel
     let job: Job
+    let compute: ComputeContext
 
-    public init(channel: any MessageChannel, job: Job) {
+    public init(channel: any MessageChannel, job: Job, compute: ComputeContext = ComputeContext()) {
         self.channel = channel
         self.job = job
+        self.compute = compute
     }
 
     /// `interrupted` is asked between tasks: a signal meant for the whole job reaches rank 0 too,
@@ -19,7 +22,7 @@ public struct Worker {
     public func run(interrupted: () -> Bool = { false }) throws(MPIError) {
         let host = channel.processorName
         try channel.send(Data(host.utf8), to: 0, tag: ClusterTag.ready.rawValue)
-        var renderer = RankRenderer(job: job, rank: channel.rank, host: host)
+        var renderer = RankRenderer(job: job, rank: channel.rank, host: host, compute: compute)
         while true {
             let message = try channel.receive(from: 0, tag: nil)
             switch ClusterTag(rawValue: message.tag) {

@@ -28,8 +28,11 @@ struct BenchCommand: ParsableCommand {
             """
     )
 
-    @Option(help: "Threads for our kernels and OpenBLAS (default: all cores).")
+    @Option(help: "Threads for our kernels (default: all cores).")
     var threads: Int?
+
+    @Option(help: PrecisionOption.help)
+    var precision = "float32"
 
     @Option(help: "Runs per kernel; the best is reported.")
     var `repeat` = 3
@@ -107,6 +110,9 @@ struct BenchCommand: ParsableCommand {
             throw ValidationError("--image-only needs --model-config or --model and --image-steps of 1 or more")
         }
         try ThreadCount.check(threads)
+        if try PrecisionOption.parse(precision) != .float32, torchPython != nil {
+            throw ValidationError("--torch-python times PyTorch's float32 kernels; for bf16 compare the pipeline with bench/torch_bench.py --precision bf16")
+        }
         if let scheduler, SchedulerKind(name: scheduler) == nil {
             throw ValidationError("--scheduler \(scheduler): expected one of \(SchedulerKind.allCases.map(\.rawValue).joined(separator: " "))")
         }
@@ -114,25 +120,37 @@ struct BenchCommand: ParsableCommand {
         guard guidance.isFinite, guidance >= 0 else { throw ValidationError("--guidance must be a finite number of 0 or more, got \(guidance)") }
     }
 
+    /// Every item runs in this context: --threads and --precision (sgemm's reference line stays float32).
+    private var compute: ComputeContext {
+        get throws { ComputeContext(threads: threads ?? ThreadCount.cores, precision: try PrecisionOption.parse(precision)) }
+    }
+
     func run() throws {
-        if let threads { Threads.set(threads) }
-        if let modelConfig, onePass { return try runModel(modelConfig) }
+        let compute = try self.compute
+        try compute.run { () throws in try run(in: compute) }
+    }
+
+    private func run(in compute: ComputeContext) throws {
+        if let modelConfig, onePass { return try runModel(modelConfig, threads: compute.threads) }
         let decoder = BenchModel.Decoder(argument: self.decoder)
         let scheduler = self.scheduler.flatMap(SchedulerKind.init(name:))
-        if let model { return try runPipeline(BenchModel.folder(model, decoder: decoder), decoder: decoder, scheduler: scheduler) }
+        if let model {
+            return try runPipeline(BenchModel.folder(model, decoder: decoder, compute: compute), decoder: decoder, scheduler: scheduler,
+                                   compute: compute)
+        }
         if let modelConfig {
-            return try runPipeline(BenchModel.random(modelConfig, decoder: decoder, guidanceEmbedding: scheduler == .lcm), decoder: decoder,
-                                   scheduler: scheduler)
+            return try runPipeline(BenchModel.random(modelConfig, decoder: decoder, guidanceEmbedding: scheduler == .lcm, compute: compute),
+                                   decoder: decoder, scheduler: scheduler, compute: compute)
         }
         let cases = KernelBenchmark.cases(quick: quick)
         var torchSeconds: [String: Double] = [:]
         if let torchPython {
-            torchSeconds = try TorchComparison(python: torchPython).seconds(for: cases, threads: Threads.count, repeats: `repeat`)
+            torchSeconds = try TorchComparison(python: torchPython).seconds(for: cases, threads: compute.threads, repeats: `repeat`)
         }
         let sgemmSize = quick ? 1024 : 2048
-        let sgemm = KernelBenchmark.sgemmGFLOPS(size: sgemmSize, repeats: `repeat`)
-        let openBLAS = KernelBenchmark.openBLASGFLOPS(size: sgemmSize, repeats: `repeat`)
-        print("\(KernelBenchmark.gemmDescription)   threads: \(Threads.count)")
+        let sgemm = KernelBenchmark.sgemmGFLOPS(size: sgemmSize, repeats: `repeat`, compute: compute)
+        let openBLAS = KernelBenchmark.openBLASGFLOPS(size: sgemmSize, repeats: `repeat`, threads: compute.threads)
+        print("\(KernelBenchmark.gemmDescription)   threads: \(compute.threads)   precision: \(compute.precision.rawValue)")
         print(String(format: "sgemm %d³: %.1f GFLOP/s (OpenBLAS's threaded cblas_sgemm: %.1f)", sgemmSize, sgemm, openBLAS))
         print(KernelBenchmark.header(withTorch: torchPython != nil))
         for benchCase in cases {
@@ -141,10 +159,11 @@ struct BenchCommand: ParsableCommand {
         }
     }
 
-    private func runPipeline(_ model: BenchModel, decoder: BenchModel.Decoder, scheduler: SchedulerKind?) throws {
+    private func runPipeline(_ model: BenchModel, decoder: BenchModel.Decoder, scheduler: SchedulerKind?,
+                             compute: ComputeContext) throws {
         let benchmark = PipelineBenchmark(model: model, size: size, runs: runs, imageSteps: imageSteps,
                                           imageRuns: imageRuns ?? runs, guidance: guidance, scheduler: scheduler,
-                                          decoderItem: decoder.itemName, batch: batch, imageOnly: imageOnly)
+                                          decoderItem: decoder.itemName, batch: batch, imageOnly: imageOnly, compute: compute)
         // Line by line as results arrive: a run takes minutes and may be piped to a log.
         let say = { (line: String) in FileHandle.standardOutput.write(Data((line + "\n").utf8)) }
         if let memorySteps {
@@ -159,8 +178,8 @@ struct BenchCommand: ParsableCommand {
         }
     }
 
-    private func runModel(_ architecture: PublishedArchitecture) throws {
-        print("threads: \(Threads.count)")
+    private func runModel(_ architecture: PublishedArchitecture, threads: Int) throws {
+        print("threads: \(threads)")
         let result = try ModelBenchmark(architecture: architecture, size: size).run { print($0) }
         let gib = { (bytes: Int) in String(format: "%.2f GiB", Double(bytes) / Double(1 << 30)) }
         print("weights: \(gib(result.weightBytes))   peak resident: \(gib(result.peakBytes))   "

@@ -75,8 +75,11 @@ struct GenerateCommand: ParsableCommand {
     @Option(help: "Decode with this AutoencoderTiny (TAESD) folder instead of the model's VAE, as diffusers' vae=AutoencoderTiny does.")
     var decoder: String?
 
-    @Option(help: "Threads for OpenBLAS and our own loops, 1 to the number of cores (default: all cores).")
+    @Option(help: "Threads for our kernels, 1 to the number of cores (default: all cores).")
     var threads: Int?
+
+    @Option(help: PrecisionOption.help)
+    var precision = "float32"
 
     @Option(help: ArgumentHelp("A StableDiffusionSafetyChecker folder (config.json, model.safetensors, and feature_extractor/ inside or beside it) whose nsfw flag and score to print on stderr.", valueName: "dir"))
     var safetyChecker: String?
@@ -94,12 +97,13 @@ struct GenerateCommand: ParsableCommand {
             FileHandle.standardError.write(Data(("warning: started by mpirun or srun: every rank renders this same image to "
                 + "\(output); use `sweep render JOB.yaml` to spread a sweep over ranks\n").utf8))
         }
-        if let threads { Threads.set(threads) }
         let source = try modelOptions.source()
         let loras = try loraOptions.loras()
         let checker = try safetyChecker.map { try SafetyChecker(directory: $0) }
+        let compute = ComputeContext(threads: threads ?? ThreadCount.cores)
         let pipeline = try TextToImagePipeline(model: StableDiffusionModel(source: source, loras: loras),
-                                               decoder: decoder.map { path throws(ModelError) in try AutoencoderTiny(directory: path) })
+                                               decoder: decoder.map { path throws(ModelError) in try AutoencoderTiny(directory: path) },
+                                               compute: compute)
         let loraInfos = try loras.map { lora throws(LoRAError) in try LoRAInfo(lora) }
         let kind = try pipeline.schedulerKind(for: request)
         if request.eta != 0, !kind.usesEta {
@@ -120,7 +124,7 @@ struct GenerateCommand: ParsableCommand {
         }
         if let checker {
             // The score is the largest concept score (cos − threshold + adjustment); see SafetyChecker.Result.
-            let (nsfw, score) = try checker.check(image)
+            let (nsfw, score) = try compute.run { () throws in try checker.check(image) }
             status.print(String(format: "safety checker: nsfw %@, score %.4f", "\(nsfw)", score))
         }
         var parameters = GenerationParameters(request: request, scheduler: kind, image: image,
@@ -159,7 +163,8 @@ struct GenerateCommand: ParsableCommand {
                                  guidance: try CommandLineNumber.real(guidance, flag: "--guidance"), scheduler: kind,
                                  eta: try CommandLineNumber.real(eta, flag: "--eta"),
                                  width: try width.map { text throws(GenerateError) in try CommandLineNumber.whole(text, flag: "--width", in: 1...Int.max) },
-                                 height: try height.map { text throws(GenerateError) in try CommandLineNumber.whole(text, flag: "--height", in: 1...Int.max) })
+                                 height: try height.map { text throws(GenerateError) in try CommandLineNumber.whole(text, flag: "--height", in: 1...Int.max) },
+                                 precision: try PrecisionOption.parse(precision))
         request.strength = try strength.map { text throws(GenerateError) in try CommandLineNumber.double(text, flag: "--strength") } ?? 0.8
         request.promptSyntax = syntax
         request.clipSkip = try CommandLineNumber.whole(clipSkip, flag: "--clip-skip", in: 1...Int.max)

@@ -18,7 +18,10 @@ struct RenderCommand: ParsableCommand {
             Output (default out/<name>/): job.yaml (the manifest with defaults filled in), \
             images/<id>.png with AUTOMATIC1111 "parameters" text, manifest.csv (one row per image, \
             manifest order), grids/<name>.png (labeled comparison grids) or, with grid: none, a \
-            Kaggle-style prompts.csv, and journal (finished tasks).
+            Kaggle-style prompts.csv, and journal (finished tasks). With dataset: (formats kaggle, \
+            imagefolder, diffusiondb; shard_size; embeddings) images go to images/<shard>/ with the \
+            formats' metadata, prompt embeddings and safety flags (README, "Building an \
+            image-to-prompt dataset").
             Running the same command again renders only images that are missing, corrupt or made \
             from something else (the journal records each image's model content hash and \
             settings, so replacing the weights in the model folder renders again exactly the \
@@ -42,11 +45,15 @@ struct RenderCommand: ParsableCommand {
     @Option(help: "Output folder (default: out/<name> in the current folder).")
     var output: String?
 
-    @Option(help: "Threads per rank for OpenBLAS and our own loops (default: the node's cores ÷ the ranks on the node).")
+    @Option(help: "Threads per rank for our kernels (default: the node's cores ÷ the ranks on the node).")
     var threads: Int?
 
     @Flag(help: "Render every image again, ignoring what an earlier run finished, and take over a folder of another job.")
     var force = false
+
+    @Option(help: ArgumentHelp("GEMM precision of every image, overriding the manifest's precision: float32 or bf16 (bfloat16 "
+                               + "operands, float32 sums; needs AVX512-BF16). bf16 images get ids of their own.", valueName: "float32|bf16"))
+    var precision: String?
 
     @Option(help: "Tasks a rank renders together, one UNet call per step for all (overrides the manifest's batch; same images).")
     var batch: Int?
@@ -56,6 +63,9 @@ struct RenderCommand: ParsableCommand {
 
     @Flag(help: "Render a job of more than 10,000,000 images.")
     var allowHuge = false
+
+    @Option(help: ArgumentHelp("A StableDiffusionSafetyChecker folder whose nsfw flag and score each image gets in the metadata (overrides the manifest's safety_checker).", valueName: "dir"))
+    var safetyChecker: String?
 
     @Flag(help: "Show the resolved job, the task count, how many are already done, the grids and a time estimate; render and write nothing.")
     var dryRun = false
@@ -67,12 +77,11 @@ struct RenderCommand: ParsableCommand {
         if let batch, !(1...64).contains(batch) { throw RenderCommandError.badBatch(batch) }
         if dryRun { return try showDryRun() }
         guard MPIRuntime.isLaunchedByMPI else {
-            Threads.set(threads ?? ProcessInfo.processInfo.processorCount)
-            return try renderAlone()
+            return try renderAlone(ComputeContext(threads: threads ?? ThreadCount.cores))
         }
         let mpi = try MPIRuntime()
         let ranksOnNode = try mpi.ranksOnThisNode()
-        Threads.set(threads ?? max(1, ProcessInfo.processInfo.processorCount / ranksOnNode))
+        let compute = ComputeContext(threads: threads ?? max(1, ThreadCount.cores / ranksOnNode))
         if mpi.rank == 0 {
             let prepared: Prepared
             let job: Data
@@ -85,9 +94,9 @@ struct RenderCommand: ParsableCommand {
                 throw error
             }
             _ = try mpi.broadcast(job)
-            var progress = start(prepared.output, ranks: mpi.size)
+            var progress = start(prepared.output, ranks: mpi.size, threads: compute.threads)
             let interruption = Interruption()
-            try Coordinator(mpi: mpi, output: prepared.output, log: log).run { result in
+            try Coordinator(mpi: mpi, output: prepared.output, compute: compute, log: log).run { result in
                 log(progress.line(for: result))
             } checkpoint: {
                 // mpirun and srun signal every rank; workers keep going until this ends the job.
@@ -107,17 +116,17 @@ struct RenderCommand: ParsableCommand {
                 mpi.abort(code: 1)
             }
             let interruption = Interruption()
-            try Worker(channel: mpi, job: job).run { interruption.isRequested }
+            try Worker(channel: mpi, job: job, compute: compute).run { interruption.isRequested }
         }
         try mpi.finish()
     }
 
-    private func renderAlone() throws {
+    private func renderAlone(_ compute: ComputeContext) throws {
         let prepared = try prepare()
         let output = prepared.output
-        var progress = start(output, ranks: 1)
+        var progress = start(output, ranks: 1, threads: compute.threads)
         let status = StatusLine(), interruption = Interruption()
-        var renderer = RankRenderer(job: prepared.job, rank: 0, host: ProcessInfo.processInfo.hostName)
+        var renderer = RankRenderer(job: prepared.job, rank: 0, host: ProcessInfo.processInfo.hostName, compute: compute)
         var queue = TaskQueue(output.pending)
         while case let tasks = queue.next(for: 0, count: prepared.job.batch), !tasks.isEmpty {
             let results = try renderer.render(tasks) { step in
@@ -126,7 +135,10 @@ struct RenderCommand: ParsableCommand {
             }
             for (task, result) in zip(tasks, results) {
                 try output.record(result, of: task)
-                let line = progress.line(for: result)
+                // Resident memory and the pool's buffers so far, after each image: from the second image on
+                // the pool hands out the buffers it kept, so both stay flat.
+                let pool = renderer.poolUsage.map { "  pool: \($0.allocated) buffers allocated, \($0.reused) reused" } ?? ""
+                let line = progress.line(for: result) + "  resident \(ResidentMemory.gib(ResidentMemory.currentBytes))" + pool
                 status.report(status.isTerminal ? progress.status() : line, plain: true)
             }
             if interruption.isRequested { interrupted(output, progress: progress, status: status) { Interruption.exit() } }
@@ -144,10 +156,11 @@ struct RenderCommand: ParsableCommand {
         try checkModel(job)
         let folder = folder(of: job)
         let lock = try OutputLock(folder: folder)
-        let (model, decoderHashes) = try hashes(of: job)
+        let (model, decoderHashes, datasetModels) = try hashes(of: job)
         job.modelShortHash = model.files[""].map { String($0.prefix(10)) }
         let output = try JobOutput(job: job, folder: folder, owner: OutputOwner(job: job.name, manifest: self.job),
-                                   modelHash: model.sha256, decoderHashes: decoderHashes, force: force)
+                                   modelHash: model.sha256, decoderHashes: decoderHashes, datasetModels: datasetModels, force: force)
+        if let epoch = try DatasetModels.sourceDateEpoch() { output.now = { epoch } }
         output.notes.forEach(log)
         return (job, grids, output, lock)
     }
@@ -160,6 +173,11 @@ struct RenderCommand: ParsableCommand {
         if let promptSyntax {
             guard let syntax = PromptSyntax(rawValue: promptSyntax) else { throw GenerateError.unknownPromptSyntax(promptSyntax) }
             job.values[.promptSyntax] = [syntax.rawValue]
+        }
+        if let precision { job.values[.precision] = [try PrecisionOption.parse(precision).rawValue] }
+        if let safetyChecker {
+            job.safetyChecker = URL(fileURLWithPath: safetyChecker).standardizedFileURL.path
+            _ = try SafetyChecker(directory: safetyChecker)
         }
         if !job.randomSeedSlots.isEmpty {
             let recorded = force ? nil : try? ManifestReader.read(folder(of: job) + "/job.yaml")
@@ -188,7 +206,7 @@ struct RenderCommand: ParsableCommand {
     }
 
     /// The content hashes of the model (with its overlays) and of each TAESD decoder, by path.
-    private func hashes(of job: Job) throws -> (model: ModelIdentity, decoders: [String: String]) {
+    private func hashes(of job: Job) throws -> (model: ModelIdentity, decoders: [String: String], dataset: DatasetModels) {
         let cache = FileHashCache.userCache()
         var announced = false
         let announce = { (_: String) in
@@ -202,8 +220,9 @@ struct RenderCommand: ParsableCommand {
         for decoder in job.decoders.compactMap({ $0 }) {
             decoderHashes[decoder] = try ModelIdentity(model: decoder, cache: cache, hashing: announce).sha256
         }
+        let datasetModels = try DatasetModels(job: job, cache: cache, hashing: announce)
         cache.save()
-        return (model, decoderHashes)
+        return (model, decoderHashes, datasetModels)
     }
 
     /// `--dry-run`: what a render would do, on stdout; nothing rendered, the output folder untouched.
@@ -211,22 +230,23 @@ struct RenderCommand: ParsableCommand {
         var job = try readJob()
         try checkModel(job)
         let folder = folder(of: job)
-        let (model, decoderHashes) = try hashes(of: job)
+        let (model, decoderHashes, datasetModels) = try hashes(of: job)
         job.modelShortHash = model.files[""].map { String($0.prefix(10)) }
         let total = job.tasks().count
-        let done = JobOutput.finishedCount(job: job, folder: folder, modelHash: model.sha256, decoderHashes: decoderHashes)
+        let done = JobOutput.finishedCount(job: job, folder: folder, modelHash: model.sha256, decoderHashes: decoderHashes,
+                                           datasetModels: datasetModels)
         let cores = threads ?? ProcessInfo.processInfo.processorCount
         print(try DryRunReport(job: job, folder: folder, total: total, done: done, estimate: RenderEstimate(job: job), cores: cores).text)
     }
 
     private func folder(of job: Job) -> String { output ?? "out/\(job.name)" }
 
-    private func start(_ output: JobOutput, ranks: Int) -> ProgressLog {
+    private func start(_ output: JobOutput, ranks: Int, threads: Int) -> ProgressLog {
         let done = output.taskCount - output.pendingCount
         log("\(output.job.name): \(output.taskCount) image(s), \(done) already done, \(output.pendingCount) to render; "
-            + "\(ranks) rank(s), \(Threads.count) thread(s) each; output in \(output.folder.path)")
+            + "\(ranks) rank(s), \(threads) thread(s) each; output in \(output.folder.path)")
         if output.pendingCount > 0, let estimate = RenderEstimate(job: output.job) {
-            let seconds = estimate.seconds(images: output.pendingCount, cores: ranks * Threads.count)
+            let seconds = estimate.seconds(images: output.pendingCount, cores: ranks * threads)
             log("estimate: about \(ProgressLog.duration(seconds)) (\(String(format: "%.2g", estimate.secondsPerImageOnOneCore)) "
                 + "core-seconds per image, from the model's size; the ETA below is measured)")
         }
@@ -239,7 +259,7 @@ struct RenderCommand: ParsableCommand {
         let grids = try prepared.grids.map { try output.writeGrids(with: $0) } ?? []
         let page = try output.writeBrowsePage()
         progress.summary().forEach(status.print)
-        let csv = ["manifest.csv"] + (output.job.grid == nil ? ["prompts.csv"] : [])
+        let csv = ["manifest.csv"] + (output.job.dataset != nil ? output.datasetFiles : output.job.grid == nil ? ["prompts.csv"] : [])
         status.print("wrote \(folder(of: output.job)): \(progress.imagesDone) images, \(csv.joined(separator: ", ")), "
                      + "\(grids.count) grid\(grids.count == 1 ? "" : "s")" + (page ? ", index.html" : ""))
         withExtendedLifetime(prepared.lock) {}

@@ -14,7 +14,7 @@ func gemm(
     // OpenBLAS's threaded sgemm sums in an order that depends on its thread count, which would
     // make an image depend on how many ranks share a node. So the product is cut into parts fixed
     // by its shape alone, each a single-threaded GEMM, and the parts are spread over our threads.
-    let kernel = GEMMKernel.current
+    let context = ComputeContext.current
     let alongRows = m >= n
     let parts = gemmParts(m: m, n: n, k: k)
     let span = alongRows ? m : n
@@ -25,17 +25,38 @@ func gemm(
             let aPart = alongRows ? a + start * (transposeA ? 1 : lda) : a
             let bPart = alongRows ? b : b + start * (transposeB ? ldb : 1)
             let cPart = alongRows ? c + start * ldc : c + start
-            // Our kernel reports only a failed allocation of its packing buffer; OpenBLAS then
-            // does the part.
-            if kernel == .avx512, ds_sgemm(transposeA ? 1 : 0, transposeB ? 1 : 0, rows, columns, k, alpha,
-                                           aPart, lda, bPart, ldb, beta, cPart, ldc) == 0 { continue }
-            cblas_sgemm(CblasRowMajor,
-                        transposeA ? CblasTrans : CblasNoTrans,
-                        transposeB ? CblasTrans : CblasNoTrans,
-                        Int32(rows), Int32(columns), Int32(k), alpha,
-                        aPart, Int32(lda), bPart, Int32(ldb), beta, cPart, Int32(ldc))
+            singleThreadedGEMM(context, transposeA: transposeA, transposeB: transposeB, m: rows, n: columns, k: k,
+                               alpha: alpha, a: aPart, lda: lda, b: bPart, ldb: ldb, beta: beta, c: cPart, ldc: ldc)
         }
     }
+}
+
+/// One part of a product on the context's kernel, at its precision.
+private func singleThreadedGEMM(
+    _ context: ComputeContext, transposeA: Bool, transposeB: Bool, m: Int, n: Int, k: Int, alpha: Float,
+    a: UnsafePointer<Float>, lda: Int, b: UnsafePointer<Float>, ldb: Int, beta: Float, c: UnsafeMutablePointer<Float>, ldc: Int
+) {
+    let ta: Int32 = transposeA ? 1 : 0, tb: Int32 = transposeB ? 1 : 0
+    // Our kernels report only a failed allocation of their packing buffers; the product is then
+    // refused (bf16: there is no float32 stand-in with the same sums) or OpenBLAS does it.
+    switch context.precision {
+    case .bf16:
+        precondition(BF16.available, Precision.bf16.unsupportedReason ?? "")
+        precondition(ds_sbgemm(ta, tb, m, n, k, alpha, a, lda, b, ldb, beta, c, ldc) == 0,
+                     "bf16 GEMM: out of memory for its packing buffers")
+        return
+    case .float32:
+        if context.gemm == .avx512, ds_sgemm(ta, tb, m, n, k, alpha, a, lda, b, ldb, beta, c, ldc) == 0 { return }
+    }
+    _ = OpenBLAS.singleThreaded
+    cblas_sgemm(CblasRowMajor, transposeA ? CblasTrans : CblasNoTrans, transposeB ? CblasTrans : CblasNoTrans,
+                Int32(m), Int32(n), Int32(k), alpha, a, Int32(lda), b, Int32(ldb), beta, c, Int32(ldc))
+}
+
+/// OpenBLAS keeps its thread count process-wide; it is set to one the first time OpenBLAS runs a
+/// part and never changed again, since our own jobs already use every core of the context.
+enum OpenBLAS {
+    static let singleThreaded: Void = openblas_set_num_threads(1)
 }
 
 /// How many parts a product is cut into: one for small products, otherwise slabs of at least 128

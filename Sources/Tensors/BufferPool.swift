@@ -19,6 +19,16 @@ public final class BufferPool: @unchecked Sendable {
     /// Released buffers, oldest first.
     private var retained: [(pointer: UnsafeMutableRawPointer, byteCount: Int)] = []
     private var retainedBytes = 0
+    private var counts = Usage()
+
+    /// How many buffers the pool has handed out: new from the allocator, or kept from earlier.
+    public struct Usage: Equatable, Sendable {
+        public var allocated = 0
+        public var reused = 0
+    }
+
+    /// Buffers handed out so far (the ones below `smallest` never pass through the pool).
+    public var usage: Usage { lock.withLock { counts } }
 
     /// 1 GiB keeps a UNet step's whole working set and the VAE's largest buffers while adding at
     /// most that much to the peak (2 GiB would keep all of a decode, but peak above PyTorch's).
@@ -55,7 +65,11 @@ public final class BufferPool: @unchecked Sendable {
     /// The most recently released buffer of this size, or new memory.
     func take(byteCount: Int) -> UnsafeMutableRawPointer {
         let reused = lock.withLock { () -> UnsafeMutableRawPointer? in
-            guard let index = retained.lastIndex(where: { $0.byteCount == byteCount }) else { return nil }
+            guard let index = retained.lastIndex(where: { $0.byteCount == byteCount }) else {
+                counts.allocated += 1
+                return nil
+            }
+            counts.reused += 1
             retainedBytes -= byteCount
             return retained.remove(at: index).pointer
         }

@@ -7,7 +7,8 @@ public enum GEMMKernel: String, Sendable {
     case avx512 = "AVX-512 (ours, 6×64 tile)"
     case openBLAS = "OpenBLAS sgemm"
 
-    /// Chosen once per process; `SWEEP_GEMM=openblas` forces OpenBLAS, e.g. to compare the two.
+    /// The fastest this CPU runs, the default of every `ComputeContext` (which carries the choice
+    /// down to each product); `SWEEP_GEMM=openblas` makes OpenBLAS the default, e.g. to compare the two.
     public static let current: GEMMKernel = {
         if ProcessInfo.processInfo.environment["SWEEP_GEMM"]?.lowercased() == "openblas" { return .openBLAS }
         return AVX512.available ? .avx512 : .openBLAS

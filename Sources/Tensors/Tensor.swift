@@ -12,7 +12,7 @@ public final class TensorStorage: @unchecked Sendable {
     init(count: Int, pool: BufferPool? = BufferPool.current) {
         let bytes = max(count, 1) * 4
         self.pool = bytes >= BufferPool.smallest ? pool : nil
-        let raw = pool?.take(byteCount: bytes) ?? .allocate(byteCount: bytes, alignment: 64)
+        let raw = self.pool?.take(byteCount: bytes) ?? .allocate(byteCount: bytes, alignment: 64)
         pointer = raw.bindMemory(to: Float.self, capacity: max(count, 1))
         self.count = count
         owner = nil

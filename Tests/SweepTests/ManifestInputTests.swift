@@ -169,3 +169,35 @@ import Testing
         #expect(job.prompts.map(\.text) == [brackets, brackets, "a cat's hat"])
     }
 }
+
+/// The 77-token check is bounded, so a million-prompt file starts at once and its warnings fit a screen.
+@Suite struct TruncationWarningBoundsTests {
+    let fixture = try! ManifestFixture()
+
+    @Test func truncatedPromptsPastTheTenthAreCountedInOneLine() throws {
+        let long = Array(repeating: "cat", count: 80).joined(separator: " ")
+        let prompts = (0..<13).map { "\(long) \($0)" }.joined(separator: "\n")
+        _ = try fixture.write(prompts, name: "prompts.txt")
+        var warnings: [String] = []
+        _ = try ManifestReader.read(try fixture.write("model: MODEL\nprompts_file: prompts.txt\n")) {
+            warnings.append($0.description)
+        }
+        #expect(warnings.count == 11, "\(warnings)")
+        #expect(warnings.prefix(10).allSatisfy { $0.contains("truncated because CLIP") })
+        #expect(warnings.last?.hasSuffix("prompts.txt:11: 3 more prompt(s) past CLIP's 77 tokens are truncated") == true, "\(warnings)")
+    }
+
+    @Test func promptsPastTheCheckLimitAreNotTokenized() throws {
+        let count = ManifestReader.truncationCheckLimit + 5
+        let long = Array(repeating: "cat", count: 80).joined(separator: " ")
+        // Only the last prompts are long: past the limit, so nothing is said about them but that they were not checked.
+        let prompts = (0..<count).map { $0 < count - 3 ? "a dog \($0)" : "\(long) \($0)" }.joined(separator: "\n")
+        _ = try fixture.write(prompts, name: "prompts.txt")
+        var warnings: [String] = []
+        let job = try ManifestReader.read(try fixture.write("model: MODEL\nprompts_file: prompts.txt\n")) {
+            warnings.append($0.description)
+        }
+        #expect(job.prompts.count == count)
+        #expect(warnings.count == 1 && warnings[0].contains("prompts after the first 10000 distinct texts are not checked"), "\(warnings)")
+    }
+}

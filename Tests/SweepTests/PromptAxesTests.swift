@@ -101,7 +101,7 @@ import Testing
         let job = try fixture.read("model: MODEL\nprompts: [a cat, a (cat), a cat BREAK hat]\n")
         let tasks = Array(job.tasks())
         let old = tasks.map { ContentHash.hex("model-sha256=m\u{0}" + $0.identity(model: job.modelName)) }
-        let now = tasks.map { JobOutput.provenance(of: $0, job: job, modelHash: "m", decoderHashes: [:]) }
+        let now = tasks.map { JobOutput.provenance(of: $0, job: job, modelHash: "m", decoderHashes: [:], checker: nil) }
         #expect(zip(old, now).map { $0 == $1 } == [true, false, false])
     }
 

@@ -34,13 +34,8 @@ import Testing
 
     @Test func normsDoNotDependOnThreadCount() {
         let x = randomTensor([2, 32, 20, 20], seed: 22)
-        let before = Threads.count
-        defer { Threads.set(before) }
-        Threads.set(1)
-        #expect(Threads.count == 1)
-        let single = x.groupNorm(groups: 8, eps: 1e-5).layerNorm(eps: 1e-5)
-        Threads.set(2)
-        let double = x.groupNorm(groups: 8, eps: 1e-5).layerNorm(eps: 1e-5)
+        let single = ComputeContext(threads: 1).run { x.groupNorm(groups: 8, eps: 1e-5).layerNorm(eps: 1e-5) }
+        let double = ComputeContext(threads: 2).run { x.groupNorm(groups: 8, eps: 1e-5).layerNorm(eps: 1e-5) }
         #expect(single.scalars == double.scalars)
     }
 }

@@ -5,12 +5,8 @@ import Testing
 /// whose work is split across cores must give bit-identical sums for 1 and 2 threads.
 @Suite struct ThreadCountTests {
     private func sameForOneAndTwoThreads(_ label: String, _ compute: () -> Tensor) {
-        let before = Threads.count
-        defer { Threads.set(before) }
-        Threads.set(1)
-        let single = compute()
-        Threads.set(2)
-        let double = compute()
+        let single = ComputeContext(threads: 1).run(compute)
+        let double = ComputeContext(threads: 2).run(compute)
         #expect(single.scalars == double.scalars, "\(label) depends on the thread count")
     }
 

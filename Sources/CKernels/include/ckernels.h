@@ -11,6 +11,19 @@ int ds_avx512_available(void);
 int ds_sgemm(int transA, int transB, long m, long n, long k, float alpha,
              const float *a, long lda, const float *b, long ldb, float beta, float *c, long ldc);
 
+/// 1 when this CPU runs ds_sbgemm (AVX512-BF16 with AVX512-F and -BW), else 0.
+int ds_bf16_available(void);
+
+/// ds_sgemm with both operands rounded to bfloat16 (round to nearest even, denormals to zero,
+/// as the hardware's conversion does) and float32 sums: each element of C is the float32 sum,
+/// over pairs of depths in order, of both products of a pair (`vdpbf16ps`). Same splitting
+/// guarantee as ds_sgemm. Returns 0, or -1 when the packing buffers cannot be allocated.
+int ds_sbgemm(int transA, int transB, long m, long n, long k, float alpha,
+              const float *a, long lda, const float *b, long ldb, float beta, float *c, long ldc);
+
+/// `value` rounded to bfloat16 as ds_sbgemm rounds its operands (the upper 16 bits of a float).
+unsigned short ds_bf16_round(float value);
+
 /// The largest of `count` floats (NaN entries ignored; -infinity when count is 0).
 float ds_row_max(const float *row, long count);
 

@@ -1,3 +1,5 @@
+import Tensors
+
 /// One image to render: the settings of a diffusers `StableDiffusionPipeline(...)` call.
 public struct GenerationRequest: Equatable, Sendable {
     public var prompt: String
@@ -28,10 +30,12 @@ public struct GenerationRequest: Equatable, Sendable {
     public var guidanceRescale: Float = 0
     /// Conditions on a blend of the prompt's encoding and another's instead of the prompt's alone.
     public var interpolation: PromptInterpolation?
+    /// The UNet's and the decoder's GEMMs (the text encoder always runs float32).
+    public var precision: Precision
 
     public init(prompt: String, negativePrompt: String = "", seed: UInt64 = 0, steps: Int = 50, guidance: Float = 7.5,
                 scheduler: SchedulerKind? = nil, eta: Float = 0, width: Int? = nil, height: Int? = nil,
-                initImage: RGBImage? = nil, strength: Double = 0.8) {
+                initImage: RGBImage? = nil, strength: Double = 0.8, precision: Precision = .float32) {
         self.prompt = prompt
         self.negativePrompt = negativePrompt
         self.seed = seed
@@ -43,6 +47,7 @@ public struct GenerationRequest: Equatable, Sendable {
         self.height = height
         self.initImage = initImage
         self.strength = strength
+        self.precision = precision
     }
 
     /// The checks that need no model, so a command can fail before loading one.
@@ -61,6 +66,7 @@ public struct GenerationRequest: Equatable, Sendable {
             }
         }
         if initImage != nil { try Self.checkStrength(strength, steps: steps) }
+        if let reason = precision.unsupportedReason { throw .unsupportedPrecision(reason) }
         for (name, value) in [("width", width), ("height", height)] {
             if let value { try Self.checkDimension(name, value) }
         }

@@ -15,15 +15,19 @@ public struct LatentDiffusion: Sendable {
     /// Activation memory shared by the UNet and the VAE and kept from one image to the next, so
     /// a rank rendering many images stops faulting in fresh pages after the first.
     public let pool: BufferPool
+    /// The threads and GEMM kernel it renders with, whatever other pipelines in the process use;
+    /// the precision is each request's own.
+    public let compute: ComputeContext
 
     /// `pool`: another pipeline's, to share its memory (the same model with another decoder).
     public init(unet: UNet2DConditionModel, decoder: any ImageDecoder, schedulerConfig: SchedulerConfig,
-                pool: BufferPool = BufferPool()) {
+                pool: BufferPool = BufferPool(), compute: ComputeContext = ComputeContext()) {
         self.unet = unet
         self.decoder = decoder
         encoder = decoder as? AutoencoderKL
         self.schedulerConfig = schedulerConfig
         self.pool = pool
+        self.compute = compute
     }
 
     /// Native image size: the UNet's sample size in pixels.
@@ -76,10 +80,10 @@ public struct LatentDiffusion: Sendable {
         for request in requests {
             try request.validate()
             guard try size(of: request) == size(of: first), request.steps == first.steps, request.eta == first.eta,
-                  try schedulerKind(for: request) == schedulerKind(for: first),
+                  try schedulerKind(for: request) == schedulerKind(for: first), request.precision == first.precision,
                   usesClassifierFreeGuidance(request) == usesClassifierFreeGuidance(first),
                   (request.initImage == nil) == (first.initImage == nil), request.initImage == nil || request.strength == first.strength else {
-                throw .incompatibleBatch("requests in one batch must share size, steps, scheduler, eta, guidance mode and img2img strength")
+                throw .incompatibleBatch("requests in one batch must share size, steps, scheduler, eta, guidance mode, precision and img2img strength")
             }
         }
         guard prompts.allSatisfy({ $0.shape == prompts[0].shape }), negativePrompts.allSatisfy({ $0 == nil || $0?.shape == prompts[0].shape }) else {
@@ -88,7 +92,7 @@ public struct LatentDiffusion: Sendable {
         for prompt in prompts { try prompt.checkFinite(after: "the text encoder (prompt)") }
         for negative in negativePrompts { try negative?.checkFinite(after: "the text encoder (negative prompt)") }
         // Each step, the decode and the next image reuse the memory of the last.
-        return try BufferPool.scoped(in: pool) { () throws(PipelineError) in
+        return try compute.with(precision: first.precision).run { () throws(PipelineError) in try BufferPool.scoped(in: pool) { () throws(PipelineError) in
             var batch = try DenoisingBatch(self, requests, prompts: prompts, negativePrompts: negativePrompts)
             let start = Date()
             var finished = 0
@@ -110,7 +114,7 @@ public struct LatentDiffusion: Sendable {
                 images.append(RGBImage(decoded: decoded))
             }
             return images
-        }
+        } }
     }
 
     /// Classifier-free guidance on a `[uncond; text]` batch: `uncond + scale·(text − uncond)`.

@@ -16,6 +16,7 @@ public enum PipelineError: Error, CustomStringConvertible, Equatable {
     case badStrength(Double)
     case noDenoisingSteps(strength: Double, steps: Int)
     case noImageEncoder
+    case unsupportedPrecision(String)
 
     public var description: String {
         switch self {
@@ -37,6 +38,7 @@ public enum PipelineError: Error, CustomStringConvertible, Equatable {
             "strength \(strength) with \(steps) steps: int(steps × strength) is 0 denoising steps; raise the strength or the steps"
         case .noImageEncoder:
             "an init image is encoded with the model's VAE (AutoencoderKL), and this pipeline has none: image-to-image cannot decode with a TAESD decoder"
+        case let .unsupportedPrecision(reason): reason
         case let .nonFinite(stage):
             "non-finite values (NaN or infinity) were first produced by \(stage): the weights may be damaged, or a setting too extreme"
         }

@@ -26,9 +26,11 @@ public struct TextToImagePipeline: Sendable {
     /// `StableDiffusionPipeline.from_pretrained(..., vae=AutoencoderTiny...)`).
     public var decoder: any ImageDecoder { diffusion.decoder }
 
-    public init(model: StableDiffusionModel, decoder: (any ImageDecoder)? = nil) throws(ModelError) {
+    /// `compute`: the threads and GEMM kernel this pipeline runs on (its precision is each request's).
+    public init(model: StableDiffusionModel, decoder: (any ImageDecoder)? = nil,
+                compute: ComputeContext = ComputeContext()) throws(ModelError) {
         try self.init(model: model, diffusion: LatentDiffusion(unet: model.unet, decoder: decoder ?? model.vae,
-                                                               schedulerConfig: model.schedulerConfig))
+                                                               schedulerConfig: model.schedulerConfig, compute: compute))
     }
 
     private init(model: StableDiffusionModel, diffusion: LatentDiffusion) throws(ModelError) {
@@ -43,7 +45,8 @@ public struct TextToImagePipeline: Sendable {
     /// The same model decoding with `decoder` instead, sharing this pipeline's activation memory.
     public func decoding(with decoder: any ImageDecoder) throws(ModelError) -> TextToImagePipeline {
         try TextToImagePipeline(model: model, diffusion: LatentDiffusion(unet: model.unet, decoder: decoder,
-                                                                         schedulerConfig: schedulerConfig, pool: diffusion.pool))
+                                                                         schedulerConfig: schedulerConfig, pool: diffusion.pool,
+                                                                         compute: diffusion.compute))
     }
 
     /// The image size a request asks for, checked as diffusers' `check_inputs` does.
@@ -64,9 +67,11 @@ public struct TextToImagePipeline: Sendable {
     public var prompts: PromptEncoder { PromptEncoder(tokenizer: model.tokenizer, textEncoder: model.textEncoder) }
 
     /// The text encoder's context for `text`, `[1, tokens, width]`, read as diffusers reads it
-    /// (or with `syntax` and `clipSkip`).
+    /// (or with `syntax` and `clipSkip`); always in float32, whatever the request's precision.
     public func encode(_ text: String, syntax: PromptSyntax = .plain, clipSkip: Int = 1) throws(PipelineError) -> Tensor {
-        try prompts.encode(text, syntax: syntax, clipSkip: clipSkip)
+        try diffusion.compute.with(precision: .float32).run { () throws(PipelineError) in
+            try prompts.encode(text, syntax: syntax, clipSkip: clipSkip)
+        }
     }
 
     public func generate(_ request: GenerationRequest, progress: (Progress) -> Void = { _ in }) throws(PipelineError) -> RGBImage {

@@ -15,6 +15,7 @@ public enum AxisCatalog {
         .clipSkip,
         .guidanceRescale,
         .interpolate,
+        .precision,
         .initImage,
         .strength,
     ]

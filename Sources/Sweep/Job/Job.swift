@@ -30,6 +30,11 @@ public struct Job: Codable, Equatable, Sendable {
     /// Tasks a rank renders together, one UNet call per step (`TaskQueue.next(for:count:)`);
     /// it changes no image, id or file.
     public var batch = 1
+    /// Dataset layouts to write (`dataset:`); nil: none, or with `grid: none` only `prompts.csv`.
+    public var dataset: DatasetChoice? = nil
+    /// A diffusers `StableDiffusionSafetyChecker` folder (absolute) whose flag each image gets.
+    public var safetyChecker: String? = nil
+    public var safety: SafetyMode = .flag
 
     /// The model's name in ids, metadata and the CSV: its folder's or file's name.
     public var modelName: String { model.split(separator: "/").last.map(String.init) ?? model }

@@ -7,7 +7,7 @@ import Yams
 public struct ManifestReader {
     /// The keys besides the declared axes' (`AxisCatalog`).
     static let ownKeys = ["name", "model", "config", "vae", "prompts", "prompts_file", "seeds", "seeds_per_prompt",
-                          "seed", "prompt_replace", "grid", "loras", "batch"]
+                          "seed", "prompt_replace", "grid", "loras", "batch", "dataset", "safety_checker", "safety"]
     public static var keys: [String] { ownKeys + AxisCatalog.all.map(\.axis.rawValue) }
     static let gridKeys = ["rows", "columns", "margin", "max_pixels"]
     /// Names users bring from AUTOMATIC1111 and diffusers, and ours for the same thing.
@@ -119,6 +119,7 @@ public struct ManifestReader {
         job.randomSeedSlots = randomSeeds
         job.batch = entries["batch"].flatMap { values.integer($0, key: "batch", in: 1...64) } ?? 1
         job.grid = readGrid(entries["grid"], job: job)
+        readDataset(entries, into: &job)
         checkIDs(job, promptLines: promptLines, promptsNode: entries["prompts_file"])
         return model == nil ? nil : job
     }

@@ -48,6 +48,12 @@ extension Job {
             let values = values(of: declaration.axis)
             if values.contains(where: { !declaration.isDefault($0) }) { pairs.append((Node(declaration.axis.rawValue), Node(values.map(text), .implicit, .flow))) }
         }
+        if let safetyChecker { pairs += [("safety_checker", text(safetyChecker)), ("safety", Node(safety.rawValue))] }
+        if let dataset {
+            var datasetPairs: [(Node, Node)] = [("formats", list(dataset.formats.map(\.rawValue))), ("shard_size", Node(String(dataset.shardSize)))]
+            if let embeddings = dataset.embeddings { datasetPairs.append(("embeddings", text(embeddings))) }
+            pairs.append(("dataset", Node(datasetPairs)))
+        }
         if let grid {
             var gridPairs: [(Node, Node)] = []
             if let rows = grid.rows { gridPairs.append(("rows", Node(rows.rawValue))) }

@@ -1,5 +1,6 @@
 import Foundation
 import StableDiffusion
+import Tensors
 
 /// The settings that made an image, written as AUTOMATIC1111's `parameters` text so its
 /// "PNG Info", ComfyUI and civitai read them back.
@@ -27,6 +28,8 @@ public struct GenerationParameters: Equatable, Sendable {
     public var imageToImage: ImageToImageInfo?
     /// Clip skip, guidance rescale, emphasis and interpolation items (`PromptSettingsText`), when not the default.
     public var promptSettings: [String] = []
+    /// The GEMMs' precision; float32 (the default) is not written, so float32 text stays as it was.
+    public var precision: Precision = .float32
     /// `Key: value` entries of the declared axes that write their own (`AxisDeclaration.pngKey`), last.
     public var extras: [String] = []
 
@@ -57,6 +60,7 @@ public struct GenerationParameters: Equatable, Sendable {
                   width: image.width, height: image.height, model: model, vae: vae, decoder: decoder,
                   eta: scheduler.usesEta ? request.eta : 0, loras: loras, imageToImage: imageToImage)
         promptSettings = PromptSettingsText.items(for: request)
+        precision = request.precision
     }
 
     /// Prompt line(s); `Negative prompt: …` when there is one; then the settings line. LoRAs as
@@ -72,6 +76,7 @@ public struct GenerationParameters: Equatable, Sendable {
                 + ", Lora: \"\(loras.map(\.label).joined(separator: ", "))\""
         }
         if eta != 0 { settings += ", Eta: \(eta)" }
+        if precision != .float32 { settings += ", Precision: \(precision.rawValue)" }
         if let imageToImage { settings += ", " + imageToImage.a1111Text }
         for item in promptSettings + extras { settings += ", " + item }
         lines.append(settings)

@@ -21,15 +21,22 @@ public final class JobOutput {
     public private(set) var finished: [String: JournalEntry] = [:]
     /// What preparing the folder found and did (stale images, orphans moved), for the log.
     public private(set) var notes: [String] = []
+    /// The sentence embedder and safety checker of a dataset job, by content hash.
+    public let datasetModels: DatasetModels
+    /// The prompt embeddings received so far (a job with `dataset: embeddings`).
+    private(set) var embeddings: EmbeddingStore?
+    /// When an image is recorded; `SOURCE_DATE_EPOCH` pins it for reproducible datasets.
+    public var now: () -> Date = Date.init
 
     /// Prepares the folder and reads what an earlier run finished; `force` forgets it and takes
     /// over a folder that belongs to another job.
     public init(job: Job, folder: String, owner: OutputOwner, modelHash: String, decoderHashes: [String: String] = [:],
-                force: Bool) throws(OutputError) {
+                datasetModels: DatasetModels = DatasetModels(), force: Bool) throws(OutputError) {
         self.folder = URL(fileURLWithPath: folder).standardizedFileURL
         self.job = job
         self.modelHash = modelHash
         self.decoderHashes = decoderHashes
+        self.datasetModels = datasetModels
         taskCount = job.tasks().count
         journal = Journal(path: self.folder.appendingPathComponent("journal").path)
         try OutputFile.checkFolder(self.folder.path)
@@ -50,6 +57,10 @@ public final class JobOutput {
         }
         for sub in ["", "images", "grids"] { OutputFile.removePartials(in: path(sub)) }
         if force { try journal.reset() }
+        embeddings = try datasetModels.embedder.map { embedder throws(OutputError) in
+            try EmbeddingStore(path: self.folder.appendingPathComponent(EmbeddingStore.fileName).path, dimension: embedder.dimension,
+                               embedder: embedder.sha256)
+        }
         try write(Data(job.resolvedYAML().utf8), to: "job.yaml")
         try adoptEarlierRun()
     }
@@ -59,22 +70,29 @@ public final class JobOutput {
     /// of tasks starts at once.
     private func adoptEarlierRun() throws(OutputError) {
         let entries = journal.entries()
-        var unclaimed = Set(((try? FileManager.default.contentsOfDirectory(atPath: path("images"))) ?? [])
-            .filter { $0.hasSuffix(".png") && !$0.hasPrefix(".") }.map { String($0.dropLast(4)) })
+        var unclaimed = imageFiles()
         let stalePrompts = job.grid != nil && FileManager.default.fileExists(atPath: path("prompts.csv"))
         guard !entries.isEmpty || !unclaimed.isEmpty || stalePrompts else { return }
-        var unrecorded = 0, otherModel = 0, otherSettings = 0
+        var unrecorded = 0, otherModel = 0, otherSettings = 0, moved = 0
+        // By file name, for images another layout put elsewhere (a new shard_size, dataset: added).
+        var elsewhere = Dictionary(unclaimed.map { (String($0.split(separator: "/").last ?? ""), $0) }, uniquingKeysWith: min)
         for task in job.tasks() {
-            unclaimed.remove(task.id)
+            let path = imagePath(of: task)
+            if unclaimed.remove(path) == nil, entries[task.id] != nil, let other = elsewhere[task.id + ".png"], unclaimed.contains(other) {
+                try moveImage(from: other, to: path)
+                unclaimed.remove(other)
+                moved += 1
+            }
             guard let entry = entries[task.id] else { continue }
             guard let recorded = entry.provenance else { unrecorded += 1; continue }
             guard recorded == provenance(of: task) else {
                 if entry.model != modelHash { otherModel += 1 } else { otherSettings += 1 }
                 continue
             }
-            guard Self.imageMatches(entry, in: folder) else { continue }
+            guard Self.imageMatches(entry, at: imagePath(of: task), in: folder), hasDatasetFacts(entry, of: task) else { continue }
             finished[task.id] = entry
         }
+        if moved > 0 { notes.append("moved \(moved) image(s) to their place in this job's layout (images/<shard>/ or images/)") }
         if otherModel > 0 {
             notes.append("\(otherModel) image(s) were rendered from a different model (its weights or configs changed); rendering them again")
         }
@@ -91,18 +109,46 @@ public final class JobOutput {
         try writeManifests()
     }
 
+    private func moveImage(from source: String, to target: String) throws(OutputError) {
+        try createFolder(target.split(separator: "/").dropLast().joined(separator: "/"))
+        guard rename(path(source), path(target)) == 0 else { throw .notWritable(path: path(target), reason: String(cString: strerror(errno))) }
+    }
+
+    /// Every PNG under `images/` (and its shard folders), by path relative to the output folder.
+    private func imageFiles() -> Set<String> {
+        var files = Set<String>()
+        for name in (try? FileManager.default.contentsOfDirectory(atPath: path("images"))) ?? [] where !name.hasPrefix(".") {
+            if name.hasSuffix(".png") { files.insert("images/" + name); continue }
+            for inner in (try? FileManager.default.contentsOfDirectory(atPath: path("images/" + name))) ?? []
+                where inner.hasSuffix(".png") && !inner.hasPrefix(".") {
+                files.insert("images/\(name)/\(inner)")
+            }
+        }
+        return files
+    }
+
+    /// Whether an image's journal entry carries what the job's dataset files need: the safety
+    /// checker's verdict from this checker, and its prompt's embedding. Without them it is
+    /// rendered again, which records them.
+    private func hasDatasetFacts(_ entry: JournalEntry, of task: RenderTask) -> Bool {
+        if let checker = datasetModels.checker, entry.checker != checker || entry.safety == nil { return false }
+        if let embeddings, !embeddings.contains(task.prompt) { return false }
+        return true
+    }
+
     /// Moves images that are no task of this job out of `images/`, never deleting one.
-    private func moveToOrphans(_ ids: [String]) throws(OutputError) {
-        guard !ids.isEmpty else { return }
+    private func moveToOrphans(_ files: [String]) throws(OutputError) {
+        guard !files.isEmpty else { return }
         let orphans = path("orphans")
         do { try FileManager.default.createDirectory(atPath: orphans, withIntermediateDirectories: true) } catch {
             throw .notWritable(path: orphans, reason: PromptsFile.reason(error))
         }
         var names: [String] = []
-        for id in ids {
+        for file in files {
+            let id = String(file.split(separator: "/").last?.dropLast(4) ?? "")
             var name = id + ".png", copy = 1
             while FileManager.default.fileExists(atPath: orphans + "/" + name) { copy += 1; name = "\(id)-\(copy).png" }
-            guard rename(path(Self.imagePath(id)), orphans + "/" + name) == 0 else {
+            guard rename(path(file), orphans + "/" + name) == 0 else {
                 throw .notWritable(path: orphans + "/" + name, reason: String(cString: strerror(errno)))
             }
             names.append(name)
@@ -123,44 +169,60 @@ public final class JobOutput {
     /// What the image of `task` is made from: the model's content and every setting. A journal
     /// entry with another provenance is an image of something else under the same id.
     public func provenance(of task: RenderTask) -> String {
-        Self.provenance(of: task, job: job, modelHash: modelHash, decoderHashes: decoderHashes)
+        Self.provenance(of: task, job: job, modelHash: modelHash, decoderHashes: decoderHashes, checker: datasetModels.checker)
     }
 
-    static func provenance(of task: RenderTask, job: Job, modelHash: String, decoderHashes: [String: String]) -> String {
+    static func provenance(of task: RenderTask, job: Job, modelHash: String, decoderHashes: [String: String], checker: String?) -> String {
         // A task with the model's own VAE keeps the provenance it had before decoders existed.
         let decoder = task.decoder.flatMap { decoderHashes[$0] }.map { "\u{0}decoder-sha256=\($0)" } ?? ""
         // Prompts with A1111 syntax rendered before it was read (as plain text) are images of something else.
         let request = task.request
         let texts = [request.prompt, request.negativePrompt] + (request.interpolation.map { [$0.target] } ?? [])
         let syntax = request.promptSyntax == .a1111 && !texts.allSatisfy { PromptAttention.isPlain($0) } ? "\u{0}prompt-syntax=a1111" : ""
-        return ContentHash.hex("model-sha256=\(modelHash)\u{0}" + task.identity(model: job.modelName) + decoder + syntax)
+        // Only blanking changes pixels; a flag alone is checked by `hasDatasetFacts`.
+        let blank = job.safety == .blank ? checker.map { "\u{0}safety-blank-sha256=\($0)" } ?? "" : ""
+        return ContentHash.hex("model-sha256=\(modelHash)\u{0}" + task.identity(model: job.modelName) + decoder + syntax + blank)
     }
 
     /// Whether the entry's image is in `folder` with the content the journal recorded.
-    static func imageMatches(_ entry: JournalEntry, in folder: URL) -> Bool {
-        guard let data = FileManager.default.contents(atPath: folder.appendingPathComponent(imagePath(entry.id)).path) else { return false }
+    static func imageMatches(_ entry: JournalEntry, at path: String, in folder: URL) -> Bool {
+        guard let data = FileManager.default.contents(atPath: folder.appendingPathComponent(path).path) else { return false }
         return ContentHash.hex(data) == entry.sha256
     }
 
     /// How many of the job's images an earlier run left finished in `folder` (intact, from the
     /// same inputs), found without writing anything: what `sweep render --dry-run` reports.
-    public static func finishedCount(job: Job, folder: String, modelHash: String, decoderHashes: [String: String]) -> Int {
+    public static func finishedCount(job: Job, folder: String, modelHash: String, decoderHashes: [String: String],
+                                     datasetModels: DatasetModels = DatasetModels()) -> Int {
         let url = URL(fileURLWithPath: folder).standardizedFileURL
         let entries = Journal(path: url.appendingPathComponent("journal").path).entries()
         guard !entries.isEmpty else { return 0 }
         return job.tasks().lazy.filter { task in
             guard let entry = entries[task.id] else { return false }
-            return entry.provenance == provenance(of: task, job: job, modelHash: modelHash, decoderHashes: decoderHashes)
-                && imageMatches(entry, in: url)
+            return entry.provenance == provenance(of: task, job: job, modelHash: modelHash, decoderHashes: decoderHashes,
+                                                  checker: datasetModels.checker)
+                && imageMatches(entry, at: imagePath(of: task, in: job), in: url)
+                && (datasetModels.checker == nil || entry.checker == datasetModels.checker)
         }.count
     }
 
     /// Writes the image, then records it in the journal: a crash between the two only means
     /// the image is rendered again.
     public func record(_ result: RenderResult, of task: RenderTask) throws(OutputError) {
-        try write(result.png, to: Self.imagePath(result.taskID))
-        let entry = JournalEntry(id: result.taskID, sha256: ContentHash.hex(result.png), seconds: result.seconds,
+        // Checked before anything is written: a damaged result leaves no file behind.
+        var embedding: [Float]?
+        do throws(RenderResultError) {
+            if let embeddings { embedding = try result.embeddingValues(dimension: embeddings.dimension) }
+            if datasetModels.checker != nil, result.safety == nil { throw .missingSafety(task: result.taskID) }
+        } catch { throw .result(error) }
+        let image = imagePath(of: task)
+        if job.dataset != nil { try createFolder(image.split(separator: "/").dropLast().joined(separator: "/")) }
+        try write(result.png, to: image)
+        if let embedding { try embeddings?.append(embedding, for: task.prompt) }
+        var entry = JournalEntry(id: result.taskID, sha256: ContentHash.hex(result.png), seconds: result.seconds,
                                  rank: result.rank, host: result.host, model: modelHash, provenance: provenance(of: task))
+        if job.dataset != nil { entry.timestamp = Self.timestamp(now()) }
+        if let checker = datasetModels.checker { (entry.safety, entry.checker) = (result.safety, checker) }
         try journal.append(entry)
         finished[result.taskID] = entry
     }
@@ -169,9 +231,12 @@ public final class JobOutput {
     public func writeManifests() throws(OutputError) {
         try write(Data(ManifestCSV.manifest(tasks: job.tasks(), entries: finished, model: job.modelName, eta: job.etaApplies,
                                                           vae: job.vaeName, decoder: job.decoders.contains { $0 != nil },
-                                                          lora: !job.loras.isEmpty, axes: job.csvAxes).utf8),
+                                                          lora: !job.loras.isEmpty, axes: job.csvAxes, safety: job.safetyChecker != nil,
+                                                          imagePath: imagePath(of:)).utf8),
                   to: "manifest.csv")
-        if job.grid == nil {
+        if job.dataset != nil {
+            try writeDataset()
+        } else if job.grid == nil {
             let done = finished
             try write(Data(ManifestCSV.prompts(tasks: job.tasks().lazy.filter { done[$0.id] != nil }).utf8), to: "prompts.csv")
         }
@@ -230,6 +295,28 @@ public final class JobOutput {
     }
 
     public static func imagePath(_ id: String) -> String { "images/\(id).png" }
+
+    /// Where the image of `task` is: `images/<shard>/<id>.png` in a dataset job, else `images/<id>.png`.
+    public func imagePath(of task: RenderTask) -> String { Self.imagePath(of: task, in: job) }
+
+    static func imagePath(of task: RenderTask, in job: Job) -> String {
+        guard let dataset = job.dataset else { return imagePath(task.id) }
+        return "images/\(dataset.shard(of: task.index))/\(task.id).png"
+    }
+
+    /// UTC to the second, as ISO 8601 (`2026-12-02T06:30:00Z`), which pandas and `datasets` read.
+    static func timestamp(_ date: Date) -> String {
+        let formatter = ISO8601DateFormatter()
+        formatter.timeZone = TimeZone(identifier: "UTC")
+        formatter.formatOptions = [.withInternetDateTime]
+        return formatter.string(from: date)
+    }
+
+    func createFolder(_ relative: String) throws(OutputError) {
+        do { try FileManager.default.createDirectory(atPath: path(relative), withIntermediateDirectories: true) } catch {
+            throw .notWritable(path: path(relative), reason: PromptsFile.reason(error))
+        }
+    }
 
     /// Smaller images are enlarged in grids, by a whole factor, towards this many pixels.
     static let minimumCellSide = 128

@@ -12,6 +12,11 @@ public struct JournalEntry: Codable, Equatable, Sendable {
     public var model: String?
     /// What the image was made from (`JobOutput.provenance(of:)`); nil in older journals.
     public var provenance: String?
+    /// When rank 0 recorded the image (UTC, ISO 8601), so rewritten dataset files keep their bytes.
+    public var timestamp: String?
+    /// The safety checker's verdict, and the checker's content hash it came from.
+    public var safety: SafetyVerdict?
+    public var checker: String?
 
     public init(id: String, sha256: String, seconds: Double, rank: Int, host: String, model: String? = nil, provenance: String? = nil) {
         self.id = id

@@ -6,6 +6,8 @@ public enum RenderError: Error, CustomStringConvertible {
     case pipeline(task: String, PipelineError)
     case png(task: String, PNGError)
     case initImage(task: String, InitImageError)
+    /// The sentence embedder or safety checker did not load or failed on a task.
+    case extras(String)
 
     public var description: String {
         switch self {
@@ -13,6 +15,7 @@ public enum RenderError: Error, CustomStringConvertible {
         case let .pipeline(task, error): "task \(task): \(error.description)"
         case let .png(task, error): "task \(task): cannot encode the PNG: \(error.description)"
         case let .initImage(task, error): "task \(task): \(error.description)"
+        case let .extras(message): message
         }
     }
 }

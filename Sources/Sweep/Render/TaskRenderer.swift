@@ -14,25 +14,33 @@ public final class TaskRenderer {
     private var loras: [LoRA] = []
     private var loraInfos: [LoRAInfo] = []
     let vaeName: String?
+    /// The threads and GEMM kernel every model it loads renders with.
+    let compute: ComputeContext
     /// Tasks arrive grouped by prompt, so a small cache catches nearly every reuse while a
     /// dataset of thousands of prompts does not keep thousands of encodings.
     private var encodings: [EncodingKey: Tensor] = [:]
     private static let cacheLimit = 64
     /// Init images by file, read once each (a sweep over strengths reuses one image).
     private var initImages: [String: InitImage] = [:]
+    /// What a dataset job adds to each image: the prompt's embedding and the safety verdict.
+    private var extras: DatasetExtras
 
     /// Loads the model with the job's first LoRA set.
-    public init(job: Job) throws(RenderError) {
+    public init(job: Job, compute: ComputeContext = ComputeContext()) throws(RenderError) {
         self.job = job
+        self.compute = compute
         modelName = job.modelName
         vaeName = job.vaeName
         loras = job.loraSets.first ?? []
-        (pipeline, loraInfos) = try Self.load(job, loras: loras)
+        extras = try DatasetExtras(job: job)
+        (pipeline, loraInfos) = try Self.load(job, loras: loras, compute: compute)
     }
 
-    private static func load(_ job: Job, loras: [LoRA]) throws(RenderError) -> (TextToImagePipeline, [LoRAInfo]) {
+    private static func load(_ job: Job, loras: [LoRA], compute: ComputeContext) throws(RenderError) -> (TextToImagePipeline, [LoRAInfo]) {
         let pipeline: TextToImagePipeline
-        do { pipeline = try TextToImagePipeline(model: StableDiffusionModel(source: job.modelSource(), loras: loras)) } catch { throw .model(error) }
+        do {
+            pipeline = try TextToImagePipeline(model: StableDiffusionModel(source: job.modelSource(), loras: loras), compute: compute)
+        } catch { throw .model(error) }
         do { return (pipeline, try loras.map { lora throws(LoRAError) in try LoRAInfo(lora) }) } catch { throw .model(.lora(error)) }
     }
 
@@ -40,7 +48,7 @@ public final class TaskRenderer {
     /// the text encoder, so they go with it, as do the TAESD pipelines built on its UNet.
     private func use(_ loras: [LoRA]) throws(RenderError) {
         guard loras != self.loras else { return }
-        (pipeline, loraInfos) = try Self.load(job, loras: loras)
+        (pipeline, loraInfos) = try Self.load(job, loras: loras, compute: compute)
         self.loras = loras
         encodings.removeAll()
         decoding.removeAll()
@@ -48,14 +56,14 @@ public final class TaskRenderer {
 
     /// The task's PNG file, with its A1111 `parameters` text, and how long it took.
     public func render(_ task: RenderTask, progress: (TextToImagePipeline.Progress) -> Void = { _ in }) throws(RenderError)
-        -> (png: Data, seconds: Double) {
+        -> RenderedImage {
         try render([task], progress: progress)[0]
     }
 
     /// Tasks with one `batchKey`, rendered with one UNet call per step (each image the bytes it
     /// has alone); each is reported with an equal share of the batch's time.
     public func render(_ tasks: [RenderTask], progress: (TextToImagePipeline.Progress) -> Void = { _ in }) throws(RenderError)
-        -> [(png: Data, seconds: Double)] {
+        -> [RenderedImage] {
         guard let first = tasks.first else { return [] }
         let start = Date()
         try use(first.loras)
@@ -84,8 +92,10 @@ public final class TaskRenderer {
             }
             images = rendered.compactMap { $0 }
         } catch { throw .pipeline(task: tasks.map(\.id).joined(separator: ", "), error) }
-        var files: [Data] = []
-        for (task, (image, start)) in zip(tasks, zip(images, starts)) {
+        var files: [RenderedImage] = []
+        for (task, (rendered, start)) in zip(tasks, zip(images, starts)) {
+            let safety = try extras.safety(of: rendered, task: task.id)
+            let image = safety?.nsfw == true && job.safety == .blank ? rendered.blackened : rendered
             // A replacement AutoencoderKL on the decoder axis is A1111's "VAE"; TAESD is ours, "Decoder".
             let replacesVAE = task.decoder.map { DecoderKind($0) == .replacementVAE } ?? false
             var parameters = GenerationParameters(request: task.request, scheduler: task.scheduler, image: image, model: modelName,
@@ -93,10 +103,12 @@ public final class TaskRenderer {
                                                   loras: loraInfos, imageToImage: start.map { ImageToImageInfo($0, strength: task.strength) })
             parameters.modelHash = job.modelShortHash
             parameters.extras = task.parameterEntries.map { "\($0.key): \($0.value)" }
-            do { files.append(try parameters.png(of: image)) } catch { throw .png(task: task.id, error) }
+            let png: Data
+            do { png = try parameters.png(of: image) } catch { throw .png(task: task.id, error) }
+            files.append(RenderedImage(png: png, seconds: 0, embedding: try extras.embedding(of: task.prompt, task: task.id), safety: safety))
         }
         let seconds = Date().timeIntervalSince(start) / Double(tasks.count)
-        return files.map { ($0, seconds) }
+        return files.map { var file = $0; file.seconds = seconds; return file }
     }
 
     private func pipeline(decoding decoder: String?) throws(RenderError) -> TextToImagePipeline {

@@ -33,7 +33,8 @@ struct BenchModel {
 
     /// The architecture with random weights; `guidanceEmbedding` gives its UNet the
     /// `time_cond_proj_dim` 256 of LCM-distilled SD 1.5 (guidance as an input, no guided batch).
-    static func random(_ architecture: PublishedArchitecture, decoder: Decoder, guidanceEmbedding: Bool) throws -> BenchModel {
+    static func random(_ architecture: PublishedArchitecture, decoder: Decoder, guidanceEmbedding: Bool,
+                       compute: ComputeContext) throws -> BenchModel {
         let source = CountingSource(RandomWeights(seed: 42))
         let p = Parameters(source)
         let textEncoder = try CLIPTextModel(config: architecture.textEncoder, parameters: p)
@@ -41,7 +42,7 @@ struct BenchModel {
         if guidanceEmbedding { unet.timeCondProjDim = 256 }
         let diffusion = LatentDiffusion(unet: try UNet2DConditionModel(config: unet, parameters: p),
                                         decoder: try decoder.load(random: p) { try AutoencoderKL(config: architecture.vae, parameters: p) },
-                                        schedulerConfig: architecture.schedulerConfig)
+                                        schedulerConfig: architecture.schedulerConfig, compute: compute)
         // CLIP's start and end tokens around ten words, then end-token padding (the ids do not
         // change the arithmetic).
         let (start, end) = (49406, 49407)
@@ -51,23 +52,27 @@ struct BenchModel {
                           weightBytes: source.parameterCount * 4)
     }
 
-    static func folder(_ directory: String, decoder: Decoder) throws -> BenchModel {
+    static func folder(_ directory: String, decoder: Decoder, compute: ComputeContext) throws -> BenchModel {
         let model = try StableDiffusionModel(directory: directory)
-        let pipeline = try TextToImagePipeline(model: model, decoder: try decoder.load(random: Parameters(RandomWeights(seed: 42))) { model.vae })
+        let pipeline = try TextToImagePipeline(model: model, decoder: try decoder.load(random: Parameters(RandomWeights(seed: 42))) { model.vae },
+                                               compute: compute)
         return BenchModel(description: directory, textEncoder: model.textEncoder, diffusion: pipeline.diffusion,
                           promptIDs: model.tokenizer.encode(prompt), negativeIDs: model.tokenizer.encode(""),
                           weightBytes: nil)
     }
 
     /// Last hidden states of the prompt and the negative prompt, each encoded on its own as diffusers does.
+    /// In float32 whatever the benchmark's precision, as the pipeline encodes them.
     func encodePrompts() throws -> (prompt: Tensor, negative: Tensor) {
-        (try textEncoder([promptIDs]).lastHiddenState, try textEncoder([negativeIDs]).lastHiddenState)
+        try diffusion.compute.with(precision: .float32).run { () throws in
+            (try textEncoder([promptIDs]).lastHiddenState, try textEncoder([negativeIDs]).lastHiddenState)
+        }
     }
 
     /// What a whole image encodes: the negative prompt only when classifier-free guided, as
     /// diffusers' `encode_prompt` does.
     func encodePrompts(guided: Bool) throws -> (prompt: Tensor, negative: Tensor?) {
-        guided ? try encodePrompts() : (try textEncoder([promptIDs]).lastHiddenState, nil)
+        guided ? try encodePrompts() : (try encodePrompts().prompt, nil)
     }
 }
 

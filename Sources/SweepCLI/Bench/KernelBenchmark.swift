@@ -58,17 +58,20 @@ enum KernelBenchmark {
         return cases
     }
 
-    /// Our GEMM (`GEMMKernel.current`, split over our threads) on an n×n×n product.
-    static func sgemmGFLOPS(size n: Int, repeats: Int) -> Double {
+    /// Our float32 GEMM (the context's kernel, split over its threads) on an n×n×n product.
+    static func sgemmGFLOPS(size n: Int, repeats: Int, compute: ComputeContext) -> Double {
         let a = random([n, n]), b = random([n, n])
-        let seconds = best(of: repeats) { _ = a.matmul(b) }
+        let seconds = compute.with(precision: .float32).run { best(of: repeats) { _ = a.matmul(b) } }
         return 2 * Double(n * n * n) / seconds / 1e9
     }
 
-    /// OpenBLAS's own threaded `cblas_sgemm` on the same product, for reference.
-    static func openBLASGFLOPS(size n: Int, repeats: Int) -> Double {
+    /// OpenBLAS's own threaded `cblas_sgemm` on the same product, for reference. Only here does
+    /// OpenBLAS run threaded; it is set back to the one thread our GEMM parts run it with.
+    static func openBLASGFLOPS(size n: Int, repeats: Int, threads: Int) -> Double {
         let a = random([n, n]).scalars, b = random([n, n]).scalars
         var c = [Float](repeating: 0, count: n * n)
+        openblas_set_num_threads(Int32(threads))
+        defer { openblas_set_num_threads(1) }
         let seconds = best(of: repeats) {
             cblas_sgemm(CblasRowMajor, CblasNoTrans, CblasNoTrans, Int32(n), Int32(n), Int32(n), 1, a, Int32(n),
                         b, Int32(n), 0, &c, Int32(n))

@@ -22,6 +22,8 @@ struct PipelineBenchmark {
     let batch: Int
     /// Skip the three component items (a long whole-image run on its own).
     let imageOnly: Bool
+    /// Threads and precision of every item (the sgemm reference lines stay float32).
+    let compute: ComputeContext
 
     struct Row: Encodable {
         let name: String
@@ -35,6 +37,7 @@ struct PipelineBenchmark {
         let model: String
         let size: Int
         let threads: Int
+        let precision: String
         let core: String
         let sgemmGFLOPS: [Double]
         let openBLASGFLOPS: Double
@@ -45,14 +48,14 @@ struct PipelineBenchmark {
 
     var request: GenerationRequest {
         GenerationRequest(prompt: BenchModel.prompt, seed: 0, steps: imageSteps, guidance: guidance, scheduler: scheduler,
-                          width: size, height: size)
+                          width: size, height: size, precision: compute.precision)
     }
 
     func run(report: (String) -> Void) throws -> Report {
         let core = KernelBenchmark.gemmDescription
-        let sgemmBefore = KernelBenchmark.sgemmGFLOPS(size: 2048, repeats: 3)
-        let openBLAS = KernelBenchmark.openBLASGFLOPS(size: 2048, repeats: 3)
-        report("\(model.description), \(size)×\(size), threads \(Threads.count), \(core)")
+        let sgemmBefore = KernelBenchmark.sgemmGFLOPS(size: 2048, repeats: 3, compute: compute)
+        let openBLAS = KernelBenchmark.openBLASGFLOPS(size: 2048, repeats: 3, threads: compute.threads)
+        report("\(model.description), \(size)×\(size), threads \(compute.threads), precision \(compute.precision.rawValue), \(core)")
         report(String(format: "sgemm 2048³: %.1f GFLOP/s (OpenBLAS's threaded cblas_sgemm: %.1f)", sgemmBefore, openBLAS))
         report(Self.header)
 
@@ -120,9 +123,9 @@ struct PipelineBenchmark {
                 }
             }
         }
-        let sgemmAfter = KernelBenchmark.sgemmGFLOPS(size: 2048, repeats: 3)
+        let sgemmAfter = KernelBenchmark.sgemmGFLOPS(size: 2048, repeats: 3, compute: compute)
         report(String(format: "sgemm 2048³ after: %.1f GFLOP/s", sgemmAfter))
-        let result = Report(model: model.description, size: size, threads: Threads.count, core: core,
+        let result = Report(model: model.description, size: size, threads: compute.threads, precision: compute.precision.rawValue, core: core,
                             sgemmGFLOPS: [sgemmBefore, sgemmAfter], openBLASGFLOPS: openBLAS, rows: rows, peakBytes: ResidentMemory.peakBytes,
                             weightBytes: model.weightBytes)
         report("peak resident: \(ResidentMemory.gib(result.peakBytes))"
