@@ -3,7 +3,7 @@ import Foundation
 extension Tensor {
     /// `x·σ(x)`, as `torch.nn.functional.silu`.
     public func silu() -> Tensor {
-        mapElements(vector: { $0 / (1 + vectorExp(-$0)) }, scalar: { $0 / (1 + scalarExp(-$0)) })
+        mapElements(vector: siluVector, scalar: siluScalar)
     }
 
     /// `x·σ(1.702x)`, the `quick_gelu` of OpenAI's CLIP (transformers' `QuickGELUActivation`).
@@ -56,6 +56,13 @@ extension Tensor {
         return out
     }
 }
+
+@inline(__always)
+func siluVector(_ x: Vector) -> Vector { x / (1 + vectorExp(-x)) }
+
+/// Lane 0 of `siluVector`, so a value gets the same bytes on either path.
+@inline(__always)
+func siluScalar(_ x: Float) -> Float { x / (1 + scalarExp(-x)) }
 
 @inline(__always)
 func exactGELU(_ x: Float) -> Float { 0.5 * x * (1 + erff(x * 0.707_106_77)) }

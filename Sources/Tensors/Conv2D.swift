@@ -16,7 +16,10 @@ extension Tensor {
     /// 1×1 convolutions are a single GEMM over the feature map. Larger kernels unfold a band of
     /// output rows at a time into a small column buffer (sized to stay in cache) and multiply it
     /// in one GEMM, so the full im2col matrix of a large image is never built.
-    public func conv2d(weight: Tensor, bias: Tensor? = nil, stride: Int = 1, padding: Padding = .all(0)) -> Tensor {
+    /// Stride-1 3×3 convolutions on large enough maps run by Winograd's algorithm
+    /// (`Conv2DAlgorithm.preferred`); `algorithm` forces one, e.g. to compare them.
+    public func conv2d(weight: Tensor, bias: Tensor? = nil, stride: Int = 1, padding: Padding = .all(0),
+                       algorithm: Conv2DAlgorithm? = nil) -> Tensor {
         precondition(rank == 4 && weight.rank == 4 && weight.shape[1] == shape[1],
                      "conv2d: input \(shape) does not fit weight \(weight.shape)")
         let (batch, cin, height, width) = (shape[0], shape[1], shape[2], shape[3])
@@ -27,6 +30,13 @@ extension Tensor {
         if let bias { precondition(bias.shape == [cout], "conv2d: bias \(bias.shape) for \(cout) channels") }
 
         let (out, y) = Tensor.empty([batch, cout, outH, outW])
+        let chosen = algorithm ?? .preferred(cin: cin, cout: cout, kernel: (kh, kw), stride: stride, outH: outH, outW: outW)
+        if let tileSize = chosen.winogradTileSize, kh == 3 && kw == 3 && stride == 1 && AVX512.available {
+            WinogradConv2D(tileSize: tileSize, batch: batch, channels: cin, outChannels: cout, height: height,
+                           width: width, outH: outH, outW: outW, padding: padding)
+                .run(input: pointer, weight: weight.pointer, bias: bias?.pointer, output: y)
+            return out
+        }
         let plane = outH * outW
         let beta: Float = bias == nil ? 0 : 1
         if kh == 1 && kw == 1 && stride == 1 && padding == .all(0) {

@@ -1,8 +1,9 @@
 extension Tensor {
     /// Group normalisation over `[N, C, …]`, as `torch.nn.GroupNorm(groups, C, eps)`: each group of
     /// `C/groups` channels is normalised with its own (biased) mean and variance, then scaled by
-    /// `weight[c]` and shifted by `bias[c]` when given.
-    public func groupNorm(groups: Int, eps: Float, weight: Tensor? = nil, bias: Tensor? = nil) -> Tensor {
+    /// `weight[c]` and shifted by `bias[c]` when given. With `silu`, the result is
+    /// `groupNorm(…).silu()` (the same bytes) in one pass over memory instead of two.
+    public func groupNorm(groups: Int, eps: Float, weight: Tensor? = nil, bias: Tensor? = nil, silu: Bool = false) -> Tensor {
         precondition(rank >= 2, "groupNorm: input \(shape) has no channel dimension")
         let batch = shape[0], channels = shape[1]
         precondition(groups > 0 && channels % groups == 0, "groupNorm: \(channels) channels into \(groups) groups")
@@ -21,7 +22,12 @@ extension Tensor {
                     let scale = inverseStd * (w?[c] ?? 1)
                     let shift = (b?[c] ?? 0) - mean * scale
                     let offset = start + local * spatial
-                    for i in 0..<spatial { y[offset + i] = x[offset + i] * scale + shift }
+                    // Chunks small enough that SiLU reads back what was just written from L1.
+                    for chunk in stride(from: offset, to: offset + spatial, by: 2048) {
+                        let end = Swift.min(chunk + 2048, offset + spatial)
+                        for i in chunk..<end { y[i] = x[i] * scale + shift }
+                        if silu { mapBlocks(y + chunk, y + chunk, count: end - chunk, vector: siluVector, scalar: siluScalar) }
+                    }
                 }
             }
         }

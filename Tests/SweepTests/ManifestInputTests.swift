@@ -170,7 +170,7 @@ import Testing
     }
 }
 
-/// The 77-token check is bounded, so a million-prompt file starts at once and its warnings fit a screen.
+/// The 77-token check (plain syntax: A1111 syntax reads long prompts in chunks) is bounded, so a million-prompt file starts at once and its warnings fit a screen.
 @Suite struct TruncationWarningBoundsTests {
     let fixture = try! ManifestFixture()
 
@@ -179,7 +179,7 @@ import Testing
         let prompts = (0..<13).map { "\(long) \($0)" }.joined(separator: "\n")
         _ = try fixture.write(prompts, name: "prompts.txt")
         var warnings: [String] = []
-        _ = try ManifestReader.read(try fixture.write("model: MODEL\nprompts_file: prompts.txt\n")) {
+        _ = try ManifestReader.read(try fixture.write("model: MODEL\nprompt_syntax: plain\nprompts_file: prompts.txt\n")) {
             warnings.append($0.description)
         }
         #expect(warnings.count == 11, "\(warnings)")
@@ -194,7 +194,7 @@ import Testing
         let prompts = (0..<count).map { $0 < count - 3 ? "a dog \($0)" : "\(long) \($0)" }.joined(separator: "\n")
         _ = try fixture.write(prompts, name: "prompts.txt")
         var warnings: [String] = []
-        let job = try ManifestReader.read(try fixture.write("model: MODEL\nprompts_file: prompts.txt\n")) {
+        let job = try ManifestReader.read(try fixture.write("model: MODEL\nprompt_syntax: plain\nprompts_file: prompts.txt\n")) {
             warnings.append($0.description)
         }
         #expect(job.prompts.count == count)

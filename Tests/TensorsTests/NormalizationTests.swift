@@ -9,6 +9,15 @@ import Testing
         expectClose(got, try PyTorchReference.tensor("group_norm"), tolerance: 1e-5, "group norm")
     }
 
+    /// The fused pass gives exactly the bytes of normalising, then applying SiLU, also for
+    /// planes that are not a whole number of vectors and span several chunks.
+    @Test(arguments: [[2, 8, 5, 7], [1, 4, 70, 61]])
+    func groupNormWithSiLUIsGroupNormThenSiLU(shape: [Int]) {
+        let x = randomTensor(shape, seed: 22, scale: 3), w = randomTensor([shape[1]], seed: 23), b = randomTensor([shape[1]], seed: 24)
+        let fused = x.groupNorm(groups: 2, eps: 1e-6, weight: w, bias: b, silu: true)
+        #expect(fused.scalars == x.groupNorm(groups: 2, eps: 1e-6, weight: w, bias: b).silu().scalars)
+    }
+
     @Test func layerNormMatchesPyTorch() throws {
         let x = try PyTorchReference.tensor("input")
         let got = x.layerNorm(eps: 1e-5, weight: try PyTorchReference.tensor("layer_norm.weight"),

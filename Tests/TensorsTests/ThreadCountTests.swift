@@ -23,6 +23,14 @@ import Testing
         sameForOneAndTwoThreads("conv2d") { x.conv2d(weight: w, padding: .all(1)) }
     }
 
+    /// Winograd F(4,3) with several blocks of tiles and jobs of output channels.
+    @Test func winogradConvolution() {
+        let x = randomTensor([2, 200, 60, 70], seed: 38), w = randomTensor([150, 200, 3, 3], seed: 39)
+        #expect(Conv2DAlgorithm.preferred(cin: 200, cout: 150, kernel: (3, 3), stride: 1, outH: 60, outW: 70) == .winograd4
+                || !AVX512.available, "test no longer covers Winograd")
+        sameForOneAndTwoThreads("winograd conv2d") { x.conv2d(weight: w, padding: .all(1)) }
+    }
+
     /// Several query tiles and key blocks per head, as in the UNet's 64×64 self-attention.
     @Test func attention() {
         let q = randomTensor([2, 600, 64], seed: 35), k = randomTensor([2, 700, 64], seed: 36)

@@ -31,4 +31,28 @@ float ds_row_max(const float *row, long count);
 /// Tensors' `vectorExp` (within 2 ulp), sixteen lanes per instruction.
 float ds_exp_sum(float *row, long count, float maximum);
 
+/// Winograd F(m×m, 3×3), m = 2 or 4, α = m + 2 (winograd_avx512.c). For each transform point
+/// ξ < α², the caller multiplies U_ξ (cout × cin) by V_ξ (cin × tiles) into M_ξ (cout × tiles).
+/// The points of one row are adjacent (u[co][ξ][ci], v[c][ξ][t], m[co][ξ][t]), so each matrix
+/// has leading dimension α²·cin or α²·tiles and the transforms touch nearby memory.
+/// Tiles are counted over the image rows of tiles `tileRow0 ..< tileRow0 + tileRows`, where tile
+/// row r is tile row r % tilesY of image r / tilesY, each tilesX tiles wide (t = row·tilesX + x).
+
+/// u[co − coBegin][ξ][ci] for co in [coBegin, coEnd) from weights w[cout][cin][3][3].
+void ds_winograd_weights(int m, long cout, long cin, long coBegin, long coEnd, const float *w, float *u);
+
+/// Floats per row of the scratch `buffer` of ds_winograd_input, which holds α of them.
+long ds_winograd_row_buffer(int m, long width, long padLeft, long tilesX);
+
+/// v[c][ξ][t] for channels c in [cBegin, cEnd) of x[n][channels][height][width], zero-padded.
+void ds_winograd_input(int m, const float *x, long height, long width, long padTop, long padLeft,
+                       long channels, long tilesX, long tilesY, long tileRow0, long tileRows,
+                       long cBegin, long cEnd, long tiles, float *v, float *buffer);
+
+/// y[n][co][..][..] = Aᵀ M A + bias[co] (bias may be NULL) for co in [coBegin, coEnd); outputs
+/// past outH × outW are not written.
+void ds_winograd_output(int m, const float *mm, long channels, long tiles, long tilesX, long tilesY,
+                        long tileRow0, long tileRows, long coBegin, long coEnd, const float *bias,
+                        float *y, long outH, long outW);
+
 #endif

@@ -14,5 +14,8 @@ struct GroupNorm: Sendable {
         bias = try p.tensor("bias", [channels])
     }
 
-    func callAsFunction(_ x: Tensor) -> Tensor { x.groupNorm(groups: groups, eps: eps, weight: weight, bias: bias) }
+    /// With `silu`, `silu(norm(x))` in one pass, as every ResNet block and output head applies it.
+    func callAsFunction(_ x: Tensor, silu: Bool = false) -> Tensor {
+        x.groupNorm(groups: groups, eps: eps, weight: weight, bias: bias, silu: silu)
+    }
 }

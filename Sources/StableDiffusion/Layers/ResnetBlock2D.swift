@@ -20,12 +20,12 @@ struct ResnetBlock2D: Sendable {
 
     /// `x` is `[B, C, H, W]`; `timeEmbedding` is `[B, dim]` before its SiLU.
     func callAsFunction(_ x: Tensor, timeEmbedding: Tensor? = nil) -> Tensor {
-        var h = conv1(norm1(x).silu())
+        var h = conv1(norm1(x, silu: true))
         if let timeProjection, let timeEmbedding {
             let perChannel = timeProjection(timeEmbedding.silu())
             h = h + perChannel.reshaped([perChannel.shape[0], perChannel.shape[1], 1, 1])
         }
-        h = conv2(norm2(h).silu())
+        h = conv2(norm2(h, silu: true))
         return (shortcut?(x) ?? x) + h
     }
 }

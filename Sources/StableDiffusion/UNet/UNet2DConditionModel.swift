@@ -68,6 +68,6 @@ public struct UNet2DConditionModel: Sendable {
             let size = uneven ? skips.last.map { ($0.shape[2], $0.shape[3]) } : nil
             h = block(h, skips: mine, timeEmbedding: time, context: context, upsampleTo: size)
         }
-        return convOut(normOut(h).silu())
+        return convOut(normOut(h, silu: true))
     }
 }

@@ -31,6 +31,6 @@ struct VAEDecoder: Sendable {
             for resnet in block.resnets { h = resnet(h) }
             if let upsampler = block.upsampler { h = upsampler(h) }
         }
-        return convOut(normOut(h).silu())
+        return convOut(normOut(h, silu: true))
     }
 }

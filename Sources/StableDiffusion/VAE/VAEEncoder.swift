@@ -31,6 +31,6 @@ struct VAEEncoder: Sendable {
             for resnet in block.resnets { h = resnet(h) }
             if let downsampler = block.downsampler { h = downsampler(h) }
         }
-        return convOut(normOut(mid(h)).silu())
+        return convOut(normOut(mid(h), silu: true))
     }
 }

@@ -1,0 +1,90 @@
+import CKernels
+import Foundation
+
+
+/// A stride-1 3×3 convolution by Winograd's minimal filtering F(m×m, 3×3) (Lavin & Gray 2015):
+/// each m×m output tile costs (m+2)² multiplications per channel pair instead of 9m², so F(4,3)
+/// does a quarter of the direct convolution's products (F(2,3) 44%). The products become
+/// (m+2)² independent GEMMs, U_ξ (cout × cin) · V_ξ (cin × tiles), run on our GEMM; the
+/// transforms around them are the AVX-512 kernels of `winograd_avx512.c`.
+///
+/// Every output value depends only on its tile, its channel and the GEMM's k-ordered sums, so
+/// the bytes are the same for any thread count and any batch; they differ from the direct
+/// convolution's by the transforms' rounding (see `WinogradConv2DTests`).
+struct WinogradConv2D {
+    /// Output tile side m: 2 or 4.
+    let tileSize: Int
+    let batch, channels, outChannels, height, width, outH, outW: Int
+    let padding: Padding
+
+    /// Floats of V and M (the transformed block of tiles and its products) per block: big
+    /// enough for wide GEMMs, small enough to stay in the last-level cache.
+    static let blockBudget = Int(ProcessInfo.processInfo.environment["WINO_BUDGET"] ?? "") ?? (3 << 20)
+    /// Floats of transformed weights a job makes and multiplies (4 MB): the whole U of a deep
+    /// layer would be hundreds of MB, written and read back on every call.
+    static let weightBudget = 1 << 20
+
+    var points: Int { (tileSize + 2) * (tileSize + 2) }
+    var tilesX: Int { (outW + tileSize - 1) / tileSize }
+    var tilesY: Int { (outH + tileSize - 1) / tileSize }
+
+    /// Whole rows of tiles per block; a function of the shape alone.
+    var tileRowsPerBlock: Int {
+        Swift.max(1, Self.blockBudget / (points * (channels + outChannels) * tilesX))
+    }
+
+    /// Output channels whose weights one job transforms before its GEMMs: at least 48, since
+    /// every job packs all of V again for its GEMMs.
+    var outChannelsPerJob: Int { Swift.min(outChannels, Swift.max(48, Self.weightBudget / (points * channels))) }
+
+    func run(input x: UnsafePointer<Float>, weight w: UnsafePointer<Float>, bias: UnsafePointer<Float>?,
+             output y: UnsafeMutablePointer<Float>) {
+        let pool = BufferPool.current
+        let rowsTotal = batch * tilesY, rowsPerBlock = tileRowsPerBlock
+        let blockTiles = Swift.min(rowsTotal, rowsPerBlock) * tilesX
+        BufferPool.withScratch(from: pool, count: points * (channels + outChannels) * blockTiles) { scratch in
+            for row0 in stride(from: 0, to: rowsTotal, by: rowsPerBlock) {
+                let rows = Swift.min(rowsPerBlock, rowsTotal - row0)
+                block(tileRow0: row0, tileRows: rows, v: scratch, products: scratch + points * channels * rows * tilesX,
+                      input: x, weight: w, bias: bias, output: y, pool: pool)
+            }
+        }
+    }
+
+    /// Transforms, multiplies and transforms back the tiles of `tileRows` rows of tiles.
+    private func block(tileRow0: Int, tileRows: Int, v: UnsafeMutablePointer<Float>, products: UnsafeMutablePointer<Float>,
+                       input x: UnsafePointer<Float>, weight w: UnsafePointer<Float>, bias: UnsafePointer<Float>?,
+                       output y: UnsafeMutablePointer<Float>, pool: BufferPool?) {
+        let m = Int32(tileSize), (cin, cout, points) = (channels, outChannels, points)
+        let tiles = tileRows * tilesX
+        let rowFloats = ds_winograd_row_buffer(m, width, padding.left, tilesX) * (tileSize + 2)
+        parallelRanges(cin, grain: 1) { range in
+            BufferPool.withScratch(from: pool, count: rowFloats) { buffer in
+                ds_winograd_input(m, x, height, width, padding.top, padding.left, cin, tilesX, tilesY,
+                                  tileRow0, tileRows, range.lowerBound, range.upperBound, tiles, v, buffer)
+            }
+        }
+        // Jobs of a few output channels each (and, when those are few, of a share of the points)
+        // transform their rows of U just before multiplying them, while they are in cache.
+        let rowsPerJob = outChannelsPerJob, rowJobs = (cout + rowsPerJob - 1) / rowsPerJob
+        let pointGroups = Swift.min(points, Swift.max(1, 8 / rowJobs))
+        parallelJobs(rowJobs * pointGroups) { range in
+            BufferPool.withScratch(from: pool, count: points * rowsPerJob * cin) { u in
+                for job in range {
+                    let (rowJob, group) = job.quotientAndRemainder(dividingBy: pointGroups)
+                    let co0 = rowJob * rowsPerJob, rows = Swift.min(rowsPerJob, cout - co0)
+                    ds_winograd_weights(m, cout, cin, co0, co0 + rows, w, u)
+                    for point in (points * group / pointGroups)..<(points * (group + 1) / pointGroups) {
+                        gemm(m: rows, n: tiles, k: cin, a: u + point * cin, lda: points * cin,
+                             b: v + point * tiles, ldb: points * tiles,
+                             c: products + co0 * points * tiles + point * tiles, ldc: points * tiles)
+                    }
+                }
+            }
+        }
+        parallelRanges(cout, grain: 1) { range in
+            ds_winograd_output(m, products, cout, tiles, tilesX, tilesY, tileRow0, tileRows,
+                               range.lowerBound, range.upperBound, bias, y, outH, outW)
+        }
+    }
+}
