@@ -6,9 +6,10 @@
 set -euo pipefail
 
 packages=(pkg-config libopenmpi-dev openmpi-bin libopenblas-dev libpng-dev zlib1g-dev libfreetype-dev fonts-dejavu-core fonts-noto-cjk fonts-noto-color-emoji)
-# For the Slurm test (cluster/local-slurm.sh). Without them that test is skipped with its
-# reason, so a failed install (no network, another distribution) only warns.
-optional=(slurm-wlm munge)
+# For the Slurm test (cluster/local-slurm.sh), and headless Chromium for the browse page test
+# (out/<job>/index.html). Without them those tests are skipped with their reason, so a failed
+# install (no network, another distribution) only warns.
+optional=(slurm-wlm munge chromium)
 
 # The packages among "$@" that are not installed, one per line.
 not_installed() {
@@ -31,8 +32,8 @@ if ((${#missing[@]})); then
 fi
 mapfile -t missing < <(not_installed "${optional[@]}")
 if ((${#missing[@]})); then
-    echo "installing (optional, for the Slurm test): ${missing[*]}" >&2
-    apt_install "${missing[@]}" || echo "warning: could not install ${missing[*]}; the Slurm test will be skipped" >&2
+    echo "installing (optional, for the Slurm and browse page tests): ${missing[*]}" >&2
+    apt_install "${missing[@]}" || echo "warning: could not install ${missing[*]}; the tests that need them will be skipped" >&2
 fi
 
 if ! command -v swift >/dev/null 2>&1; then

@@ -12,4 +12,10 @@ enum CommandLineNumber {
         guard let value = Float(text) else { throw .badNumber(flag: flag, value: text, expected: "expected a number") }
         return value
     }
+
+    /// A double, for settings diffusers computes with in Python floats (img2img's strength).
+    static func double(_ text: String, flag: String) throws(GenerateError) -> Double {
+        guard let value = Double(text) else { throw .badNumber(flag: flag, value: text, expected: "expected a number") }
+        return value
+    }
 }

@@ -82,6 +82,12 @@ struct GenerateCommand: ParsableCommand {
     @Option(parsing: .unconditional, help: "Image height in pixels, a multiple of 8 up to 8192 (default: the model's native size).")
     var height: String?
 
+    @Option(help: ArgumentHelp("Image-to-image: start from this PNG (diffusers' StableDiffusionImg2ImgPipeline). Without --width/--height the image's own size, rounded down to a multiple of 8; otherwise it is resized with Pillow's Lanczos filter, as diffusers' image processor does.", valueName: "file.png"))
+    var initImage: String?
+
+    @Option(parsing: .unconditional, help: "With --init-image: how far to noise it, above 0 up to 1 (int(steps × strength) steps run; default 0.8).")
+    var strength: String?
+
     @Option(help: "Decode with this AutoencoderTiny (TAESD) folder instead of the model's VAE, as diffusers' vae=AutoencoderTiny does.")
     var decoder: String?
 
@@ -98,7 +104,9 @@ struct GenerateCommand: ParsableCommand {
     var output: String
 
     func run() throws {
-        let request = try makeRequest()
+        var request = try makeRequest()
+        let start = try initImage.map { path throws(InitImageError) in try InitImage(path: path) }
+        request.initImage = start?.image
         try request.validate()
         try checkOutput()
         if MPIRuntime.isLaunchedByMPI, MPIRuntime.launchRank ?? 0 == 0 {
@@ -138,7 +146,8 @@ struct GenerateCommand: ParsableCommand {
         }
         var parameters = GenerationParameters(request: request, scheduler: kind, image: image,
                                               model: source.name, vae: source.vae?.name,
-                                              decoder: decoder.map { URL(fileURLWithPath: $0).lastPathComponent }, loras: loraInfos)
+                                              decoder: decoder.map { URL(fileURLWithPath: $0).lastPathComponent }, loras: loraInfos,
+                                              imageToImage: start.map { ImageToImageInfo($0, strength: request.strength) })
         parameters.modelHash = try shortHash(ofCheckpoint: modelOptions.model)
         try OutputFile.write(parameters.png(of: image), to: output)
         status.print("wrote \(output)")
@@ -162,6 +171,7 @@ struct GenerateCommand: ParsableCommand {
             }
             kind = named
         }
+        if strength != nil, initImage == nil { throw GenerateError.strengthWithoutInitImage }
         guard let syntax = PromptSyntax(rawValue: promptSyntax) else { throw GenerateError.unknownPromptSyntax(promptSyntax) }
         var request = GenerationRequest(prompt: prompt, negativePrompt: negativePrompt,
                                  seed: seed == "-1" ? UInt64.random(in: Job.randomSeedRange)
@@ -173,6 +183,7 @@ struct GenerateCommand: ParsableCommand {
                                  height: try height.map { text throws(GenerateError) in try CommandLineNumber.whole(text, flag: "--height", in: 1...Int.max) },
                                  precision: try PrecisionOption.parse(precision),
                                  prompt2: prompt2, negativePrompt2: negativePrompt2, microConditioning: try microConditioning())
+        request.strength = try strength.map { text throws(GenerateError) in try CommandLineNumber.double(text, flag: "--strength") } ?? 0.8
         request.promptSyntax = syntax
         request.clipSkip = try CommandLineNumber.whole(clipSkip, flag: "--clip-skip", in: 1...Int.max)
         request.guidanceRescale = try CommandLineNumber.real(guidanceRescale, flag: "--guidance-rescale")

@@ -6,6 +6,7 @@ enum GenerateError: Error, CustomStringConvertible {
     case unknownPromptSyntax(String)
     case badNumber(flag: String, value: String, expected: String)
     case notPNG(String)
+    case strengthWithoutInitImage
 
     var description: String {
         switch self {
@@ -14,6 +15,7 @@ enum GenerateError: Error, CustomStringConvertible {
         case let .unknownPromptSyntax(name): "--prompt-syntax \(name): unknown; expected a1111 or plain"
         case let .badNumber(flag, value, expected): "\(flag) \(value): \(expected)"
         case let .notPNG(path): "--output \(path): sweep writes PNG images only; give a name ending in .png"
+        case .strengthWithoutInitImage: "--strength: only image-to-image uses it; give --init-image FILE.png too"
         }
     }
 }

@@ -257,10 +257,11 @@ struct RenderCommand: ParsableCommand {
         let output = prepared.output
         try output.writeManifests()
         let grids = try prepared.grids.map { try output.writeGrids(with: $0) } ?? []
+        let page = try output.writeBrowsePage()
         progress.summary().forEach(status.print)
         let csv = ["manifest.csv"] + (output.job.dataset != nil ? output.datasetFiles : output.job.grid == nil ? ["prompts.csv"] : [])
         status.print("wrote \(folder(of: output.job)): \(progress.imagesDone) images, \(csv.joined(separator: ", ")), "
-                     + "\(grids.count) grid\(grids.count == 1 ? "" : "s")")
+                     + "\(grids.count) grid\(grids.count == 1 ? "" : "s")" + (page ? ", index.html" : ""))
         withExtendedLifetime(prepared.lock) {}
     }
 
@@ -269,6 +270,7 @@ struct RenderCommand: ParsableCommand {
     private func interrupted(_ output: JobOutput, progress: ProgressLog, status: StatusLine = StatusLine(isTerminal: false),
                              end: () -> Never) -> Never {
         try? output.writeManifests()
+        _ = try? output.writeBrowsePage()
         status.print("interrupted: \(progress.imagesDone) of \(progress.total) images done; rerun the same command to resume")
         end()
     }

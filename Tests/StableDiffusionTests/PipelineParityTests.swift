@@ -4,7 +4,8 @@ import Tensors
 import Testing
 
 /// Settings of one image diffusers rendered (Tests/Fixtures/pipeline/make_pipeline_fixtures.py,
-/// and the few-step models of Tests/Fixtures/fewstep/make_fewstep_fixtures.py).
+/// the few-step models of Tests/Fixtures/fewstep/make_fewstep_fixtures.py, and image-to-image in
+/// Tests/Fixtures/img2img/make_img2img_fixtures.py).
 struct PipelineCase: Decodable, CustomStringConvertible, Sendable {
     let name, model, prompt: String
     let negative_prompt: String?
@@ -24,19 +25,23 @@ struct PipelineCase: Decodable, CustomStringConvertible, Sendable {
     let interpolate_to: String?
     let interpolate_fraction: Double?
     let interpolate_method: String?
+    /// Image-to-image: the init image's file (its pixels are in `resize.safetensors` beside the cases) and strength.
+    let init_image: String?
+    let strength: Double?
     /// The fixture folder holding `cases.json` and `images.safetensors`.
     private(set) var directory = Self.fixtures.appendingPathComponent("pipeline")
 
     private enum CodingKeys: String, CodingKey {
         case name, model, prompt, negative_prompt, seed, steps, guidance, scheduler, eta, width, height, decoder
         case prompt_syntax, clip_skip, guidance_rescale, interpolate_to, interpolate_fraction, interpolate_method
+        case init_image, strength
     }
 
     var description: String { name }
 
     static let fixtures = URL(fileURLWithPath: #filePath).deletingLastPathComponent().appendingPathComponent("../Fixtures").standardized
 
-    static let all: [PipelineCase] = ["pipeline", "fewstep", "prompts"].flatMap { folder in
+    static let all: [PipelineCase] = ["pipeline", "fewstep", "prompts", "img2img"].flatMap { folder in
         let directory = fixtures.appendingPathComponent(folder)
         guard let data = try? Data(contentsOf: directory.appendingPathComponent("cases.json")),
               let cases = try? JSONDecoder().decode([PipelineCase].self, from: data) else { return [PipelineCase]() }
@@ -56,15 +61,24 @@ struct PipelineCase: Decodable, CustomStringConvertible, Sendable {
     }
 
     var request: GenerationRequest {
-        var request = GenerationRequest(prompt: prompt, negativePrompt: negative_prompt ?? "", seed: seed, steps: steps, guidance: guidance,
-                                        scheduler: scheduler.flatMap(SchedulerKind.init(rawValue:)), eta: eta, width: width, height: height)
-        request.promptSyntax = prompt_syntax.flatMap(PromptSyntax.init(rawValue:)) ?? .a1111
-        request.clipSkip = clip_skip ?? 1
-        request.guidanceRescale = guidance_rescale ?? 0
-        if let interpolate_to, let interpolate_fraction, let method = interpolate_method.flatMap(PromptInterpolation.Method.init(rawValue:)) {
-            request.interpolation = PromptInterpolation(target: interpolate_to, fraction: interpolate_fraction, method: method)
+        get throws {
+            var request = GenerationRequest(prompt: prompt, negativePrompt: negative_prompt ?? "", seed: seed, steps: steps, guidance: guidance,
+                                            scheduler: scheduler.flatMap(SchedulerKind.init(rawValue:)), eta: eta, width: width, height: height,
+                                            initImage: try init_image.map { try Self.pixels($0, in: directory) }, strength: strength ?? 0.8)
+            request.promptSyntax = prompt_syntax.flatMap(PromptSyntax.init(rawValue:)) ?? .a1111
+            request.clipSkip = clip_skip ?? 1
+            request.guidanceRescale = guidance_rescale ?? 0
+            if let interpolate_to, let interpolate_fraction, let method = interpolate_method.flatMap(PromptInterpolation.Method.init(rawValue:)) {
+                request.interpolation = PromptInterpolation(target: interpolate_to, fraction: interpolate_fraction, method: method)
+            }
+            return request
         }
-        return request
+    }
+
+    /// An 8-bit RGB image stored as float32 `[height, width, 3]` under `name` in `resize.safetensors`.
+    static func pixels(_ name: String, in directory: URL) throws -> RGBImage {
+        let tensor = try SafeTensorsFile(path: directory.appendingPathComponent("resize.safetensors").path).tensor(name)
+        return RGBImage(width: tensor.shape[1], height: tensor.shape[0], pixels: tensor.scalars.map { UInt8($0) })
     }
 
     /// diffusers' 8-bit RGB pixels for this case.
@@ -86,7 +100,7 @@ struct PipelineCase: Decodable, CustomStringConvertible, Sendable {
 
     @Test(arguments: PipelineCase.all)
     func imageMatchesDiffusers(_ testCase: PipelineCase) throws {
-        let image = try testCase.pipeline().generate(testCase.request)
+        let image = try testCase.pipeline().generate(try testCase.request)
         let expected = try testCase.expectedPixels()
         #expect(image.pixels.count == expected.count, "\(testCase): \(image.width)×\(image.height)")
         let worst = zip(image.pixels, expected).map { abs(Int($0) - Int($1)) }.max() ?? 0

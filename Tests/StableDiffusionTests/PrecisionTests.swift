@@ -26,7 +26,7 @@ struct PrecisionTests {
     @Test(arguments: ["sd1.default", "sd1.euler", "sd2.default", "sd2.euler-a"])
     func bf16ImageIsCloseToDiffusersFloat32(_ name: String) throws {
         let testCase = try #require(PipelineCase.all.first { $0.name == name })
-        var request = testCase.request
+        var request = try testCase.request
         request.precision = .bf16
         let image = try testCase.pipeline().generate(request)
         let difference = Difference(image.pixels, try testCase.expectedPixels())

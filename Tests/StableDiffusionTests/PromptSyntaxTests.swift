@@ -167,7 +167,7 @@ import Testing
 
     @Test(arguments: cases)
     func withoutTheSettingTheImageDiffers(_ testCase: PipelineCase) throws {
-        var request = testCase.request
+        var request = try testCase.request
         if request.interpolation != nil {
             request.interpolation?.fraction = 0
         } else if request.clipSkip != 1 {

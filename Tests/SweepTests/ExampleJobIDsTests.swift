@@ -10,6 +10,9 @@ import Testing
         "demo.yaml": ["845caa93a4687198", "e8fda44225dd528b", "81dea02579ed85a3", "18e76e475a36daf7", "70da3c4872f25639", "3e5d3307fdcaae93", "02c1aba4d3e1da57", "e59fbd0f315960ec", "67b52256eaf7b563", "5b5dda17543b86dc", "bc55e176bae1ac95", "3f9b5b8da9c9c869"],
         // few-step.yaml came with the decoder axis: its ids are the SHA-256 of fewstep's identity text (computed in Python).
         "few-step.yaml": ["90726a86176734d7", "82fad550013042f8", "ce96c935be10f862", "031b467fd30a5b1c", "c1bf9c84762c800d", "efc050176b72af1d", "f104277459561bfa", "39bed31e0c3225f0", "a626c307b60a4da4", "1d4d7f133c586d86", "b9b88d6fe25b61dc", "9578ac7aed487d48"],
+        // img2img.yaml came with the init_image and strength axes: its ids are the SHA-256 of the identity text
+        // with `init_image=<the PNG's SHA-256>` and `strength=<value>` after the frozen fields (computed in Python).
+        "img2img.yaml": ["f663efde717a7f4b", "d61572513ae4ebb8", "0cbc7575e9db3286", "6b79d51ab5092fe6", "0b726adbdae95f55", "750f233254c4efb2"],
         // prompt-morph.yaml came with the interpolate and clip_skip axes: ids computed in Python from the identity text.
         "prompt-morph.yaml": ["5e27abeaa940c9b5", "c46a65cc22a5a04d", "fab168d75e5e10eb", "697af83a3c0ac893", "3c00c120fd837fc7",
                               "aaeb877d08630f8d", "2cca487a21701242", "246c0e5ca312d1f1", "c19b955751a66c70", "6aec3132e7346607"],

@@ -19,10 +19,10 @@ import Testing
         return path
     }
 
-    /// Same files, same bytes; `images` images, owner.json, job.yaml, manifest.csv and 2 grids.
+    /// Same files, same bytes; `images` images, owner.json, job.yaml, manifest.csv, 2 grids and index.html.
     func expectSameOutput(_ expected: String, _ actual: String, images: Int = 12) throws {
         let (a, b) = (try RenderCommandTests.snapshot(expected), try RenderCommandTests.snapshot(actual))
-        #expect(a.count == images + 5 && a.keys.sorted() == b.keys.sorted(), "\(a.keys.sorted()) vs \(b.keys.sorted())")
+        #expect(a.count == images + 6 && a.keys.sorted() == b.keys.sorted(), "\(a.keys.sorted()) vs \(b.keys.sorted())")
         for (name, data) in a { #expect(b[name] == data, "\(name) differs") }
     }
 

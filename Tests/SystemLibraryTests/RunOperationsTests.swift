@@ -166,7 +166,7 @@ import Testing
         #expect(render.contains("\r1/12 images  ") && render.contains(" images/hour  ETA ") && render.contains("  |  step 20/20  "),
                 "\(render.debugDescription)")
         #expect(!render.contains("[1/12]"), "no scrolling per-image lines on a terminal")
-        #expect(render.hasSuffix("wrote \(out): 12 images, manifest.csv, 1 grid\r\n"), "\(render.debugDescription)")
+        #expect(render.hasSuffix("wrote \(out): 12 images, manifest.csv, 1 grid, index.html\r\n"), "\(render.debugDescription)")
     }
 
     @Test func intoAFileProgressIsPlainLinesInTheStepsAsked() async throws {
@@ -184,7 +184,7 @@ import Testing
         let render = try await SweepProcess.run(["render", try longJob(images: 4), "--output", out])
         let renderLines = render.errors.split(separator: "\n").map(String.init)
         #expect((1...4).allSatisfy { i in renderLines.contains { $0.hasPrefix("[\(i)/4] ") } }, "\(render.errors)")
-        #expect(renderLines.last == "wrote \(out): 4 images, manifest.csv, 1 grid", "\(render.errors)")
+        #expect(renderLines.last == "wrote \(out): 4 images, manifest.csv, 1 grid, index.html", "\(render.errors)")
         #expect(!render.errors.contains("\r"))
     }
 

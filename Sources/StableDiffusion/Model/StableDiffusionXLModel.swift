@@ -100,6 +100,8 @@ public struct StableDiffusionXLModel: DiffusionModel {
     public func checkSupports(_ request: GenerationRequest) throws(PipelineError) {
         if request.clipSkip != 1 { throw .unsupportedSetting("clip_skip \(request.clipSkip)", family: .sdxl) }
         if request.interpolation != nil { throw .unsupportedSetting("interpolate", family: .sdxl) }
+        // diffusers' StableDiffusionXLImg2ImgPipeline is another pipeline (aesthetic scores, its own time ids).
+        if request.initImage != nil { throw .unsupportedSetting("init_image (image-to-image)", family: .sdxl) }
         let texts = [request.prompt, request.negativePrompt, request.prompt2 ?? "", request.negativePrompt2 ?? ""]
         if request.promptSyntax == .a1111, texts.contains(where: { text in text.contains("BREAK") || text.contains(where: { "()[]".contains($0) }) }) {
             throw .unsupportedSetting("A1111 prompt syntax (weights, BREAK)", family: .sdxl)

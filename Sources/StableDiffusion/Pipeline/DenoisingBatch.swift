@@ -17,9 +17,12 @@ struct DenoisingBatch {
     private let timestepCondition: Tensor?
 
     var timesteps: [Float] { schedulers[0].timesteps }
+    var evaluationsPerStep: Int { schedulers[0].evaluationsPerStep }
+    /// The first evaluation: 0, or where image-to-image's strength cuts the schedule.
+    private(set) var beginIndex = 0
 
     /// Whether evaluation `index` finishes one of the `steps` asked for (see `Scheduler.finishesStep`).
-    func finishesStep(_ index: Int, of steps: Int) -> Bool { schedulers[0].finishesStep(index, of: steps) }
+    func finishesStep(_ index: Int, of steps: Int) -> Bool { schedulers[0].finishesStep(index, of: steps, begin: beginIndex) }
 
     init(_ diffusion: LatentDiffusion, _ requests: [GenerationRequest], prompts: [Conditioning],
          negativePrompts: [Conditioning?]) throws(PipelineError) {
@@ -53,9 +56,16 @@ struct DenoisingBatch {
         latents = []
         let factor = diffusion.decoder.scaleFactor
         for request in requests {
-            let scheduler = try diffusion.scheduler(for: request)
+            var scheduler = try diffusion.scheduler(for: request)
             var generator = TorchGenerator(seed: request.seed)
-            latents.append(generator.randn([1, unet.inChannels, height / factor, width / factor]).scaled(by: scheduler.initNoiseSigma))
+            if let image = request.initImage {
+                beginIndex = scheduler.beginIndex(steps: request.steps, strength: request.strength)
+                scheduler.setBeginIndex(beginIndex)
+                latents.append(try diffusion.imageToImageLatents(image, width: width, height: height, scheduler: scheduler,
+                                                                 begin: beginIndex, generator: &generator))
+            } else {
+                latents.append(generator.randn([1, unet.inChannels, height / factor, width / factor]).scaled(by: scheduler.initNoiseSigma))
+            }
             schedulers.append(scheduler)
             generators.append(generator)
         }

@@ -26,6 +26,13 @@ public struct GenerationRequest: Equatable, Sendable {
     /// nil: the model's native size.
     public var width: Int?
     public var height: Int?
+    /// Image-to-image (diffusers' `StableDiffusionImg2ImgPipeline`): the image denoising starts
+    /// from; nil renders from pure noise. Without a width and height the image's own size is used,
+    /// rounded down to a multiple of 8.
+    public var initImage: RGBImage?
+    /// How much of the schedule an init image is noised back through (0 < strength ≤ 1); a
+    /// double, since diffusers computes `int(steps * strength)` in Python floats.
+    public var strength: Double
     /// How the prompt texts are read: A1111's emphasis and chunks, or as diffusers reads them.
     public var promptSyntax: PromptSyntax = .a1111
     /// A1111's clip skip: 1 conditions on the text encoder's last layer, 2 on the one before (diffusers' `clip_skip=1`).
@@ -39,8 +46,8 @@ public struct GenerationRequest: Equatable, Sendable {
 
     public init(prompt: String, negativePrompt: String? = nil, seed: UInt64 = 0, steps: Int = 50, guidance: Float = 7.5,
                 scheduler: SchedulerKind? = nil, eta: Float = 0, width: Int? = nil, height: Int? = nil,
-                precision: Precision = .float32, prompt2: String? = nil, negativePrompt2: String? = nil,
-                microConditioning: MicroConditioning = .init()) {
+                initImage: RGBImage? = nil, strength: Double = 0.8, precision: Precision = .float32,
+                prompt2: String? = nil, negativePrompt2: String? = nil, microConditioning: MicroConditioning = .init()) {
         self.prompt = prompt
         self.negativePrompt = negativePrompt ?? ""
         hasNegativePrompt = negativePrompt != nil
@@ -54,6 +61,8 @@ public struct GenerationRequest: Equatable, Sendable {
         self.eta = eta
         self.width = width
         self.height = height
+        self.initImage = initImage
+        self.strength = strength
         self.precision = precision
     }
 
@@ -72,6 +81,7 @@ public struct GenerationRequest: Equatable, Sendable {
                 do { _ = try PromptAttention.parse(text) } catch { throw .promptSyntax(error.description) }
             }
         }
+        if initImage != nil { try Self.checkStrength(strength, steps: steps) }
         if let reason = precision.unsupportedReason { throw .unsupportedPrecision(reason) }
         for (name, value) in [("width", width), ("height", height)] {
             if let value { try Self.checkDimension(name, value) }
@@ -87,6 +97,13 @@ public struct GenerationRequest: Equatable, Sendable {
     /// The largest width or height: 8192 pixels is a 1024² latent, past what any Stable Diffusion
     /// model was trained for, and keeps every size product far from overflowing.
     public static let maximumDimension = 8192
+
+    /// diffusers' img2img takes `int(steps × strength)` steps of the schedule: strength must be in
+    /// (0, 1] and leave at least one.
+    public static func checkStrength(_ strength: Double, steps: Int) throws(PipelineError) {
+        guard strength.isFinite, strength > 0, strength <= 1 else { throw .badStrength(strength) }
+        guard Int(Double(steps) * strength) >= 1 else { throw .noDenoisingSteps(strength: strength, steps: steps) }
+    }
 
     /// A width or height must be a positive multiple of 8 (the VAE's scale factor) up to `maximumDimension`.
     public static func checkDimension(_ name: String, _ value: Int) throws(PipelineError) {

@@ -8,6 +8,9 @@ import Tensors
 public struct LatentDiffusion: Sendable {
     public let unet: UNet2DConditionModel
     public let decoder: any ImageDecoder
+    /// The VAE that encodes init images (image-to-image); nil when the decoder is not the model's
+    /// VAE, whose latent space an init image must be encoded into.
+    public let encoder: AutoencoderKL?
     public let schedulerConfig: SchedulerConfig
     /// Activation memory shared by the UNet and the VAE and kept from one image to the next, so
     /// a rank rendering many images stops faulting in fresh pages after the first.
@@ -21,6 +24,7 @@ public struct LatentDiffusion: Sendable {
                 pool: BufferPool = BufferPool(), compute: ComputeContext = ComputeContext()) {
         self.unet = unet
         self.decoder = decoder
+        encoder = decoder as? AutoencoderKL
         self.schedulerConfig = schedulerConfig
         self.pool = pool
         self.compute = compute
@@ -38,7 +42,8 @@ public struct LatentDiffusion: Sendable {
 
     /// The image size a request asks for, checked as diffusers' `check_inputs` does.
     public func size(of request: GenerationRequest) throws(PipelineError) -> (width: Int, height: Int) {
-        let (width, height) = (request.width ?? defaultImageSize, request.height ?? defaultImageSize)
+        let own = request.initImage.map(VAEImageProcessor.defaultSize(of:)) ?? (width: defaultImageSize, height: defaultImageSize)
+        let (width, height) = (request.width ?? own.width, request.height ?? own.height)
         try GenerationRequest.checkDimension("width", width)
         try GenerationRequest.checkDimension("height", height)
         return (width, height)
@@ -64,8 +69,9 @@ public struct LatentDiffusion: Sendable {
         try render([request], prompts: [prompt], negativePrompts: [negativePrompt], progress: progress)[0]
     }
 
-    /// Renders requests that share size, steps, scheduler (and eta) and guidance mode with one
-    /// UNet call per step for all of them; each image is byte-identical to rendering it alone.
+    /// Renders requests that share size, steps, scheduler (and eta), guidance mode and, for
+    /// image-to-image, strength with one UNet call per step for all of them; each image is
+    /// byte-identical to rendering it alone.
     public func render(_ requests: [GenerationRequest], prompts: [Conditioning], negativePrompts: [Conditioning?],
                        progress: (TextToImagePipeline.Progress) -> Void = { _ in }) throws(PipelineError) -> [RGBImage] {
         guard let first = requests.first, prompts.count == requests.count, negativePrompts.count == requests.count else {
@@ -75,8 +81,9 @@ public struct LatentDiffusion: Sendable {
             try request.validate()
             guard try size(of: request) == size(of: first), request.steps == first.steps, request.eta == first.eta,
                   try schedulerKind(for: request) == schedulerKind(for: first), request.precision == first.precision,
-                  usesClassifierFreeGuidance(request) == usesClassifierFreeGuidance(first) else {
-                throw .incompatibleBatch("requests in one batch must share size, steps, scheduler, eta, guidance mode and precision")
+                  usesClassifierFreeGuidance(request) == usesClassifierFreeGuidance(first),
+                  (request.initImage == nil) == (first.initImage == nil), request.initImage == nil || request.strength == first.strength else {
+                throw .incompatibleBatch("requests in one batch must share size, steps, scheduler, eta, guidance mode, precision and img2img strength")
             }
         }
         let shape = prompts[0].context.shape
@@ -90,12 +97,14 @@ public struct LatentDiffusion: Sendable {
             var batch = try DenoisingBatch(self, requests, prompts: prompts, negativePrompts: negativePrompts)
             let start = Date()
             var finished = 0
-            for step in batch.timesteps.indices {
+            // Image-to-image runs the last `int(steps × strength)` of them.
+            let stepsRun = first.steps - batch.beginIndex / batch.evaluationsPerStep
+            for step in batch.beginIndex..<batch.timesteps.count {
                 try batch.step(step, unet: unet)
                 // Reported in the steps the user asked for, not in UNet evaluations.
                 if batch.finishesStep(step, of: first.steps) {
-                    finished = min(finished + 1, first.steps)
-                    progress(.init(step: finished, steps: first.steps,
+                    finished = min(finished + 1, stepsRun)
+                    progress(.init(step: finished, steps: stepsRun,
                                    secondsPerStep: Date().timeIntervalSince(start) / Double(finished)))
                 }
             }

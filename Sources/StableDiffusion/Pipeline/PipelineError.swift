@@ -14,6 +14,9 @@ public enum PipelineError: Error, CustomStringConvertible, Equatable {
     case missingPooledEncoding
     case incompatibleBatch(String)
     case nonFinite(stage: String)
+    case badStrength(Double)
+    case noDenoisingSteps(strength: Double, steps: Int)
+    case noImageEncoder
     case unsupportedPrecision(String)
     case badMicroConditioning(name: String, value: Int)
     /// A setting the model's family has no use for (e.g. `prompt_2` for SD 1.x): its name and the family.
@@ -35,12 +38,18 @@ public enum PipelineError: Error, CustomStringConvertible, Equatable {
         case .missingNegativeEncoding: "guidance above 1 needs the negative prompt's encoding"
         case .missingPooledEncoding: "an SDXL UNet (addition_embed_type text_time) needs the pooled text embeddings of SDXL's second text encoder"
         case let .incompatibleBatch(reason): "cannot render as one batch: \(reason)"
+        case let .badStrength(strength): "strength \(strength): expected a number above 0 and at most 1"
+        case let .noDenoisingSteps(strength, steps):
+            "strength \(strength) with \(steps) steps: int(steps × strength) is 0 denoising steps; raise the strength or the steps"
+        case .noImageEncoder:
+            "an init image is encoded with the model's VAE (AutoencoderKL), and this pipeline has none: image-to-image cannot decode with a TAESD decoder"
         case let .unsupportedPrecision(reason): reason
         case let .badMicroConditioning(name, value):
             "\(name) \(value): expected sizes from 1 and crop offsets from 0, up to \(MicroConditioning.maximum)"
         case let .unsupportedSetting(name, family):
             family == .sd ? "\(name) is an SDXL setting; the model is \(family.name), which has no use for it"
-                : "\(name) is not implemented for \(family.name) models; give prompt_syntax plain (--prompt-syntax plain), no clip skip or interpolation"
+                : "\(name) is not implemented for \(family.name) models (they take plain prompt syntax, no clip skip, "
+                + "interpolation or init image)"
         case let .nonFinite(stage):
             "non-finite values (NaN or infinity) were first produced by \(stage): the weights may be damaged, or a setting too extreme"
         }

@@ -2,7 +2,8 @@ import Foundation
 import Tensors
 
 /// diffusers' `StableDiffusionPipeline.__call__` (or `StableDiffusionXLPipeline.__call__`, by the
-/// model's family) for text-to-image, same seed, same image.
+/// model's family) for text-to-image, and `StableDiffusionImg2ImgPipeline.__call__` when the
+/// request has an init image: same seed, same image.
 public struct TextToImagePipeline: Sendable {
     /// Reported after each denoising step.
     public struct Progress: Sendable, CustomStringConvertible {

@@ -55,11 +55,11 @@ public struct CLIPImageProcessor: Sendable {
             if short != edge {
                 let newLong = Int(Double(edge * long) / Double(short))
                 image = image.width <= image.height
-                    ? BicubicResampler().resize(image, width: edge, height: newLong)
-                    : BicubicResampler().resize(image, width: newLong, height: edge)
+                    ? PillowResampler(.bicubic).resize(image, width: edge, height: newLong)
+                    : PillowResampler(.bicubic).resize(image, width: newLong, height: edge)
             }
         case let .exact(height, width)?:
-            image = BicubicResampler().resize(image, width: width, height: height)
+            image = PillowResampler(.bicubic).resize(image, width: width, height: height)
         case nil: break
         }
         let (height, width) = crop ?? (image.height, image.width)

@@ -32,6 +32,10 @@ public struct DDIMScheduler: Scheduler {
 
     public func scaleModelInput(_ sample: Tensor, step: Int) -> Tensor { sample }
 
+    public func addNoise(_ original: Tensor, noise: Tensor, step: Int) -> Tensor {
+        self.noise.addNoise(original, noise: noise, timestep: integerTimesteps[step])
+    }
+
     public mutating func step(modelOutput: Tensor, step: Int, sample: Tensor, noise draw: (_ shape: [Int]) -> Tensor) -> Tensor {
         let timestep = integerTimesteps[step], previous = timestep - stride
         let alpha = noise.alphaCumprod(timestep, setAlphaToOne: setAlphaToOne)

@@ -13,6 +13,10 @@ public struct EulerAncestralDiscreteScheduler: Scheduler {
         try config.requireFalse("rescale_betas_zero_snr")
     }
 
+    public func addNoise(_ original: Tensor, noise: Tensor, step: Int) -> Tensor {
+        SigmaSchedule.addNoise(original, noise: noise, sigma: schedule.sigmas[step])
+    }
+
     public func scaleModelInput(_ sample: Tensor, step: Int) -> Tensor {
         SigmaSchedule.scale(sample, sigma: schedule.sigmas[step])
     }

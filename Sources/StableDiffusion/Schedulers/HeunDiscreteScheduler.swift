@@ -26,6 +26,11 @@ public struct HeunDiscreteScheduler: Scheduler {
         Array(values.prefix(1)) + values.dropFirst().flatMap { [$0, $0] }
     }
 
+    /// The doubled sigmas put `set_begin_index(t_start · 2)` on the step's first sigma, as in diffusers.
+    public func addNoise(_ original: Tensor, noise: Tensor, step: Int) -> Tensor {
+        SigmaSchedule.addNoise(original, noise: noise, sigma: sigmas[step])
+    }
+
     public func scaleModelInput(_ sample: Tensor, step: Int) -> Tensor {
         SigmaSchedule.scale(sample, sigma: sigmas[step])
     }

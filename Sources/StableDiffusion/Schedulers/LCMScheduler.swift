@@ -45,6 +45,10 @@ public struct LCMScheduler: Scheduler {
 
     public func scaleModelInput(_ sample: Tensor, step: Int) -> Tensor { sample }
 
+    public func addNoise(_ original: Tensor, noise: Tensor, step: Int) -> Tensor {
+        self.noise.addNoise(original, noise: noise, timestep: integerTimesteps[step])
+    }
+
     /// Returns `prev_sample`; at the last step that is the `denoised` prediction itself.
     public mutating func step(modelOutput: Tensor, step: Int, sample: Tensor, noise draw: (_ shape: [Int]) -> Tensor) -> Tensor {
         let timestep = integerTimesteps[step]

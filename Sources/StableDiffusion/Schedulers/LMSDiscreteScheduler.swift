@@ -15,6 +15,10 @@ public struct LMSDiscreteScheduler: Scheduler {
         schedule = try SigmaSchedule(config, steps: steps)
     }
 
+    public func addNoise(_ original: Tensor, noise: Tensor, step: Int) -> Tensor {
+        SigmaSchedule.addNoise(original, noise: noise, sigma: schedule.sigmas[step])
+    }
+
     public func scaleModelInput(_ sample: Tensor, step: Int) -> Tensor {
         SigmaSchedule.scale(sample, sigma: schedule.sigmas[step])
     }

@@ -50,6 +50,10 @@ public struct PNDMScheduler: Scheduler {
 
     public func scaleModelInput(_ sample: Tensor, step: Int) -> Tensor { sample }
 
+    public func addNoise(_ original: Tensor, noise: Tensor, step: Int) -> Tensor {
+        self.noise.addNoise(original, noise: noise, timestep: integerTimesteps[step])
+    }
+
     public mutating func step(modelOutput: Tensor, step: Int, sample: Tensor, noise _: (_ shape: [Int]) -> Tensor) -> Tensor {
         let timestep = integerTimesteps[step]
         return counter < prkTimesteps.count && !skipPRK

@@ -16,16 +16,35 @@ public protocol Scheduler: Sendable {
     /// One `step` of diffusers' scheduler: the next sample from the UNet's `modelOutput`.
     /// `noise(shape)` draws standard normal noise, for ancestral samplers and DDIM with eta > 0.
     mutating func step(modelOutput: Tensor, step: Int, sample: Tensor, noise: (_ shape: [Int]) -> Tensor) -> Tensor
+    /// diffusers' `add_noise` for an image-to-image start at evaluation `step`: `original` noised to
+    /// `timesteps[step]` (√ᾱ·x + √(1−ᾱ)·ε for the alpha schedulers, x + σ·ε for the sigma ones).
+    func addNoise(_ original: Tensor, noise: Tensor, step: Int) -> Tensor
+    /// diffusers' `set_begin_index`: denoising starts at evaluation `step` rather than the first,
+    /// which the multistep solvers take as their first step index.
+    mutating func setBeginIndex(_ step: Int)
 }
 
 extension Scheduler {
     public var evaluationsPerStep: Int { 1 }
 
+    /// Schedulers that index every step by its position need nothing more than being started there.
+    public mutating func setBeginIndex(_ step: Int) {}
+
+    /// The first evaluation of an image-to-image run of `steps` steps at `strength`, as diffusers'
+    /// `get_timesteps`: `init_timestep = min(int(steps·strength), steps)` (in double precision, as
+    /// Python multiplies), `t_start = steps − init_timestep`, times the scheduler's order.
+    public func beginIndex(steps: Int, strength: Double) -> Int {
+        let initTimestep = min(Int(Double(steps) * strength), steps)
+        return max(steps - initTimestep, 0) * evaluationsPerStep
+    }
+
     /// Whether evaluation `index` finishes one of the `steps` the user asked for, as diffusers'
     /// progress bar counts them: evaluations past `steps × order` are warm-up (PNDM evaluates
-    /// its first timestep twice) and a Heun step takes two.
-    public func finishesStep(_ index: Int, of steps: Int) -> Bool {
-        let warmUp = timesteps.count - steps * evaluationsPerStep
-        return index == timesteps.count - 1 || (index + 1 > warmUp && (index + 1) % evaluationsPerStep == 0)
+    /// its first timestep twice) and a Heun step takes two. Image-to-image counts from its
+    /// `begin` evaluation, as diffusers' loop over the cut timesteps does.
+    public func finishesStep(_ index: Int, of steps: Int, begin: Int = 0) -> Bool {
+        let stepsRun = steps - begin / evaluationsPerStep, local = index - begin
+        let warmUp = timesteps.count - begin - stepsRun * evaluationsPerStep
+        return index == timesteps.count - 1 || (local + 1 > warmUp && (local + 1) % evaluationsPerStep == 0)
     }
 }

@@ -61,6 +61,13 @@ public struct UniPCMultistepScheduler: Scheduler {
 
     public func scaleModelInput(_ sample: Tensor, step: Int) -> Tensor { sample }
 
+    public func addNoise(_ original: Tensor, noise: Tensor, step: Int) -> Tensor {
+        MultistepSigmas.addNoise(original, noise: noise, sigma: sigmas[step])
+    }
+
+    /// `_init_step_index` takes the begin index when one is set, not the timestep's first match.
+    public mutating func setBeginIndex(_ step: Int) { stepIndex = step }
+
     public mutating func step(modelOutput: Tensor, step: Int, sample: Tensor, noise: (_ shape: [Int]) -> Tensor) -> Tensor {
         let index = stepIndex ?? MultistepSigmas.firstStepIndex(timesteps, for: timesteps[step])
         var x = sample.scalars

@@ -16,6 +16,8 @@ public enum AxisCatalog {
         .guidanceRescale,
         .interpolate,
         .precision,
+        .initImage,
+        .strength,
         .prompt2,
         .negativePrompt2,
         .originalSize,

@@ -16,6 +16,9 @@ public struct AxisDeclaration: Sendable {
         case frozen
         /// `key=value` after the frozen fields, only when the value is not the default.
         case whenNotDefault(key: String)
+        /// `key=content(value)` when not the default: what the value stands for (a file's hash),
+        /// where its text also holds where it is.
+        case content(key: String, @Sendable (String) -> String)
     }
 
     /// Whether tasks with different values may share one UNet batch (`RenderTask.batchKey`).

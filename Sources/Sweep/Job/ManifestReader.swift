@@ -102,6 +102,8 @@ public struct ManifestReader {
                                 tokenizer: tokenizer)
         }
         checkEta(axisValues[.eta] ?? [], schedulers: axisValues[.scheduler] ?? [], node: entries["eta"])
+        checkStrength(axisValues[.strength] ?? [], steps: axisValues[.steps] ?? [], initImages: axisValues[.initImage] ?? [],
+                      node: entries["strength"])
         checkFamily(description?.family, entries)
         checkNegativePrompts(negativePrompts, prompts: prompts, node: entries["negative_prompt"])
         checkPromptSyntax(prompts.map(\.text) + negativePrompts + (axisValues[.interpolate] ?? []).compactMap { InterpolationValue($0)?.interpolation.target },

@@ -74,8 +74,13 @@ public struct RenderTask: Codable, Equatable, Sendable {
         let frozen = ["model=\(model)", "prompt=\(prompt)", "negative=\(negativePrompt)", "seed=\(seed)", "steps=\(steps)",
                       "guidance=\(guidance)", "scheduler=\(scheduler.rawValue)", "size=\(size)", "eta=\(eta)"]
         let declared = declarations.compactMap { declaration -> String? in
-            guard case let .whenNotDefault(key) = declaration.identity, !declaration.isDefault(value(declaration.axis)) else { return nil }
-            return "\(key)=\(declaration.display(value(declaration.axis)))"
+            let value = value(declaration.axis)
+            guard !declaration.isDefault(value) else { return nil }
+            switch declaration.identity {
+            case .frozen: return nil
+            case let .whenNotDefault(key): return "\(key)=\(declaration.display(value))"
+            case let .content(key, content): return "\(key)=\(content(value))"
+            }
         }
         return (frozen + (loras.isEmpty ? [] : ["loras=" + loras.map(\.description).joined(separator: ",")]) + declared)
             .joined(separator: "\u{0}")

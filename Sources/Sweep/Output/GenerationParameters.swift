@@ -24,6 +24,8 @@ public struct GenerationParameters: Equatable, Sendable {
     /// DDIM's eta; 0 (the default, and the value for samplers that take none) is not written, as A1111 does.
     public var eta: Float
     public var loras: [LoRAInfo]
+    /// The init image and strength of an image-to-image render; nil for text-to-image.
+    public var imageToImage: ImageToImageInfo?
     /// Clip skip, guidance rescale, emphasis and interpolation items (`PromptSettingsText`), when not the default.
     public var promptSettings: [String] = []
     /// The GEMMs' precision; float32 (the default) is not written, so float32 text stays as it was.
@@ -35,7 +37,7 @@ public struct GenerationParameters: Equatable, Sendable {
 
     public init(prompt: String, negativePrompt: String, steps: Int, sampler: String, guidance: Float, seed: UInt64,
                 width: Int, height: Int, model: String, vae: String? = nil, decoder: String? = nil, eta: Float = 0,
-                loras: [LoRAInfo] = []) {
+                loras: [LoRAInfo] = [], imageToImage: ImageToImageInfo? = nil) {
         self.prompt = prompt
         self.negativePrompt = negativePrompt
         self.steps = steps
@@ -49,15 +51,16 @@ public struct GenerationParameters: Equatable, Sendable {
         self.decoder = decoder
         self.eta = eta
         self.loras = loras
+        self.imageToImage = imageToImage
     }
 
     /// What a request made, with the sampler that ran and the image's own size.
     public init(request: GenerationRequest, scheduler: SchedulerKind, image: RGBImage, model: String, vae: String? = nil,
-                decoder: String? = nil, loras: [LoRAInfo] = []) {
+                decoder: String? = nil, loras: [LoRAInfo] = [], imageToImage: ImageToImageInfo? = nil) {
         self.init(prompt: request.prompt, negativePrompt: request.negativePrompt, steps: request.steps,
                   sampler: scheduler.samplerName, guidance: request.guidance, seed: request.seed,
                   width: image.width, height: image.height, model: model, vae: vae, decoder: decoder,
-                  eta: scheduler.usesEta ? request.eta : 0, loras: loras)
+                  eta: scheduler.usesEta ? request.eta : 0, loras: loras, imageToImage: imageToImage)
         promptSettings = PromptSettingsText.items(for: request)
         precision = request.precision
         sdxlSettings = request.sdxlInfotext
@@ -77,6 +80,7 @@ public struct GenerationParameters: Equatable, Sendable {
         }
         if eta != 0 { settings += ", Eta: \(eta)" }
         if precision != .float32 { settings += ", Precision: \(precision.rawValue)" }
+        if let imageToImage { settings += ", " + imageToImage.a1111Text }
         for item in promptSettings + sdxlSettings + extras { settings += ", " + item }
         lines.append(settings)
         return lines.joined(separator: "\n")

@@ -36,17 +36,25 @@ public struct PNGImage: Equatable, Sendable {
         return data.prefix(Int(size))
     }
 
-    /// Decodes any PNG libpng reads, converting it to 8-bit RGB.
-    public init(decoding data: Data) throws(PNGError) {
+    /// Decodes any PNG libpng reads, converting it to 8-bit RGB: alpha is composited onto black,
+    /// or with `droppingAlpha` simply dropped, as Pillow's `convert("RGB")` does. An image wider
+    /// or taller than `maximumSide` is refused before its pixels are allocated.
+    public init(decoding data: Data, droppingAlpha: Bool = false, maximumSide: Int = .max) throws(PNGError) {
         var image = png_image()
         image.version = swift_png_image_version()
         let begun = data.withUnsafeBytes { png_image_begin_read_from_memory(&image, $0.baseAddress, $0.count) }
         guard begun != 0 else { throw .libpng(message(of: &image)) }
-        image.format = swift_png_format_rgb()
+        let channels = droppingAlpha ? 4 : 3
+        image.format = droppingAlpha ? swift_png_format_rgba() : swift_png_format_rgb()
         let (w, h) = (Int(image.width), Int(image.height))
-        var pixels = [UInt8](repeating: 0, count: w * h * 3)
-        let finished = pixels.withUnsafeMutableBytes { png_image_finish_read(&image, nil, $0.baseAddress, Int32(w * 3), nil) }
+        guard w <= maximumSide, h <= maximumSide else {
+            png_image_free(&image)
+            throw .tooLarge(width: w, height: h, limit: maximumSide)
+        }
+        var pixels = [UInt8](repeating: 0, count: w * h * channels)
+        let finished = pixels.withUnsafeMutableBytes { png_image_finish_read(&image, nil, $0.baseAddress, Int32(w * channels), nil) }
         guard finished != 0 else { throw .libpng(message(of: &image)) }
+        if droppingAlpha { pixels = pixels.enumerated().filter { $0.offset % 4 != 3 }.map(\.element) }
         try self.init(width: w, height: h, pixels: pixels)
     }
 }
@@ -60,11 +68,13 @@ private func message(of image: inout png_image) -> String {
 public enum PNGError: Error, CustomStringConvertible, Equatable {
     case badDimensions(width: Int, height: Int, bytes: Int)
     case libpng(String)
+    case tooLarge(width: Int, height: Int, limit: Int)
 
     public var description: String {
         switch self {
         case let .badDimensions(w, h, bytes): return "image of \(w)×\(h) needs \(w * h * 3) RGB bytes, got \(bytes)"
         case let .libpng(message): return "libpng: \(message)"
+        case let .tooLarge(w, h, limit): return "image of \(w)×\(h) is larger than \(limit) pixels on a side"
         }
     }
 }

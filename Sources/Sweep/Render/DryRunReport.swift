@@ -25,6 +25,7 @@ public struct DryRunReport {
                 let layout = [grid.rows.map { "rows \($0.rawValue)" }, grid.columns.map { "columns \($0.rawValue)" }].compactMap { $0 }
                 lines.append("grids: \(plans.count) (\(layout.joined(separator: ", ")))")
                 lines += plans.map { "  grids/\($0.name).png" + ($0.title.isEmpty ? "" : " — \($0.title)") }
+                if job.allTasks().count <= JobOutput.browsePageLimit { lines.append("page: index.html (browse the sweep)") }
             } else {
                 lines.append("grids: none (grid: none)")
             }

@@ -5,6 +5,7 @@ public enum RenderError: Error, CustomStringConvertible {
     case model(ModelError)
     case pipeline(task: String, PipelineError)
     case png(task: String, PNGError)
+    case initImage(task: String, InitImageError)
     /// The sentence embedder or safety checker did not load or failed on a task.
     case extras(String)
 
@@ -13,6 +14,7 @@ public enum RenderError: Error, CustomStringConvertible {
         case let .model(error): "cannot load the model: \(error.description)"
         case let .pipeline(task, error): "task \(task): \(error.description)"
         case let .png(task, error): "task \(task): cannot encode the PNG: \(error.description)"
+        case let .initImage(task, error): "task \(task): \(error.description)"
         case let .extras(message): message
         }
     }

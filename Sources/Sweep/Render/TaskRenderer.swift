@@ -20,6 +20,8 @@ public final class TaskRenderer {
     /// dataset of thousands of prompts does not keep thousands of encodings.
     private var encodings: [EncodingKey: Conditioning] = [:]
     private static let cacheLimit = 64
+    /// Init images by file, read once each (a sweep over strengths reuses one image).
+    private var initImages: [String: InitImage] = [:]
     /// What a dataset job adds to each image: the prompt's embedding and the safety verdict.
     private var extras: DatasetExtras
 
@@ -65,7 +67,9 @@ public final class TaskRenderer {
         guard let first = tasks.first else { return [] }
         let start = Date()
         try use(first.loras)
-        let requests = tasks.map(\.request)
+        var requests = tasks.map(\.request)
+        let starts = try tasks.map { task throws(RenderError) in try initImage(of: task) }
+        for index in requests.indices { requests[index].initImage = starts[index]?.image }
         let pipeline = try pipeline(decoding: first.decoder)
         let images: [RGBImage]
         do {
@@ -89,14 +93,14 @@ public final class TaskRenderer {
             images = rendered.compactMap { $0 }
         } catch { throw .pipeline(task: tasks.map(\.id).joined(separator: ", "), error) }
         var files: [RenderedImage] = []
-        for (task, rendered) in zip(tasks, images) {
+        for (task, (rendered, start)) in zip(tasks, zip(images, starts)) {
             let safety = try extras.safety(of: rendered, task: task.id)
             let image = safety?.nsfw == true && job.safety == .blank ? rendered.blackened : rendered
             // A replacement AutoencoderKL on the decoder axis is A1111's "VAE"; TAESD is ours, "Decoder".
             let replacesVAE = task.decoder.map { DecoderKind($0) == .replacementVAE } ?? false
             var parameters = GenerationParameters(request: task.request, scheduler: task.scheduler, image: image, model: modelName,
                                                   vae: replacesVAE ? task.decoderName : vaeName, decoder: replacesVAE ? nil : task.decoderName,
-                                                  loras: loraInfos)
+                                                  loras: loraInfos, imageToImage: start.map { ImageToImageInfo($0, strength: task.strength) })
             parameters.modelHash = job.modelShortHash
             parameters.extras = task.parameterEntries.map { "\($0.key): \($0.value)" }
             let png: Data
@@ -116,6 +120,16 @@ public final class TaskRenderer {
                 : try pipeline.decoding(with: StableDiffusionModel.vae(ModelSource(model: job.model, config: job.config, vae: decoder)))
         } catch { throw .model(error) }
         decoding[decoder] = loaded
+        return loaded
+    }
+
+    private func initImage(of task: RenderTask) throws(RenderError) -> InitImage? {
+        guard let value = task.initImageValue else { return nil }
+        if let loaded = initImages[value.text] { return loaded }
+        let loaded: InitImage?
+        do { loaded = try task.loadInitImage() } catch { throw .initImage(task: task.id, error) }
+        if initImages.count >= Self.cacheLimit { initImages.removeAll(keepingCapacity: true) }
+        initImages[value.text] = loaded
         return loaded
     }
 

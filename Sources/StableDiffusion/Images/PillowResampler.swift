@@ -1,8 +1,41 @@
-/// Pillow's `Image.resize(size, Image.BICUBIC)` for 8-bit RGB images (libImaging/Resample.c,
-/// `ImagingResample`), which transformers' PIL image processors call: a separable cubic
-/// convolution (a = −0.5) whose support widens by the downscale factor (antialiasing), with
-/// coefficients in 22-bit fixed point and each pass rounded and clipped to bytes, horizontal first.
-public struct BicubicResampler: Sendable {
+import Foundation
+
+/// Pillow's `Image.resize(size, filter)` for 8-bit RGB images (libImaging/Resample.c,
+/// `ImagingResample`), which transformers' PIL image processors (bicubic) and diffusers'
+/// `VaeImageProcessor` (Lanczos) call: a separable convolution whose support widens by the
+/// downscale factor (antialiasing), with coefficients in 22-bit fixed point and each pass rounded
+/// and clipped to bytes, horizontal first.
+public struct PillowResampler: Sendable {
+    /// Pillow's filters we use, each with its support (in input pixels at scale 1).
+    public enum Filter: Sendable {
+        /// `Image.BICUBIC`: cubic convolution, a = −0.5, support 2.
+        case bicubic
+        /// `Image.LANCZOS`: sinc windowed by sinc(x/3), support 3.
+        case lanczos
+
+        var support: Double { self == .bicubic ? 2 : 3 }
+
+        /// Pillow's `bicubic_filter` / `lanczos_filter`.
+        func weight(_ x: Double) -> Double {
+            switch self {
+            case .bicubic: cubic(x)
+            case .lanczos: -3 <= x && x < 3 ? sinc(x) * sinc(x / 3) : 0
+            }
+        }
+
+        private func sinc(_ x: Double) -> Double {
+            guard x != 0 else { return 1 }
+            let angle = x * Double.pi
+            return Foundation.sin(angle) / angle
+        }
+
+        private func cubic(_ x: Double) -> Double {
+            let a = -0.5, x = abs(x)
+            if x < 1 { return ((a + 2) * x - (a + 3)) * x * x + 1 }
+            if x < 2 { return (((x - 5) * x + 8) * x - 4) * a }
+            return 0
+        }
+    }
     /// One pass's taps: output pixel `i` reads `count[i]` inputs from `first[i]` with `weights[i]`.
     struct Taps {
         var first: [Int] = [], count: [Int] = [], weights: [[Int]] = []
@@ -10,13 +43,15 @@ public struct BicubicResampler: Sendable {
 
     static let precisionBits = 32 - 8 - 2
 
-    public init() {}
+    public let filter: Filter
+
+    public init(_ filter: Filter) { self.filter = filter }
 
     /// `image` resized to `width × height` (each at least 1).
     public func resize(_ image: RGBImage, width: Int, height: Int) -> RGBImage {
         var pixels = image.pixels, currentWidth = image.width, currentHeight = image.height
-        let horizontal = Self.taps(inSize: image.width, outSize: width)
-        let vertical = Self.taps(inSize: image.height, outSize: height)
+        let horizontal = taps(inSize: image.width, outSize: width)
+        let vertical = taps(inSize: image.height, outSize: height)
         var verticalFirst = vertical.first
         if width != image.width {
             // Only the rows the vertical pass reads are resampled horizontally, as Pillow does.
@@ -36,27 +71,19 @@ public struct BicubicResampler: Sendable {
         return RGBImage(width: width, height: height, pixels: pixels)
     }
 
-    /// Pillow's `bicubic_filter`.
-    static func cubic(_ x: Double) -> Double {
-        let a = -0.5, x = abs(x)
-        if x < 1 { return ((a + 2) * x - (a + 3)) * x * x + 1 }
-        if x < 2 { return (((x - 5) * x + 8) * x - 4) * a }
-        return 0
-    }
-
     /// Pillow's `precompute_coeffs` then `normalize_coeffs_8bpc`.
-    static func taps(inSize: Int, outSize: Int) -> Taps {
+    func taps(inSize: Int, outSize: Int) -> Taps {
         let scale = Double(Float(inSize)) / Double(outSize)
-        let filterScale = max(scale, 1), support = 2 * filterScale
+        let filterScale = max(scale, 1), support = filter.support * filterScale
         var taps = Taps()
         for i in 0..<outSize {
             let center = (Double(i) + 0.5) * scale
             let first = max(Int(center - support + 0.5), 0)
             let count = min(Int(center + support + 0.5), inSize) - first
-            var weights = (0..<count).map { cubic((Double($0 + first) - center + 0.5) * (1 / filterScale)) }
+            var weights = (0..<count).map { filter.weight((Double($0 + first) - center + 0.5) * (1 / filterScale)) }
             let total = weights.reduce(0, +)
             if total != 0 { weights = weights.map { $0 / total } }
-            let one = Double(1 << precisionBits)
+            let one = Double(1 << Self.precisionBits)
             taps.first.append(first)
             taps.count.append(count)
             taps.weights.append(weights.map { $0 < 0 ? Int(-0.5 + $0 * one) : Int(0.5 + $0 * one) })
