@@ -39,9 +39,10 @@ protocol DatasetWriter: Sendable {
     func remove(_ context: DatasetContext)
 }
 
-/// JSON text for the metadata lines, written by hand so keys keep a fixed order and each line
-/// is made without an encoder per field.
+/// JSON text for the metadata lines and A1111's quoted PNG-text values, written by hand so keys
+/// keep a fixed order and each line is made without an encoder per field.
 enum JSONText {
+    /// `json.dumps(text, ensure_ascii=False)`, as Python (and so A1111) writes a string.
     static func string(_ text: String) -> String {
         var out = "\""
         for scalar in text.unicodeScalars {
@@ -51,6 +52,8 @@ enum JSONText {
             case "\n": out += "\\n"
             case "\r": out += "\\r"
             case "\t": out += "\\t"
+            case "\u{08}": out += "\\b"
+            case "\u{0C}": out += "\\f"
             case _ where scalar.value < 0x20: out += String(format: "\\u%04x", scalar.value)
             default: out.unicodeScalars.append(scalar)
             }
