@@ -160,7 +160,7 @@ struct GenerateCommand: ParsableCommand {
         guard FileManager.default.fileExists(atPath: path, isDirectory: &isFolder), !isFolder.boolValue else { return nil }
         let cache = FileHashCache.userCache()
         defer { cache.save() }
-        return String(try cache.sha256(of: path).prefix(10))
+        return ContentHash.a1111Short(try cache.sha256(of: path))
     }
 
     private func makeRequest() throws -> GenerationRequest {

@@ -156,8 +156,7 @@ struct RenderCommand: ParsableCommand {
         try checkModel(job)
         let folder = folder(of: job)
         let lock = try OutputLock(folder: folder)
-        let (model, decoderHashes, datasetModels) = try hashes(of: job)
-        job.modelShortHash = model.files[""].map { String($0.prefix(10)) }
+        let (model, decoderHashes, datasetModels) = try hashes(of: &job)
         let output = try JobOutput(job: job, folder: folder, owner: OutputOwner(job: job.name, manifest: self.job),
                                    modelHash: model.sha256, decoderHashes: decoderHashes, datasetModels: datasetModels, force: force)
         if let epoch = try DatasetModels.sourceDateEpoch() { output.now = { epoch } }
@@ -206,7 +205,8 @@ struct RenderCommand: ParsableCommand {
     }
 
     /// The content hashes of the model (with its overlays) and of each TAESD decoder, by path.
-    private func hashes(of job: Job) throws -> (model: ModelIdentity, decoders: [String: String], dataset: DatasetModels) {
+    /// Also sets the job's A1111 `Model hash` when the model is one file.
+    private func hashes(of job: inout Job) throws -> (model: ModelIdentity, decoders: [String: String], dataset: DatasetModels) {
         let cache = FileHashCache.userCache()
         var announced = false
         let announce = { (_: String) in
@@ -222,6 +222,7 @@ struct RenderCommand: ParsableCommand {
         }
         let datasetModels = try DatasetModels(job: job, cache: cache, hashing: announce)
         cache.save()
+        job.modelShortHash = model.files[""].map(ContentHash.a1111Short)
         return (model, decoderHashes, datasetModels)
     }
 
@@ -230,8 +231,7 @@ struct RenderCommand: ParsableCommand {
         var job = try readJob()
         try checkModel(job)
         let folder = folder(of: job)
-        let (model, decoderHashes, datasetModels) = try hashes(of: job)
-        job.modelShortHash = model.files[""].map { String($0.prefix(10)) }
+        let (model, decoderHashes, datasetModels) = try hashes(of: &job)
         let total = job.tasks().count
         let done = JobOutput.finishedCount(job: job, folder: folder, modelHash: model.sha256, decoderHashes: decoderHashes,
                                            datasetModels: datasetModels)

@@ -32,7 +32,7 @@ public struct InitImage: Equatable, Sendable {
     }
 
     /// A1111-style short hash (10 hex digits) for PNG text, CSV and labels.
-    public var shortHash: String { String(hash.prefix(10)) }
+    public var shortHash: String { ContentHash.a1111Short(hash) }
 
     /// The file's name, for labels.
     public var name: String { URL(fileURLWithPath: path).lastPathComponent }

@@ -21,6 +21,9 @@ public enum ContentHash {
         return hex(hasher.finalize())
     }
 
+    /// A1111's short form of a SHA-256 (`Model hash`, init images): its first 10 hex digits.
+    public static func a1111Short(_ hex: String) -> String { String(hex.prefix(10)) }
+
     private static func hex(_ digest: SHA256.Digest) -> String {
         digest.map { String(format: "%02x", $0) }.joined()
     }

@@ -8,7 +8,7 @@ public struct ImageToImageInfo: Equatable, Sendable {
 
     public init(name: String, hash: String, strength: Double) {
         self.name = name
-        self.hash = String(hash.prefix(10))
+        self.hash = ContentHash.a1111Short(hash)
         self.strength = strength
     }
 
