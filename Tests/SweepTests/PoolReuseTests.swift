@@ -21,7 +21,9 @@ import Testing
         // allocates almost nothing more: only when parallel jobs' scratch buffers happen to be alive
         // at once more often than before (thread timing), or when the cached prompt encoding changes
         // the order in which the text encoder's and the UNet's buffers come back.
-        #expect(allocated[3] - allocated[0] <= 4, "images 2–4 allocated new buffers: \(allocated)")
+        // How many more depends on timing (seen: 0 to 7 over images 2–4 with 49 for image 1), so
+        // the bound is half of one image's buffers: a pool rebuilt per image adds three times them.
+        #expect(allocated[3] - allocated[0] < allocated[0] / 2, "images 2–4 allocated new buffers: \(allocated)")
         // Each image takes at least as many buffers from the pool as the first image allocated.
         #expect(zip(reused.dropFirst(), reused).allSatisfy { $0 - $1 >= allocated[0] }, "reused: \(reused)")
     }
