@@ -38,10 +38,4 @@ void store_tile_row(int vectors, const __m512 *acc, float *row, long nr, float a
     }
 }
 
-// C = beta·C for k = 0, where no product is added.
-static inline void scale_c(long m, long n, float beta, float *c, long ldc) {
-    for (long i = 0; i < m; i++)
-        for (long j = 0; j < n; j++) c[i * ldc + j] = beta == 0 ? 0 : beta * c[i * ldc + j];
-}
-
 #endif

@@ -4,6 +4,7 @@
 // of NR-column strips, op(A) MR rows at a time. Otherwise the same blocking as ds_sgemm.
 #include "avx512.h"
 #include "ckernels.h"
+#include "sgemm_blocked.h"
 #include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
@@ -12,8 +13,6 @@
 
 // Depth blocks of KC values (KC / 2 pairs): a 512 × 512 bf16 panel of B is 512 KB, in L2.
 enum { MR = 6, NR = 64, KC = 512, NC = 512 };
-
-static long min_long(long a, long b) { return a < b ? a : b; }
 
 int ds_bf16_available(void) {
     __builtin_cpu_init();

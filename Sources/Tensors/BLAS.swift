@@ -46,7 +46,11 @@ private func singleThreadedGEMM(
                      "bf16 GEMM: out of memory for its packing buffers")
         return
     case .float32:
-        if context.gemm == .avx512, ds_sgemm(ta, tb, m, n, k, alpha, a, lda, b, ldb, beta, c, ldc) == 0 { return }
+        switch context.gemm {
+        case .avx512: if ds_sgemm(ta, tb, m, n, k, alpha, a, lda, b, ldb, beta, c, ldc) == 0 { return }
+        case .avx2: if ds_sgemm_avx2(ta, tb, m, n, k, alpha, a, lda, b, ldb, beta, c, ldc) == 0 { return }
+        case .openBLAS: break
+        }
     }
     _ = OpenBLAS.singleThreaded
     cblas_sgemm(CblasRowMajor, transposeA ? CblasTrans : CblasNoTrans, transposeB ? CblasTrans : CblasNoTrans,

@@ -31,7 +31,7 @@ extension Tensor {
 
         let (out, y) = Tensor.empty([batch, cout, outH, outW])
         let chosen = algorithm ?? .preferred(cin: cin, cout: cout, kernel: (kh, kw), stride: stride, outH: outH, outW: outW)
-        if let tileSize = chosen.winogradTileSize, kh == 3 && kw == 3 && stride == 1 && AVX512.available {
+        if let tileSize = chosen.winogradTileSize, kh == 3 && kw == 3 && stride == 1 && Conv2DAlgorithm.winogradAvailable {
             WinogradConv2D(tileSize: tileSize, batch: batch, channels: cin, outChannels: cout, height: height,
                            width: width, outH: outH, outW: outW, padding: padding)
                 .run(input: pointer, weight: weight.pointer, bias: bias?.pointer, output: y)

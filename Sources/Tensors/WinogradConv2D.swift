@@ -6,7 +6,7 @@ import Foundation
 /// each m×m output tile costs (m+2)² multiplications per channel pair instead of 9m², so F(4,3)
 /// does a quarter of the direct convolution's products (F(2,3) 44%). The products become
 /// (m+2)² independent GEMMs, U_ξ (cout × cin) · V_ξ (cin × tiles), run on our GEMM; the
-/// transforms around them are the AVX-512 kernels of `winograd_avx512.c`.
+/// transforms around them are the AVX-512 or AVX2 kernels of `winograd_transforms.h`.
 ///
 /// Every output value depends only on its tile, its channel and the GEMM's k-ordered sums, so
 /// the bytes are the same for any thread count and any batch; they differ from the direct

@@ -59,7 +59,7 @@ import Testing
     /// The UNet's and VAE's 3×3 convolutions on maps of 32² and more take F(4,3) (conv_out too);
     /// strided, 1×1, few-input-channel and small-map ones do not.
     @Test func choosesWinogradForModelLayers() {
-        guard AVX512.available else { return }
+        guard Conv2DAlgorithm.winogradAvailable else { return }
         #expect(Conv2DAlgorithm.preferred(cin: 320, cout: 320, kernel: (3, 3), stride: 1, outH: 64, outW: 64) == .winograd4)
         #expect(Conv2DAlgorithm.preferred(cin: 1920, cout: 640, kernel: (3, 3), stride: 1, outH: 32, outW: 32) == .winograd4)
         #expect(Conv2DAlgorithm.preferred(cin: 128, cout: 3, kernel: (3, 3), stride: 1, outH: 512, outW: 512) == .winograd4)

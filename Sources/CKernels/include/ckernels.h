@@ -1,8 +1,11 @@
 #ifndef DIFFUSIONSWEEP_CKERNELS_H
 #define DIFFUSIONSWEEP_CKERNELS_H
 
-/// 1 when this CPU (and OS) runs AVX-512F code, which every other function here needs, else 0.
+/// 1 when this CPU (and OS) runs AVX-512F code, which ds_sgemm, ds_row_max and ds_exp_sum need, else 0.
 int ds_avx512_available(void);
+
+/// 1 when this CPU runs AVX2 and FMA code, which ds_sgemm_avx2 needs, else 0.
+int ds_avx2_available(void);
 
 /// Row-major, single-threaded C = alpha·op(A)·op(B) + beta·C, op(A) m×k and op(B) k×n.
 /// Every element of C is summed in an order fixed by k alone (blocks of k in turn, each an FMA
@@ -10,6 +13,10 @@ int ds_avx512_available(void);
 /// With beta = 0, C is never read. Returns 0, or -1 when the packing buffers cannot be allocated.
 int ds_sgemm(int transA, int transB, long m, long n, long k, float alpha,
              const float *a, long lda, const float *b, long ldb, float beta, float *c, long ldc);
+
+/// ds_sgemm for AVX2 + FMA CPUs (a 6 × 16 register tile, sgemm_avx2.c), with the same guarantees.
+int ds_sgemm_avx2(int transA, int transB, long m, long n, long k, float alpha,
+                  const float *a, long lda, const float *b, long ldb, float beta, float *c, long ldc);
 
 /// 1 when this CPU runs ds_sbgemm (AVX512-BF16 with AVX512-F and -BW), else 0.
 int ds_bf16_available(void);
@@ -31,7 +38,11 @@ float ds_row_max(const float *row, long count);
 /// Tensors' `vectorExp` (within 2 ulp), sixteen lanes per instruction.
 float ds_exp_sum(float *row, long count, float maximum);
 
-/// Winograd F(m×m, 3×3), m = 2 or 4, α = m + 2 (winograd_avx512.c). For each transform point
+/// 1 when this CPU runs the ds_winograd_* transforms (AVX-512F, or AVX2 and FMA), else 0.
+int ds_winograd_available(void);
+
+/// Winograd F(m×m, 3×3), m = 2 or 4, α = m + 2 (winograd_transforms.h), in AVX-512 where the CPU
+/// has it, else in AVX2 (the same operations in the same order per value). For each transform point
 /// ξ < α², the caller multiplies U_ξ (cout × cin) by V_ξ (cin × tiles) into M_ξ (cout × tiles).
 /// The points of one row are adjacent (u[co][ξ][ci], v[c][ξ][t], m[co][ξ][t]), so each matrix
 /// has leading dimension α²·cin or α²·tiles and the transforms touch nearby memory.

@@ -1,0 +1,94 @@
+// The Goto/BLIS blocking shared by our float32 GEMMs (sgemm_avx512.c, sgemm_avx2.c); each
+// supplies only its register tile. Not part of the module's interface (include/ckernels.h).
+#ifndef DIFFUSIONSWEEP_SGEMM_BLOCKED_H
+#define DIFFUSIONSWEEP_SGEMM_BLOCKED_H
+#include <stdlib.h>
+#include <string.h>
+
+static inline long min_long(long a, long b) { return a < b ? a : b; }
+
+// C = beta·C for k = 0, where no product is added.
+static inline void scale_c(long m, long n, float beta, float *c, long ldc) {
+    for (long i = 0; i < m; i++)
+        for (long j = 0; j < n; j++) c[i * ldc + j] = beta == 0 ? 0 : beta * c[i * ldc + j];
+}
+
+// C[0..<mr, 0..<nr] = alpha·(mr rows of A · packed strip of B) + beta·C over kc depths, with
+// A's element (row i, depth p) at a[i·rowStride + p·depthStride]; C is not read for beta = 0.
+typedef void (*tile_kernel)(long kc, const float *a, long rowStride, long depthStride, const float *b,
+                            float *c, long ldc, long mr, long nr, float alpha, float beta);
+
+// MR × NR is the register tile; MR rows of A (MR × KC) stay in L1 while the packed B panel
+// (KC × NC) stays in L2.
+// packA: copy each MR × kc block of op(A) depth-major (MR values per depth) before its tiles,
+// so the tile reads one stream instead of MR rows lda apart.
+struct blocking { long mr, nr, kc, nc; int packA; };
+
+// Depths [p0, p0 + kc) and columns [j0, j0 + nc) of op(B), as strips of nr columns, each
+// stored depth-major (nr values per depth), columns past nc zero.
+static inline void pack_b_strips(long nr, int trans, const float *b, long ldb, long p0, long kc, long j0, long nc, float *dst) {
+    for (long s = 0; s < nc; s += nr, dst += nr * kc) {
+        long cols = min_long(nr, nc - s);
+        if (trans) {
+            if (cols < nr) memset(dst, 0, sizeof(float) * nr * kc);
+            for (long j = 0; j < cols; j++) {
+                const float *src = b + (j0 + s + j) * ldb + p0;
+                for (long p = 0; p < kc; p++) dst[p * nr + j] = src[p];
+            }
+        } else {
+            for (long p = 0; p < kc; p++) {
+                const float *src = b + (p0 + p) * ldb + j0 + s;
+                memcpy(dst + p * nr, src, sizeof(float) * cols);
+                if (cols < nr) memset(dst + p * nr + cols, 0, sizeof(float) * (nr - cols));
+            }
+        }
+    }
+}
+
+// mr ≤ MR rows of A over kc depths, depth-major with MR values per depth; rows past mr repeat
+// the last one (the tile drops their results).
+static inline void pack_a_block(long MRows, const float *a, long rowStride, long depthStride, long mr, long kc,
+                                float *dst) {
+    for (long p = 0; p < kc; p++)
+        for (long i = 0; i < MRows; i++) dst[p * MRows + i] = a[(i < mr ? i : mr - 1) * rowStride + p * depthStride];
+}
+
+// Row-major C = alpha·op(A)·op(B) + beta·C on one thread: op(B) packed in KC × NC panels, op(A)
+// read in place. Depth blocks are added in order, each tile an FMA chain in depth order, so
+// every element's sum depends on k alone. Returns 0, or -1 when the panel cannot be allocated.
+static inline int blocked_sgemm(struct blocking blk, tile_kernel kernel, int transA, int transB, long m, long n,
+                                long k, float alpha, const float *a, long lda, const float *b, long ldb,
+                                float beta, float *c, long ldc) {
+    if (m <= 0 || n <= 0) return 0;
+    if (k <= 0) { scale_c(m, n, beta, c, ldc); return 0; }
+    long kcMax = min_long(blk.kc, k), ncMax = min_long(blk.nc, (n + blk.nr - 1) / blk.nr * blk.nr);
+    float *pb = aligned_alloc(64, sizeof(float) * (ncMax + (blk.packA ? blk.mr : 0)) * kcMax);
+    if (!pb) return -1;
+    float *pa = pb + ncMax * kcMax;
+    long rowStride = transA ? 1 : lda, depthStride = transA ? lda : 1;
+    for (long j0 = 0; j0 < n; j0 += blk.nc) {
+        long nc = min_long(blk.nc, n - j0);
+        for (long p0 = 0; p0 < k; p0 += blk.kc) {
+            long kc = min_long(blk.kc, k - p0);
+            // Later depth blocks add to what the first one wrote.
+            float blockBeta = p0 == 0 ? beta : 1;
+            pack_b_strips(blk.nr, transB, b, ldb, p0, kc, j0, nc, pb);
+            for (long i = 0; i < m; i += blk.mr) {
+                long mr = min_long(blk.mr, m - i);
+                const float *block = a + i * rowStride + p0 * depthStride;
+                long blockRowStride = rowStride, blockDepthStride = depthStride;
+                if (blk.packA) {
+                    pack_a_block(blk.mr, block, rowStride, depthStride, mr, kc, pa);
+                    block = pa, blockRowStride = 1, blockDepthStride = blk.mr;
+                }
+                for (long js = 0; js < nc; js += blk.nr)
+                    kernel(kc, block, blockRowStride, blockDepthStride, pb + js * kc, c + i * ldc + j0 + js, ldc,
+                           mr, min_long(blk.nr, nc - js), alpha, blockBeta);
+            }
+        }
+    }
+    free(pb);
+    return 0;
+}
+
+#endif
