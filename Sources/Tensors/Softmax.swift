@@ -23,6 +23,7 @@ func softmaxRow(_ row: UnsafeMutablePointer<Float>, count: Int) {
 /// The largest entry of a row (`-infinity` for an empty or fully masked one).
 func rowMaximum(_ row: UnsafePointer<Float>, count: Int) -> Float {
     if AVX512.available { return ds_row_max(row, count) }
+    if AVX2.available { return ds_row_max_avx2(row, count) }
     let raw = UnsafeRawPointer(row)
     let blocks = count / 16 * 16
     var maxima = Vector(repeating: -.infinity)
@@ -39,6 +40,7 @@ func rowMaximum(_ row: UnsafePointer<Float>, count: Int) -> Float {
 /// Replaces each entry `x` by `exp(x − maximum)` and returns their sum.
 func exponentiate(_ row: UnsafeMutablePointer<Float>, count: Int, subtracting maximum: Float) -> Float {
     if AVX512.available { return ds_exp_sum(row, count, maximum) }
+    if AVX2.available { return ds_exp_sum_avx2(row, count, maximum) }
     let raw = UnsafeMutableRawPointer(row)
     let blocks = count / 16 * 16
     var sums = Vector.zero

@@ -52,3 +52,62 @@ struct GEMMCheck {
         return worst
     }
 }
+
+/// One of our single-threaded float32 GEMMs in CKernels (ds_sgemm, ds_sgemm_avx2).
+typealias SGEMMKernel = (Int32, Int32, Int, Int, Int, Float, UnsafePointer<Float>?, Int, UnsafePointer<Float>?, Int, Float,
+                         UnsafeMutablePointer<Float>?, Int) -> Int32
+
+/// The checks every float32 GEMM kernel of ours passes, whichever tile it uses.
+enum SGEMMKernelChecks {
+    /// Shapes with edges of 6-row and 16- or 64-column tiles in both directions, several depth blocks.
+    static let shapes = [(m: 1, n: 1, k: 1), (m: 7, n: 65, k: 3), (m: 13, n: 40, k: 385), (m: 6, n: 128, k: 800),
+                         (m: 50, n: 530, k: 77), (m: 5, n: 17, k: 33), (m: 11, n: 9, k: 260)]
+
+    /// Against a double-precision product: every transpose, alpha and beta, a C that must not be read.
+    static func matchDoublePrecision(_ kernel: SGEMMKernel, m: Int, n: Int, k: Int) {
+        for check in GEMMCheck.variants(m: m, n: n, k: k) {
+            let worst = check.run({ kernel($0, $1, m, n, k, check.alpha, $2, check.lda, $3, check.ldb, check.beta, &$4, check.ldc) },
+                                  error: { expected, got, _ in abs(expected - got) })
+            #expect(worst <= 2e-5 * Double(k).squareRoot() * Double(max(1, abs(check.alpha))) + 1e-5, "\(check.label): max error \(worst)")
+        }
+    }
+
+    /// k = 0 adds no product: C becomes beta·C (zero for beta = 0, even where C held NaN).
+    static func scaleCForEmptyDepth(_ kernel: SGEMMKernel) {
+        var c: [Float] = [1, .nan, 3, 4]
+        let none: [Float] = [0]
+        #expect(kernel(0, 0, 2, 2, 0, 1, none, 1, none, 2, 0, &c, 2) == 0)
+        #expect(c == [0, 0, 0, 0])
+        c = [1, 2, 3, 4]
+        #expect(kernel(0, 0, 2, 2, 0, 1, none, 1, none, 2, 2, &c, 2) == 0)
+        #expect(c == [2, 4, 6, 8])
+    }
+
+    /// C computed whole, and as slabs of rows and of columns cut off the tiles' edges (as `gemm`
+    /// splits a product between threads), holds the same bytes: each sum's order depends on k alone.
+    static func sameBytesForAnySplit(_ kernel: SGEMMKernel, transposeA: Bool, transposeB: Bool) {
+        let (m, n, k) = (23, 150, 700)
+        let lda = transposeA ? m : k, ldb = transposeB ? k : n
+        let a = randomTensor([m * k], seed: 51).scalars, b = randomTensor([k * n], seed: 52).scalars
+        let (ta, tb): (Int32, Int32) = (transposeA ? 1 : 0, transposeB ? 1 : 0)
+        var whole = [Float](repeating: 0, count: m * n)
+        #expect(kernel(ta, tb, m, n, k, 1, a, lda, b, ldb, 0, &whole, n) == 0)
+        var byRows = [Float](repeating: 0, count: m * n), byColumns = byRows
+        a.withUnsafeBufferPointer { a in b.withUnsafeBufferPointer { b in
+            byRows.withUnsafeMutableBufferPointer { c in
+                for (start, end) in [(0, 5), (5, 14), (14, 23)] {
+                    let aPart = a.baseAddress! + start * (transposeA ? 1 : lda)
+                    #expect(kernel(ta, tb, end - start, n, k, 1, aPart, lda, b.baseAddress, ldb, 0, c.baseAddress! + start * n, n) == 0)
+                }
+            }
+            byColumns.withUnsafeMutableBufferPointer { c in
+                for (start, end) in [(0, 37), (37, 101), (101, 150)] {
+                    let bPart = b.baseAddress! + start * (transposeB ? ldb : 1)
+                    #expect(kernel(ta, tb, m, end - start, k, 1, a.baseAddress, lda, bPart, ldb, 0, c.baseAddress! + start, n) == 0)
+                }
+            }
+        } }
+        #expect(byRows == whole, "tA \(transposeA) tB \(transposeB): rows split differently")
+        #expect(byColumns == whole, "tA \(transposeA) tB \(transposeB): columns split differently")
+    }
+}

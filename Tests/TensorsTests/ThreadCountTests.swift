@@ -2,12 +2,15 @@ import Testing
 @testable import Tensors
 
 /// Every rank of a cluster must write the same bytes whatever its `--threads`, so the kernels
-/// whose work is split across cores must give bit-identical sums for 1 and 2 threads.
+/// whose work is split across cores must give bit-identical sums for 1 and 2 threads, on every
+/// GEMM kernel this CPU runs.
 @Suite struct ThreadCountTests {
     private func sameForOneAndTwoThreads(_ label: String, _ compute: () -> Tensor) {
-        let single = ComputeContext(threads: 1).run(compute)
-        let double = ComputeContext(threads: 2).run(compute)
-        #expect(single.scalars == double.scalars, "\(label) depends on the thread count")
+        for kernel in GEMMKernel.allCases where kernel.isSupported {
+            let single = ComputeContext(threads: 1, gemm: kernel).run(compute)
+            let double = ComputeContext(threads: 2, gemm: kernel).run(compute)
+            #expect(single.scalars == double.scalars, "\(label) on \(kernel.name) depends on the thread count")
+        }
     }
 
     /// Large enough to be cut into several GEMM parts, with both operands' shapes uneven.

@@ -38,6 +38,10 @@ float ds_row_max(const float *row, long count);
 /// Tensors' `vectorExp` (within 2 ulp), sixteen lanes per instruction.
 float ds_exp_sum(float *row, long count, float maximum);
 
+/// ds_row_max and ds_exp_sum for AVX2 + FMA CPUs, eight lanes per instruction (softmax_passes.h).
+float ds_row_max_avx2(const float *row, long count);
+float ds_exp_sum_avx2(float *row, long count, float maximum);
+
 /// 1 when this CPU runs the ds_winograd_* transforms (AVX-512F, or AVX2 and FMA), else 0.
 int ds_winograd_available(void);
 
