@@ -1,7 +1,6 @@
-// The two row passes of attention's online softmax, written once over a vector type `vec` of W
-// floats; softmax_avx512.c (W = 16) and softmax_avx2.c (W = 8) each define before including it:
-// TARGET, NAME(f) (the exported name of f for that instruction set), the mask type `lane_mask`
-// with first(count), and the primitives below (v_…, reduce_max, reduce_add).
+// The two row passes of attention's online softmax, written once over the vector interface of
+// vec_avx512.h (W = 16) or vec_avx2.h (W = 8); softmax_avx512.c and softmax_avx2.c include one of
+// them and define NAME(f), the exported name of f for that instruction set.
 #include <math.h>
 
 #define PASS TARGET static inline __attribute__((always_inline))

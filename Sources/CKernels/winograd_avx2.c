@@ -1,26 +1,11 @@
 // The Winograd transforms of winograd_transforms.h for AVX2 + FMA: eight tiles (or input
 // channels) per ymm vector; the columns of tiles and the output rows are regrouped by 4 × 4
 // transposes inside the two 128-bit halves.
-#include "avx2.h"
 #include "ckernels.h"
+#include "vec_avx2.h"
 #include "winograd.h"
 
-#define TARGET AVX2
 #define NAME(f) f##_avx2
-#define AVX2_INLINE AVX2 static inline __attribute__((always_inline))
-enum { W = 8 };
-typedef __m256 vec;
-typedef __m256i lane_mask;
-
-AVX2_INLINE lane_mask first(long count) { return first_lanes8(count); }
-AVX2_INLINE vec v_zero(void) { return _mm256_setzero_ps(); }
-AVX2_INLINE vec v_set1(float x) { return _mm256_set1_ps(x); }
-AVX2_INLINE vec v_add(vec a, vec b) { return _mm256_add_ps(a, b); }
-AVX2_INLINE vec v_sub(vec a, vec b) { return _mm256_sub_ps(a, b); }
-AVX2_INLINE vec v_mul(vec a, vec b) { return _mm256_mul_ps(a, b); }
-AVX2_INLINE vec v_fmadd(vec a, vec b, vec c) { return _mm256_fmadd_ps(a, b, c); }
-AVX2_INLINE vec v_load_masked(lane_mask m, const float *p) { return _mm256_maskload_ps(p, m); }
-AVX2_INLINE void v_store_masked(float *p, lane_mask m, vec v) { _mm256_maskstore_ps(p, m, v); }
 
 // taps[t][lane] = src[9·lane + t]: tap t of eight adjacent input channels' 3×3 kernels.
 AVX2_INLINE void gather_taps(const float *src, lane_mask lanes, vec *taps) {

@@ -1,25 +1,10 @@
 // The Winograd transforms of winograd_transforms.h for AVX-512F: sixteen tiles (or input
 // channels) per zmm vector, with the two-source permutes that AVX-512 has.
-#include "avx512.h"
 #include "ckernels.h"
+#include "vec_avx512.h"
 #include "winograd.h"
 
-#define TARGET AVX512
 #define NAME(f) f##_avx512
-#define AVX512_INLINE AVX512 static inline __attribute__((always_inline))
-enum { W = 16 };
-typedef __m512 vec;
-typedef __mmask16 lane_mask;
-
-AVX512_INLINE lane_mask first(long count) { return first_lanes(count); }
-AVX512_INLINE vec v_zero(void) { return _mm512_setzero_ps(); }
-AVX512_INLINE vec v_set1(float x) { return _mm512_set1_ps(x); }
-AVX512_INLINE vec v_add(vec a, vec b) { return _mm512_add_ps(a, b); }
-AVX512_INLINE vec v_sub(vec a, vec b) { return _mm512_sub_ps(a, b); }
-AVX512_INLINE vec v_mul(vec a, vec b) { return _mm512_mul_ps(a, b); }
-AVX512_INLINE vec v_fmadd(vec a, vec b, vec c) { return _mm512_fmadd_ps(a, b, c); }
-AVX512_INLINE vec v_load_masked(lane_mask m, const float *p) { return _mm512_maskz_loadu_ps(m, p); }
-AVX512_INLINE void v_store_masked(float *p, lane_mask m, vec v) { _mm512_mask_storeu_ps(p, m, v); }
 
 // taps[t][lane] = src[9·lane + t]: tap t of sixteen adjacent input channels' 3×3 kernels.
 AVX512_INLINE void gather_taps(const float *src, lane_mask lanes, vec *taps) {

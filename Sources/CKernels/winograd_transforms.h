@@ -5,11 +5,10 @@
 // Every value depends on its own tile and channel alone, so any split of the work between threads
 // gives the same bytes. The transforms run W tiles (or input channels) per vector.
 //
-// The algorithm is written once, here, over a vector type `vec` of W floats; winograd_avx512.c
-// (W = 16) and winograd_avx2.c (W = 8) each define before including it: TARGET (the function
-// attribute), NAME(f) (the exported name of f for that instruction set), the mask type `lane_mask`
-// with first(count), and the primitives v_zero, v_set1, v_add, v_sub, v_mul, v_fmadd,
-// v_load_masked, v_store_masked, gather_taps, columns and store_rows.
+// The algorithm is written once, here, over the vector interface of vec_avx512.h (W = 16) or
+// vec_avx2.h (W = 8); winograd_avx512.c and winograd_avx2.c include one of them, define NAME(f)
+// (the exported name of f for that instruction set) and the width-specific shuffles gather_taps,
+// columns and store_rows, then include this file.
 #include <string.h>
 
 // Interpolation points 0, ±1, ±2 (and ∞) for F(4,3), 0, ±1 for F(2,3): the small integer points
