@@ -18,11 +18,9 @@ int ds_avx512_available(void) {
 AVX512 static inline __attribute__((always_inline))
 void tile(int vectors, long kc, const float *a, long rowStride, long depthStride, const float *b,
           float *c, long ldc, long mr, long nr, float alpha, float beta) {
-    // A is read in place: its MR rows (kc × MR floats) stay in L1 across the strips of B. Rows
-    // past mr repeat the last one, so nothing outside A is read; their results are dropped.
+    // A is read in place: its MR rows (kc × MR floats) stay in L1 across the strips of B.
     const float *rows[MR];
-#pragma clang loop unroll(full)
-    for (int i = 0; i < MR; i++) rows[i] = a + (i < mr ? i : mr - 1) * rowStride;
+    tile_rows(MR, a, rowStride, mr, rows);
     __m512 acc[MR][4];
     start_tile(vectors, MR, acc, c, ldc, mr);
     for (long p = 0; p < kc; p++, b += NR) {

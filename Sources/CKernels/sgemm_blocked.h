@@ -18,6 +18,14 @@ static inline void scale_c(long m, long n, float beta, float *c, long ldc) {
 typedef void (*tile_kernel)(long kc, const float *a, long rowStride, long depthStride, const float *b,
                             float *c, long ldc, long mr, long nr, float alpha, float beta);
 
+// The MR pointers a tile reads A's rows through. Rows past mr repeat the last one, so nothing
+// outside A is read; the tile drops their results.
+static inline __attribute__((always_inline))
+void tile_rows(int MRows, const float *a, long rowStride, long mr, const float **rows) {
+#pragma clang loop unroll(full)
+    for (int i = 0; i < MRows; i++) rows[i] = a + (i < mr ? i : mr - 1) * rowStride;
+}
+
 // MR × NR is the register tile; MR rows of A (MR × KC) stay in L1 while the packed B panel
 // (KC × NC) stays in L2.
 // packA: copy each MR × kc block of op(A) depth-major (MR values per depth) before its tiles,
