@@ -1,9 +1,12 @@
 import Foundation
 
 /// Which single-threaded GEMM the parts of every product run on: our AVX-512 kernel where the
-/// CPU has AVX-512F, else OpenBLAS's `sgemm` (its Haswell/Zen kernel measured 10–15% faster than
-/// our AVX2 one on Zen 3, so ours is opt-in there). Our kernels do not depend on the OpenBLAS
-/// build or its `OPENBLAS_CORETYPE`. All give sums that do not depend on how C is split between threads.
+/// CPU has AVX-512F, else our AVX2+FMA one, else OpenBLAS's `sgemm`. Ours sum every element in
+/// an order fixed by k alone, whatever the product's other sides and however C is split, and do
+/// not depend on the OpenBLAS build or its `OPENBLAS_CORETYPE`. OpenBLAS's Zen kernel is 10–15%
+/// faster than our AVX2 one on Zen 3, but its sums change with m and n (it has separate kernels
+/// for small products): a Winograd convolution's products are as wide as the batch's tiles, so
+/// with OpenBLAS an image's bytes would depend on the batch it was rendered in.
 public enum GEMMKernel: String, Sendable, CaseIterable {
     case avx512 = "AVX-512 (ours, 6×64 tile)"
     case avx2 = "AVX2+FMA (ours, 6×16 tile)"
@@ -33,6 +36,6 @@ public enum GEMMKernel: String, Sendable, CaseIterable {
     public static let current: GEMMKernel = {
         let requested = ProcessInfo.processInfo.environment["SWEEP_GEMM"]?.lowercased()
         if let forced = allCases.first(where: { $0.name == requested }), forced.isSupported { return forced }
-        return AVX512.available ? .avx512 : .openBLAS
+        return AVX512.available ? .avx512 : AVX2.available ? .avx2 : .openBLAS
     }()
 }
