@@ -30,6 +30,10 @@ public enum GEMMKernel: String, Sendable, CaseIterable {
         }
     }
 
+    /// Whether every element's sum is fixed by k alone, so an image rendered in a batch has the
+    /// bytes it has alone; batches are rendered one image at a time on a kernel without it.
+    public var sumsDependOnDepthOnly: Bool { self != .openBLAS }
+
     /// The fastest this CPU runs, the default of every `ComputeContext` (which carries the choice
     /// down to each product); `SWEEP_GEMM=avx512|avx2|openblas` makes another the default, e.g. to
     /// compare them, where the CPU runs it.

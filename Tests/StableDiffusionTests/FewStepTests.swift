@@ -1,5 +1,6 @@
 import Foundation
 import StableDiffusion
+import Tensors
 import Testing
 
 /// The few-step path's rules beside its image parity (PipelineParityTests' fewstep cases).
@@ -78,6 +79,19 @@ import Testing
             #expect(batched[index].pixels == alone.pixels, "\(model) image \(index) differs from its single render")
         }
         #expect(batched[0].pixels != batched[1].pixels)
+    }
+
+    /// OpenBLAS's sums change with a product's width, so its batches are rendered image by image.
+    @Test func aBatchOnOpenBLASIsEachImageAlone() throws {
+        let model = try StableDiffusionModel(directory: ModelFixtures.model("sd1-tiny"))
+        let pipeline = try TextToImagePipeline(model: model, compute: ComputeContext(gemm: .openBLAS))
+        let requests = Self.requests(seeds: [3, 4], guidance: [7.5, 3], steps: 2, scheduler: .eulerAncestral)
+        let prompts = try requests.map { try pipeline.encode($0.prompt) }
+        let negatives = try requests.map { try pipeline.encode($0.negativePrompt) }
+        let batched = try pipeline.diffusion.render(requests, prompts: prompts, negativePrompts: negatives)
+        for (index, request) in requests.enumerated() {
+            #expect(batched[index].pixels == (try pipeline.generate(request)).pixels, "image \(index) differs from its single render")
+        }
     }
 
     @Test func requestsThatCannotShareAUNetCallAreRefused() throws {

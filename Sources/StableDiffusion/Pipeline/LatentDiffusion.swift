@@ -90,6 +90,13 @@ public struct LatentDiffusion: Sendable {
         guard prompts.allSatisfy({ $0.context.shape == shape }), negativePrompts.allSatisfy({ $0 == nil || $0?.context.shape == shape }) else {
             throw .incompatibleBatch("prompt and negative prompt encodings must have one length (pad them with PromptEncoder.equalised)")
         }
+        if requests.count > 1 && !compute.gemm.sumsDependOnDepthOnly {
+            var images: [RGBImage] = []
+            for index in requests.indices {
+                images += try render([requests[index]], prompts: [prompts[index]], negativePrompts: [negativePrompts[index]], progress: progress)
+            }
+            return images
+        }
         for prompt in prompts { try prompt.checkFinite(after: "the text encoder (prompt)") }
         for negative in negativePrompts { try negative?.checkFinite(after: "the text encoder (negative prompt)") }
         // Each step, the decode and the next image reuse the memory of the last.
