@@ -37,14 +37,15 @@ public final class BufferPool: @unchecked Sendable {
     /// Counts and bytes so far (the buffers below `smallest` never pass through the pool).
     public var usage: Usage { lock.withLock { counts } }
 
-    /// A UNet step reuses the same few sizes step after step, but a decode after it asks for
-    /// larger ones: kept without bound, the UNet's buffers would sit beside the decode's at its
-    /// peak (about 0.5 GiB above PyTorch's peak for SD 1.5 at 512²). So on a miss the pool gives
-    /// back its oldest buffers whenever its memory would exceed the most its tensors ever had
-    /// alive at once by more than `slack`: a decode replaces the UNet's buffers instead of adding
-    /// to them, while the `slack` holds the buffers of sizes that are not alive at the peak,
-    /// which a loop needs again next time round. 256 MiB covers a SD 1.5 UNet step's.
-    public init(slack: Int = 256 << 20) { self.slack = slack }
+    /// A UNet step reuses the same sizes step after step, but a decode after it asks for larger
+    /// ones: kept without a bound, the UNet's buffers would sit beside the decode's at its peak.
+    /// So on a miss the pool gives back its oldest buffers whenever its memory would exceed the
+    /// most its tensors ever had alive at once by more than `slack`: the decode replaces the
+    /// UNet's buffers instead of adding to them. The slack holds buffers of the sizes not alive
+    /// at that peak, which a loop needs again next time round: a SD 1.5 guided step at 512² has
+    /// 200 MiB alive at most but asks for 0.6 GiB of distinct sizes (with 256 MiB of slack it
+    /// would map 69 buffers afresh every step); its 676 MiB decode asks for about 2 GiB.
+    public init(slack: Int = 512 << 20) { self.slack = slack }
 
     /// Bytes of released buffers held now.
     var heldBytes: Int { usage.heldBytes }
