@@ -21,8 +21,7 @@ extension Tensor {
         let plan = AttentionPlan(queries: queries, keys: keys, headDim: width / heads, width: width, causal: causal)
         let tiles = (queries + plan.queryTile - 1) / plan.queryTile
         let (q, k, v) = (query.pointer, key.pointer, value.pointer)
-        let pool = BufferPool.current
-        parallelJobs(batch * heads * tiles) { jobs in BufferPool.withScratch(from: pool, count: AttentionScratch.count(plan)) { memory in
+        parallelJobs(batch * heads * tiles, scratch: AttentionScratch.count(plan)) { jobs, memory in
             let scratch = AttentionScratch(plan, memory: memory)
             for job in jobs {
                 let (bh, tile) = job.quotientAndRemainder(dividingBy: tiles)
@@ -34,7 +33,7 @@ extension Tensor {
                          output: o + (b * queries + first) * width + head,
                          firstQuery: first, rows: Swift.min(plan.queryTile, queries - first), scratch: scratch)
             }
-        } }
+        }
         return out
     }
 }

@@ -13,32 +13,45 @@ import Foundation
 public final class BufferPool: @unchecked Sendable {
     @TaskLocal static var current: BufferPool?
 
-    /// Bytes of released buffers kept for reuse at most; the oldest go back to the system first.
-    let retainLimit: Int
+    /// Bytes the pool may hold beyond the most its tensors ever had alive at once.
+    let slack: Int
     private let lock = NSLock()
     /// Released buffers, oldest first.
     private var retained: [(pointer: UnsafeMutableRawPointer, byteCount: Int)] = []
-    private var retainedBytes = 0
     private var counts = Usage()
 
-    /// How many buffers the pool has handed out: new from the allocator, or kept from earlier.
+    /// What the pool has handed out: buffers new from the system or kept from earlier, and bytes.
     public struct Usage: Equatable, Sendable {
         public var allocated = 0
         public var reused = 0
+        /// Bytes of its buffers alive in tensors now, and at most so far.
+        public var inUseBytes = 0
+        public var peakInUseBytes = 0
+        /// Bytes of released buffers it holds now.
+        public var heldBytes = 0
+        /// The most memory it had from the system at once (in use + held): what it adds to the
+        /// process's peak, at most `peakInUseBytes + slack`.
+        public var peakBytes = 0
     }
 
-    /// Buffers handed out so far (the ones below `smallest` never pass through the pool).
+    /// Counts and bytes so far (the buffers below `smallest` never pass through the pool).
     public var usage: Usage { lock.withLock { counts } }
 
-    /// 1 GiB keeps a UNet step's whole working set and the VAE's largest buffers while adding at
-    /// most that much to the peak (2 GiB would keep all of a decode, but peak above PyTorch's).
-    public init(retainLimit: Int = 1 << 30) { self.retainLimit = retainLimit }
+    /// A UNet step reuses the same sizes step after step, but a decode after it asks for larger
+    /// ones: kept without a bound, the UNet's buffers would sit beside the decode's at its peak.
+    /// So on a miss the pool gives back its oldest buffers whenever its memory would exceed the
+    /// most its tensors ever had alive at once by more than `slack`: the decode replaces the
+    /// UNet's buffers instead of adding to them. The slack holds buffers of the sizes not alive
+    /// at that peak, which a loop needs again next time round: a SD 1.5 guided step at 512² has
+    /// 200 MiB alive at most but asks for 0.6 GiB of distinct sizes (with 256 MiB of slack it
+    /// would map 69 buffers afresh every step); its 676 MiB decode asks for about 2 GiB.
+    public init(slack: Int = 512 << 20) { self.slack = slack }
 
     /// Bytes of released buffers held now.
-    var heldBytes: Int { lock.withLock { retainedBytes } }
+    var heldBytes: Int { usage.heldBytes }
 
     deinit {
-        for buffer in retained { buffer.pointer.deallocate() }
+        for buffer in retained { Self.release(buffer.pointer, byteCount: buffer.byteCount) }
     }
 
     /// Runs `body` with a pool installed: the current one if a caller already installed one (so
@@ -54,43 +67,69 @@ public final class BufferPool: @unchecked Sendable {
     /// Buffers only below this size come from the allocator's own reusable heap anyway.
     static let smallest = 1 << 16
 
-    /// Runs `body` with `count` floats of scratch memory (uninitialised) from `pool`, or from the
-    /// allocator, and gives it back afterwards. Parallel jobs run outside the task that installed
-    /// the pool, so their caller reads `current` and hands it over.
-    static func withScratch<R>(from pool: BufferPool?, count: Int, _ body: (UnsafeMutablePointer<Float>) -> R) -> R {
-        let storage = TensorStorage(count: count, pool: pool)
-        return withExtendedLifetime(storage) { body(storage.pointer) }
+    /// Runs `body` with `slots` buffers of `count` floats of scratch memory (uninitialised) each,
+    /// from the installed pool or the allocator, and gives them back afterwards. Parallel jobs
+    /// take theirs here, one per slot, before they start, rather than each inside its job: how
+    /// many are alive at once is then the slot count, never a matter of which job runs when, so
+    /// a pool that kept them from an earlier call always has enough.
+    static func withScratch<R>(count: Int, slots: Int, _ body: ([UnsafeMutablePointer<Float>]) -> R) -> R {
+        let storages = (0..<slots).map { _ in TensorStorage(count: count) }
+        return withExtendedLifetime(storages) { body(storages.map(\.pointer)) }
     }
 
-    /// The most recently released buffer of this size, or new memory.
+    /// Runs `body` with one buffer of `count` floats of scratch memory, as above.
+    static func withScratch<R>(count: Int, _ body: (UnsafeMutablePointer<Float>) -> R) -> R {
+        withScratch(count: count, slots: 1) { body($0[0]) }
+    }
+
+    /// The most recently released buffer of this size, or new memory once the oldest buffers
+    /// that would put the pool above its bound went back to the system.
     func take(byteCount: Int) -> UnsafeMutableRawPointer {
-        let reused = lock.withLock { () -> UnsafeMutableRawPointer? in
-            guard let index = retained.lastIndex(where: { $0.byteCount == byteCount }) else {
-                counts.allocated += 1
-                return nil
+        let (reused, evicted) = lock.withLock { () -> (UnsafeMutableRawPointer?, [(pointer: UnsafeMutableRawPointer, byteCount: Int)]) in
+            counts.inUseBytes += byteCount
+            counts.peakInUseBytes = max(counts.peakInUseBytes, counts.inUseBytes)
+            if let index = retained.lastIndex(where: { $0.byteCount == byteCount }) {
+                counts.reused += 1
+                counts.heldBytes -= byteCount
+                return (retained.remove(at: index).pointer, [])
             }
-            counts.reused += 1
-            retainedBytes -= byteCount
-            return retained.remove(at: index).pointer
-        }
-        return reused ?? .allocate(byteCount: byteCount, alignment: 64)
-    }
-
-    /// Keeps a released buffer, sending the oldest ones back to the system beyond `retainLimit`:
-    /// after a UNet loop the VAE's buffers replace the UNet's instead of adding to them.
-    func give(_ pointer: UnsafeMutableRawPointer, byteCount: Int) {
-        let evicted = lock.withLock { () -> [UnsafeMutableRawPointer] in
-            guard byteCount <= retainLimit else { return [pointer] }
+            counts.allocated += 1
             var count = 0
-            while retainedBytes + byteCount > retainLimit {
-                retainedBytes -= retained[count].byteCount
+            while count < retained.count && counts.inUseBytes + counts.heldBytes > counts.peakInUseBytes + slack {
+                counts.heldBytes -= retained[count].byteCount
                 count += 1
             }
             defer { retained.removeFirst(count) }
-            retained.append((pointer, byteCount))
-            retainedBytes += byteCount
-            return retained[..<count].map(\.pointer)
+            counts.peakBytes = max(counts.peakBytes, counts.inUseBytes + counts.heldBytes)
+            return (nil, Array(retained[..<count]))
         }
-        for pointer in evicted { pointer.deallocate() }
+        // Back to the system first, so the new buffer can take their pages.
+        for buffer in evicted { Self.release(buffer.pointer, byteCount: buffer.byteCount) }
+        return reused ?? Self.map(byteCount: byteCount)
+    }
+
+    /// Keeps a released buffer (its memory stays the pool's until a miss needs the room).
+    func give(_ pointer: UnsafeMutableRawPointer, byteCount: Int) {
+        lock.withLock {
+            counts.inUseBytes -= byteCount
+            counts.heldBytes += byteCount
+            retained.append((pointer, byteCount))
+        }
+    }
+
+    /// Pool buffers are whole pages mapped for the pool alone, not taken from malloc's heap:
+    /// giving one back unmaps it, so the bound above is what the process really holds (freed
+    /// heap chunks may stay resident, and a larger request may not fit in them).
+    private static func map(byteCount: Int) -> UnsafeMutableRawPointer {
+        guard let pointer = mmap(nil, byteCount, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0),
+              pointer != MAP_FAILED else {
+            // Out of address space or memory: as the allocator itself would fail.
+            preconditionFailure("BufferPool: cannot map \(byteCount) bytes (errno \(errno))")
+        }
+        return pointer
+    }
+
+    private static func release(_ pointer: UnsafeMutableRawPointer, byteCount: Int) {
+        munmap(pointer, byteCount)
     }
 }

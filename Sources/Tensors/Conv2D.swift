@@ -60,8 +60,7 @@ extension Tensor {
         let plan = Conv2DPlan(channels: cin, height: height, width: width, kh: kh, kw: kw,
                               stride: stride, padding: padding, outW: outW)
         let x = pointer, w = weight.pointer, b = bias?.pointer
-        let pool = BufferPool.current
-        let run = { (jobs: Range<Int>) in BufferPool.withScratch(from: pool, count: depth * bandRows * outW) { columns in
+        let run = { (jobs: Range<Int>, columns: UnsafeMutablePointer<Float>) in
             for job in jobs {
                 let (n, band) = job.quotientAndRemainder(dividingBy: bands)
                 let row0 = band * bandRows, rows = Swift.min(bandRows, outH - row0)
@@ -71,8 +70,13 @@ extension Tensor {
                 gemm(m: cout, n: rows * outW, k: depth, a: w, lda: depth, b: columns, ldb: rows * outW,
                      beta: beta, c: yn, ldc: plane)
             }
-        } }
-        if independent { parallelJobs(batch * bands, run) } else { run(0..<(batch * bands)) }
+        }
+        let columns = depth * bandRows * outW
+        if independent {
+            parallelJobs(batch * bands, scratch: columns, run)
+        } else {
+            BufferPool.withScratch(count: columns) { run(0..<(batch * bands), $0) }
+        }
         return out
     }
 }

@@ -39,14 +39,13 @@ struct WinogradConv2D {
 
     func run(input x: UnsafePointer<Float>, weight w: UnsafePointer<Float>, bias: UnsafePointer<Float>?,
              output y: UnsafeMutablePointer<Float>) {
-        let pool = BufferPool.current
         let rowsTotal = batch * tilesY, rowsPerBlock = tileRowsPerBlock
         let blockTiles = Swift.min(rowsTotal, rowsPerBlock) * tilesX
-        BufferPool.withScratch(from: pool, count: points * (channels + outChannels) * blockTiles) { scratch in
+        BufferPool.withScratch(count: points * (channels + outChannels) * blockTiles) { scratch in
             for row0 in stride(from: 0, to: rowsTotal, by: rowsPerBlock) {
                 let rows = Swift.min(rowsPerBlock, rowsTotal - row0)
                 block(tileRow0: row0, tileRows: rows, v: scratch, products: scratch + points * channels * rows * tilesX,
-                      input: x, weight: w, bias: bias, output: y, pool: pool)
+                      input: x, weight: w, bias: bias, output: y)
             }
         }
     }
@@ -54,31 +53,27 @@ struct WinogradConv2D {
     /// Transforms, multiplies and transforms back the tiles of `tileRows` rows of tiles.
     private func block(tileRow0: Int, tileRows: Int, v: UnsafeMutablePointer<Float>, products: UnsafeMutablePointer<Float>,
                        input x: UnsafePointer<Float>, weight w: UnsafePointer<Float>, bias: UnsafePointer<Float>?,
-                       output y: UnsafeMutablePointer<Float>, pool: BufferPool?) {
+                       output y: UnsafeMutablePointer<Float>) {
         let m = Int32(tileSize), (cin, cout, points) = (channels, outChannels, points)
         let tiles = tileRows * tilesX
         let rowFloats = ds_winograd_row_buffer(m, width, padding.left, tilesX) * (tileSize + 2)
-        parallelRanges(cin, grain: 1) { range in
-            BufferPool.withScratch(from: pool, count: rowFloats) { buffer in
-                ds_winograd_input(m, x, height, width, padding.top, padding.left, cin, tilesX, tilesY,
-                                  tileRow0, tileRows, range.lowerBound, range.upperBound, tiles, v, buffer)
-            }
+        parallelRanges(cin, grain: 1, scratch: rowFloats) { range, buffer in
+            ds_winograd_input(m, x, height, width, padding.top, padding.left, cin, tilesX, tilesY,
+                              tileRow0, tileRows, range.lowerBound, range.upperBound, tiles, v, buffer)
         }
         // Jobs of a few output channels each (and, when those are few, of a share of the points)
         // transform their rows of U just before multiplying them, while they are in cache.
         let rowsPerJob = outChannelsPerJob, rowJobs = (cout + rowsPerJob - 1) / rowsPerJob
         let pointGroups = Swift.min(points, Swift.max(1, 8 / rowJobs))
-        parallelJobs(rowJobs * pointGroups) { range in
-            BufferPool.withScratch(from: pool, count: points * rowsPerJob * cin) { u in
-                for job in range {
-                    let (rowJob, group) = job.quotientAndRemainder(dividingBy: pointGroups)
-                    let co0 = rowJob * rowsPerJob, rows = Swift.min(rowsPerJob, cout - co0)
-                    ds_winograd_weights(m, cout, cin, co0, co0 + rows, w, u)
-                    for point in (points * group / pointGroups)..<(points * (group + 1) / pointGroups) {
-                        gemm(m: rows, n: tiles, k: cin, a: u + point * cin, lda: points * cin,
-                             b: v + point * tiles, ldb: points * tiles,
-                             c: products + co0 * points * tiles + point * tiles, ldc: points * tiles)
-                    }
+        parallelJobs(rowJobs * pointGroups, scratch: points * rowsPerJob * cin) { range, u in
+            for job in range {
+                let (rowJob, group) = job.quotientAndRemainder(dividingBy: pointGroups)
+                let co0 = rowJob * rowsPerJob, rows = Swift.min(rowsPerJob, cout - co0)
+                ds_winograd_weights(m, cout, cin, co0, co0 + rows, w, u)
+                for point in (points * group / pointGroups)..<(points * (group + 1) / pointGroups) {
+                    gemm(m: rows, n: tiles, k: cin, a: u + point * cin, lda: points * cin,
+                         b: v + point * tiles, ldb: points * tiles,
+                         c: products + co0 * points * tiles + point * tiles, ldc: points * tiles)
                 }
             }
         }

@@ -140,8 +140,11 @@ struct PipelineBenchmark {
         let result = Report(model: model.description, size: size, threads: compute.threads, precision: compute.precision.rawValue, core: core,
                             sgemmGFLOPS: [sgemmBefore, sgemmAfter], openBLASGFLOPS: openBLAS, rows: rows, peakBytes: ResidentMemory.peakBytes,
                             weightBytes: model.weightBytes)
+        let pool = model.diffusion.pool.usage
         report("peak resident: \(ResidentMemory.gib(result.peakBytes))"
-               + (model.weightBytes.map { "   weights: \(ResidentMemory.gib($0))" } ?? ""))
+               + (model.weightBytes.map { "   weights: \(ResidentMemory.gib($0))" } ?? "")
+               + "   activations' pool: peak \(ResidentMemory.gib(pool.peakBytes)) (\(ResidentMemory.gib(pool.peakInUseBytes)) in use at most), "
+               + "\(pool.allocated) buffers allocated, \(pool.reused) reused")
         return result
     }
 
