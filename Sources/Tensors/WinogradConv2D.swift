@@ -37,7 +37,7 @@ struct WinogradConv2D {
     /// every job packs all of V again for its GEMMs.
     var outChannelsPerJob: Int { Swift.min(outChannels, Swift.max(48, Self.weightBudget / (points * channels))) }
 
-    func run(input x: UnsafePointer<Float>, weight w: UnsafePointer<Float>, bias: UnsafePointer<Float>?,
+    func run(input x: UnsafePointer<Float>, weight w: Weight, bias: UnsafePointer<Float>?,
              output y: UnsafeMutablePointer<Float>) {
         let pool = BufferPool.current
         let rowsTotal = batch * tilesY, rowsPerBlock = tileRowsPerBlock
@@ -53,7 +53,7 @@ struct WinogradConv2D {
 
     /// Transforms, multiplies and transforms back the tiles of `tileRows` rows of tiles.
     private func block(tileRow0: Int, tileRows: Int, v: UnsafeMutablePointer<Float>, products: UnsafeMutablePointer<Float>,
-                       input x: UnsafePointer<Float>, weight w: UnsafePointer<Float>, bias: UnsafePointer<Float>?,
+                       input x: UnsafePointer<Float>, weight w: Weight, bias: UnsafePointer<Float>?,
                        output y: UnsafeMutablePointer<Float>, pool: BufferPool?) {
         let m = Int32(tileSize), (cin, cout, points) = (channels, outChannels, points)
         let tiles = tileRows * tilesX
@@ -73,7 +73,8 @@ struct WinogradConv2D {
                 for job in range {
                     let (rowJob, group) = job.quotientAndRemainder(dividingBy: pointGroups)
                     let co0 = rowJob * rowsPerJob, rows = Swift.min(rowsPerJob, cout - co0)
-                    ds_winograd_weights(m, cout, cin, co0, co0 + rows, w, u)
+                    // Only these channels' weights, as float32 (widened here if they are half).
+                    w.withRows(co0..<(co0 + rows), pool: pool) { ds_winograd_weights(m, rows, cin, 0, rows, $0, u) }
                     for point in (points * group / pointGroups)..<(points * (group + 1) / pointGroups) {
                         gemm(m: rows, n: tiles, k: cin, a: u + point * cin, lda: points * cin,
                              b: v + point * tiles, ldb: points * tiles,
