@@ -49,7 +49,7 @@ import Testing
         guard case let .half(half) = kept.convIn.weight.values else { Issue.record("BF16 convolution widened at load"); return }
         #expect(half.format == .bf16)
         let reference = try ModelFixtures.reference(ModelFixtures.options)
-        let (sample, context) = (try reference.tensor("unet.square.sample"), try reference.tensor("unet.square.context"))
+        let (sample, context) = (try reference.tensor("unet.wide.sample"), try reference.tensor("unet.wide.context"))
         #expect(kept(sample, timestep: 400, context: context).scalars == widened(sample, timestep: 400, context: context).scalars)
     }
 
