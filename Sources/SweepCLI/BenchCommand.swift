@@ -46,6 +46,9 @@ struct BenchCommand: ParsableCommand {
     @Option(help: "Time the pipeline of a published architecture with random weights: sd1 (SD 1.5), sd2 (SD 2.1) or sdxl (SDXL base 1.0, 2.6 B-parameter UNet: give --size 1024, ~17 GB).")
     var modelConfig: PublishedArchitecture?
 
+    @Option(help: "With --model-config: hold the random weights as f32, f16 or bf16, as a checkpoint of that dtype is loaded (F16/BF16 weight matrices stay 2 bytes per value, widened to float32 where used). Default: what the published checkpoints ship, f16 for sdxl, f32 for sd1 and sd2.")
+    var weights: BenchWeights?
+
     @Option(help: "Time the pipeline of a diffusers model folder.")
     var model: String?
 
@@ -101,6 +104,7 @@ struct BenchCommand: ParsableCommand {
             throw ValidationError("--quick and --torch-python time the kernels; they do not combine with --model-config or --model")
         }
         if onePass, modelConfig == nil { throw ValidationError("--one-pass needs --model-config") }
+        if weights != nil, modelConfig == nil { throw ValidationError("--weights needs --model-config (a model folder's weights are its files')") }
         if let maxOverheadGib, !onePass || maxOverheadGib < 0 {
             throw ValidationError("--max-overhead-gib needs --one-pass and a value of 0 or more")
         }
@@ -131,7 +135,8 @@ struct BenchCommand: ParsableCommand {
     }
 
     private func run(in compute: ComputeContext) throws {
-        if let modelConfig, onePass { return try runModel(modelConfig, threads: compute.threads) }
+        let weights = modelConfig.map { self.weights ?? BenchWeights.published($0) } ?? .f32
+        if let modelConfig, onePass { return try runModel(modelConfig, weights: weights, threads: compute.threads) }
         let decoder = BenchModel.Decoder(argument: self.decoder)
         let scheduler = self.scheduler.flatMap(SchedulerKind.init(name:))
         if let model {
@@ -139,7 +144,8 @@ struct BenchCommand: ParsableCommand {
                                    compute: compute)
         }
         if let modelConfig {
-            return try runPipeline(BenchModel.random(modelConfig, decoder: decoder, guidanceEmbedding: scheduler == .lcm, compute: compute),
+            return try runPipeline(BenchModel.random(modelConfig, weights: weights, decoder: decoder, guidanceEmbedding: scheduler == .lcm,
+                                                     compute: compute),
                                    decoder: decoder, scheduler: scheduler, compute: compute)
         }
         let cases = KernelBenchmark.cases(quick: quick)
@@ -178,9 +184,9 @@ struct BenchCommand: ParsableCommand {
         }
     }
 
-    private func runModel(_ architecture: PublishedArchitecture, threads: Int) throws {
+    private func runModel(_ architecture: PublishedArchitecture, weights: BenchWeights, threads: Int) throws {
         print("threads: \(threads)")
-        let result = try ModelBenchmark(architecture: architecture, size: size).run { print($0) }
+        let result = try ModelBenchmark(architecture: architecture, weights: weights, size: size).run { print($0) }
         let gib = { (bytes: Int) in String(format: "%.2f GiB", Double(bytes) / Double(1 << 30)) }
         print("weights: \(gib(result.weightBytes))   peak resident: \(gib(result.peakBytes))   "
               + "overhead: \(gib(result.peakBytes - result.weightBytes))")

@@ -20,7 +20,14 @@ extension Tensor {
     /// (`Conv2DAlgorithm.preferred`); `algorithm` forces one, e.g. to compare them.
     public func conv2d(weight: Tensor, bias: Tensor? = nil, stride: Int = 1, padding: Padding = .all(0),
                        algorithm: Conv2DAlgorithm? = nil) -> Tensor {
-        precondition(rank == 4 && weight.rank == 4 && weight.shape[1] == shape[1],
+        conv2d(weight: Weight(weight), bias: bias, stride: stride, padding: padding, algorithm: algorithm)
+    }
+
+    /// `conv2d` with a weight that may be half precision: widened once per call before the
+    /// products (for Winograd, by each job for the output channels it transforms).
+    public func conv2d(weight: Weight, bias: Tensor? = nil, stride: Int = 1, padding: Padding = .all(0),
+                       algorithm: Conv2DAlgorithm? = nil) -> Tensor {
+        precondition(rank == 4 && weight.shape.count == 4 && weight.shape[1] == shape[1],
                      "conv2d: input \(shape) does not fit weight \(weight.shape)")
         let (batch, cin, height, width) = (shape[0], shape[1], shape[2], shape[3])
         let (cout, kh, kw) = (weight.shape[0], weight.shape[2], weight.shape[3])
@@ -34,17 +41,19 @@ extension Tensor {
         if let tileSize = chosen.winogradTileSize, kh == 3 && kw == 3 && stride == 1 && Conv2DAlgorithm.winogradAvailable {
             WinogradConv2D(tileSize: tileSize, batch: batch, channels: cin, outChannels: cout, height: height,
                            width: width, outH: outH, outW: outW, padding: padding)
-                .run(input: pointer, weight: weight.pointer, bias: bias?.pointer, output: y)
+                .run(input: pointer, weight: weight, bias: bias?.pointer, output: y)
             return out
         }
         let plane = outH * outW
         let beta: Float = bias == nil ? 0 : 1
         if kh == 1 && kw == 1 && stride == 1 && padding == .all(0) {
-            for n in 0..<batch {
-                let yn = y + n * cout * plane
-                if let bias { fillRowsWithScalars(yn, rows: cout, width: plane, ld: plane, values: bias.pointer) }
-                gemm(m: cout, n: plane, k: cin, a: weight.pointer, lda: cin, b: pointer + n * cin * height * width,
-                     ldb: plane, beta: beta, c: yn, ldc: plane)
+            weight.withFloat32 { w in
+                for n in 0..<batch {
+                    let yn = y + n * cout * plane
+                    if let bias { fillRowsWithScalars(yn, rows: cout, width: plane, ld: plane, values: bias.pointer) }
+                    gemm(m: cout, n: plane, k: cin, a: w, lda: cin, b: pointer + n * cin * height * width,
+                         ldb: plane, beta: beta, c: yn, ldc: plane)
+                }
             }
             return out
         }
@@ -59,23 +68,26 @@ extension Tensor {
         let bands = (outH + bandRows - 1) / bandRows
         let plan = Conv2DPlan(channels: cin, height: height, width: width, kh: kh, kw: kw,
                               stride: stride, padding: padding, outW: outW)
-        let x = pointer, w = weight.pointer, b = bias?.pointer
-        let run = { (jobs: Range<Int>, columns: UnsafeMutablePointer<Float>) in
-            for job in jobs {
-                let (n, band) = job.quotientAndRemainder(dividingBy: bands)
-                let row0 = band * bandRows, rows = Swift.min(bandRows, outH - row0)
-                let yn = y + n * cout * plane + row0 * outW
-                if let b { fillRowsWithScalars(yn, rows: cout, width: rows * outW, ld: plane, values: b) }
-                plan.unfold(x + n * cin * height * width, outputRows: row0..<(row0 + rows), into: columns)
-                gemm(m: cout, n: rows * outW, k: depth, a: w, lda: depth, b: columns, ldb: rows * outW,
-                     beta: beta, c: yn, ldc: plane)
+        let x = pointer, b = bias?.pointer
+        // A half weight is widened once for all bands.
+        weight.withFloat32 { w in
+            let run = { (jobs: Range<Int>, columns: UnsafeMutablePointer<Float>) in
+                for job in jobs {
+                    let (n, band) = job.quotientAndRemainder(dividingBy: bands)
+                    let row0 = band * bandRows, rows = Swift.min(bandRows, outH - row0)
+                    let yn = y + n * cout * plane + row0 * outW
+                    if let b { fillRowsWithScalars(yn, rows: cout, width: rows * outW, ld: plane, values: b) }
+                    plan.unfold(x + n * cin * height * width, outputRows: row0..<(row0 + rows), into: columns)
+                    gemm(m: cout, n: rows * outW, k: depth, a: w, lda: depth, b: columns, ldb: rows * outW,
+                         beta: beta, c: yn, ldc: plane)
+                }
             }
-        }
-        let columns = depth * bandRows * outW
-        if independent {
-            parallelJobs(batch * bands, scratch: columns, run)
-        } else {
-            BufferPool.withScratch(count: columns) { run(0..<(batch * bands), $0) }
+            let columns = depth * bandRows * outW
+            if independent {
+                parallelJobs(batch * bands, scratch: columns, run)
+            } else {
+                BufferPool.withScratch(count: columns) { run(0..<(batch * bands), $0) }
+            }
         }
         return out
     }

@@ -2,7 +2,12 @@ extension Tensor {
     /// `self · weightᵀ + bias` over the last dimension, as `torch.nn.functional.linear`.
     /// `weight` is `[out, in]`, `bias` is `[out]`.
     public func linear(weight: Tensor, bias: Tensor? = nil) -> Tensor {
-        precondition(weight.rank == 2 && shape.last == weight.shape[1],
+        linear(weight: Weight(weight), bias: bias)
+    }
+
+    /// `linear` with a weight that may be half precision, widened just before the product.
+    public func linear(weight: Weight, bias: Tensor? = nil) -> Tensor {
+        precondition(weight.shape.count == 2 && shape.last == weight.shape[1],
                      "linear: input \(shape) does not fit weight \(weight.shape)")
         let inFeatures = weight.shape[1], outFeatures = weight.shape[0]
         let rows = count / max(inFeatures, 1)
@@ -11,9 +16,11 @@ extension Tensor {
             precondition(bias.shape == [outFeatures], "linear: bias \(bias.shape) for \(outFeatures) outputs")
             fillRows(y, rows: rows, width: outFeatures, with: bias.pointer)
         }
-        gemm(transposeB: true, m: rows, n: outFeatures, k: inFeatures,
-             a: pointer, lda: inFeatures, b: weight.pointer, ldb: inFeatures,
-             beta: bias == nil ? 0 : 1, c: y, ldc: outFeatures)
+        weight.withFloat32 { w in
+            gemm(transposeB: true, m: rows, n: outFeatures, k: inFeatures,
+                 a: pointer, lda: inFeatures, b: w, ldb: inFeatures,
+                 beta: bias == nil ? 0 : 1, c: y, ldc: outFeatures)
+        }
         return out
     }
 

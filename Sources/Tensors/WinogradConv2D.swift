@@ -37,15 +37,18 @@ struct WinogradConv2D {
     /// every job packs all of V again for its GEMMs.
     var outChannelsPerJob: Int { Swift.min(outChannels, Swift.max(48, Self.weightBudget / (points * channels))) }
 
-    func run(input x: UnsafePointer<Float>, weight w: UnsafePointer<Float>, bias: UnsafePointer<Float>?,
+    func run(input x: UnsafePointer<Float>, weight w: Weight, bias: UnsafePointer<Float>?,
              output y: UnsafeMutablePointer<Float>) {
         let rowsTotal = batch * tilesY, rowsPerBlock = tileRowsPerBlock
         let blockTiles = Swift.min(rowsTotal, rowsPerBlock) * tilesX
-        BufferPool.withScratch(count: points * (channels + outChannels) * blockTiles) { scratch in
-            for row0 in stride(from: 0, to: rowsTotal, by: rowsPerBlock) {
-                let rows = Swift.min(rowsPerBlock, rowsTotal - row0)
-                block(tileRow0: row0, tileRows: rows, v: scratch, products: scratch + points * channels * rows * tilesX,
-                      input: x, weight: w, bias: bias, output: y)
+        // A half weight is widened once for all blocks, on the caller's thread (and pool).
+        w.withFloat32 { w in
+            BufferPool.withScratch(count: points * (channels + outChannels) * blockTiles) { scratch in
+                for row0 in stride(from: 0, to: rowsTotal, by: rowsPerBlock) {
+                    let rows = Swift.min(rowsPerBlock, rowsTotal - row0)
+                    block(tileRow0: row0, tileRows: rows, v: scratch, products: scratch + points * channels * rows * tilesX,
+                          input: x, weight: w, bias: bias, output: y)
+                }
             }
         }
     }

@@ -2,14 +2,14 @@ import Tensors
 
 /// `torch.nn.Conv2d` with a square kernel.
 struct Conv2d: Sendable {
-    let weight: Tensor
+    let weight: Weight
     let bias: Tensor?
     let stride: Int
     let padding: Padding
 
     init(_ p: Parameters, in inputs: Int, out outputs: Int, kernel: Int, stride: Int = 1,
          padding: Padding? = nil, bias hasBias: Bool = true) throws(WeightsError) {
-        weight = try p.tensor("weight", [outputs, inputs, kernel, kernel])
+        weight = try p.weight("weight", [outputs, inputs, kernel, kernel])
         bias = hasBias ? try p.tensor("bias", [outputs]) : nil
         self.stride = stride
         self.padding = padding ?? .all(kernel / 2)

@@ -2,11 +2,11 @@ import Tensors
 
 /// `torch.nn.Linear`.
 struct Linear: Sendable {
-    let weight: Tensor
+    let weight: Weight
     let bias: Tensor?
 
     init(_ p: Parameters, in inputs: Int, out outputs: Int, bias hasBias: Bool = true) throws(WeightsError) {
-        weight = try p.tensor("weight", [outputs, inputs])
+        weight = try p.weight("weight", [outputs, inputs])
         bias = hasBias ? try p.tensor("bias", [outputs]) : nil
     }
 

@@ -2,7 +2,8 @@ import Tensors
 
 /// A component's weights with LoRAs merged in, as diffusers' `load_lora_weights` followed by
 /// `fuse_lora(lora_scale)`: a weight some module changes is copied to float32 and gets each
-/// `scale · alpha/rank · up @ down` added; every other tensor is the base's own (memory-mapped).
+/// `scale · alpha/rank · up @ down` added; every other tensor is the base's own (memory-mapped,
+/// half precision where the file stores it so).
 struct LoRAMergedWeights: ParameterSource {
     struct Change: Sendable {
         let file: LoRAFile
@@ -31,11 +32,24 @@ struct LoRAMergedWeights: ParameterSource {
     }
 
     func tensor(_ name: String, shape: [Int]) throws(WeightsError) -> Tensor {
-        let weight = try base.tensor(name, shape: shape)
-        guard name.hasSuffix(".weight"),
-              let list = changes[LoRAFile.matchKey(String(name.dropLast(".weight".count)), component)] else { return weight }
-        var merged = weight.reshaped([shape[0], -1])
+        guard let list = changes(of: name) else { return try base.tensor(name, shape: shape) }
+        return try merge(list, into: base.tensor(name, shape: shape))
+    }
+
+    /// A changed weight becomes float32 (the fused sum); an unchanged one stays as the base holds it (e.g. F16).
+    func weight(_ name: String, shape: [Int]) throws(WeightsError) -> Weight {
+        guard let list = changes(of: name) else { return try base.weight(name, shape: shape) }
+        return Weight(try merge(list, into: base.weight(name, shape: shape).float32))
+    }
+
+    private func changes(of name: String) -> [Change]? {
+        guard name.hasSuffix(".weight") else { return nil }
+        return changes[LoRAFile.matchKey(String(name.dropLast(".weight".count)), component)]
+    }
+
+    private func merge(_ list: [Change], into weight: Tensor) throws(WeightsError) -> Tensor {
+        var merged = weight.reshaped([weight.shape[0], -1])
         for change in list { merged = merged + (try change.file.delta(change.module, scale: change.scale)) }
-        return merged.reshaped(shape)
+        return merged.reshaped(weight.shape)
     }
 }

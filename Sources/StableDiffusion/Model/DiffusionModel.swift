@@ -30,11 +30,16 @@ extension DiffusionModel {
 extension ModelSource {
     /// The model of the family this source holds (see `family()`), with `loras` merged in.
     public func loadModel(loras: [LoRA] = []) throws(ModelError) -> any DiffusionModel {
+        try loadModel(loras: loras, reading: .tensors)
+    }
+
+    /// `reading: .widened` loads F16/BF16 weights as float32 copies, to compare with `.tensors`.
+    func loadModel(loras: [LoRA] = [], reading: WeightReading) throws(ModelError) -> any DiffusionModel {
         switch try family() {
-        case .sd: return try StableDiffusionModel(source: self, loras: loras)
+        case .sd: return try StableDiffusionModel(source: self, loras: loras, reading: reading)
         case .sdxl:
             guard loras.isEmpty else { throw .unsupportedForFamily("LoRAs", .sdxl) }
-            return try StableDiffusionXLModel(source: self)
+            return try StableDiffusionXLModel(source: self, reading: reading)
         }
     }
 

@@ -29,7 +29,7 @@ public struct StableDiffusionModel: Sendable {
         _ = try StableDiffusionModel(source: source, reading: .headers)
     }
 
-    private init(source: ModelSource, loras: [LoRA] = [], reading: WeightReading) throws(ModelError) {
+    init(source: ModelSource, loras: [LoRA] = [], reading: WeightReading) throws(ModelError) {
         self.source = source
         self.loras = loras
         let files = try Self.open(loras)

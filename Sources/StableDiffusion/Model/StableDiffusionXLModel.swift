@@ -29,7 +29,7 @@ public struct StableDiffusionXLModel: DiffusionModel {
         _ = try StableDiffusionXLModel(source: source, reading: .headers)
     }
 
-    private init(source: ModelSource, reading: WeightReading) throws(ModelError) {
+    init(source: ModelSource, reading: WeightReading) throws(ModelError) {
         self.source = source
         tokenizer = try source.tokenizer()
         tokenizer2 = try source.tokenizer2()

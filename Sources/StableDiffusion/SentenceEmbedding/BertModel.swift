@@ -3,7 +3,8 @@ import Tensors
 /// transformers' `BertModel` without its pooler: the last hidden state sentence-transformers pools.
 public struct BertModel: Sendable {
     public let config: BertConfig
-    let wordEmbedding, positionEmbedding, tokenTypeEmbedding: Tensor
+    let wordEmbedding: Weight
+    let positionEmbedding, tokenTypeEmbedding: Tensor
     let embeddingNorm: LayerNorm
     let layers: [BertLayer]
 
@@ -12,7 +13,7 @@ public struct BertModel: Sendable {
     public init(config: BertConfig, parameters p: Parameters) throws(WeightsError) {
         self.config = config
         let e = p["embeddings"], width = config.hiddenSize
-        wordEmbedding = try e["word_embeddings"].tensor("weight", [config.vocabularySize, width])
+        wordEmbedding = try e["word_embeddings"].weight("weight", [config.vocabularySize, width])
         positionEmbedding = try e["position_embeddings"].tensor("weight", [config.maxPositions, width])
         tokenTypeEmbedding = try e["token_type_embeddings"].tensor("weight", [config.tokenTypes, width])
         embeddingNorm = try LayerNorm(e["LayerNorm"], width: width, eps: config.layerNormEps)

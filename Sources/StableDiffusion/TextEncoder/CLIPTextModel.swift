@@ -10,7 +10,9 @@ public struct CLIPTextModel: Sendable {
     }
 
     public let config: CLIPTextConfig
-    let tokenEmbedding, positionEmbedding: Tensor
+    /// The vocabulary's embeddings (49,408 rows; 250 MB as float32 for SDXL's second encoder) stay as stored.
+    let tokenEmbedding: Weight
+    let positionEmbedding: Tensor
     let layers: [CLIPEncoderLayer]
     let finalNorm: LayerNorm
 
@@ -18,7 +20,7 @@ public struct CLIPTextModel: Sendable {
     /// transformers versions write is found through `legacyNames`.
     public init(config: CLIPTextConfig, parameters p: Parameters) throws(WeightsError) {
         self.config = config
-        tokenEmbedding = try p["embeddings"]["token_embedding"].tensor("weight", [config.vocabularySize, config.hiddenSize])
+        tokenEmbedding = try p["embeddings"]["token_embedding"].weight("weight", [config.vocabularySize, config.hiddenSize])
         positionEmbedding = try p["embeddings"]["position_embedding"].tensor("weight", [config.maxPositions, config.hiddenSize])
         layers = try (0..<config.layers).map { i throws(WeightsError) in
             try CLIPEncoderLayer(p["encoder"]["layers"][i], width: config.hiddenSize, heads: config.heads,

@@ -3,7 +3,8 @@ import Tensors
 
 /// The safetensors weights of one component folder (`unet/`, `vae/`, `text_encoder/`), picked
 /// the way diffusers' `from_pretrained` picks them: a single file or a sharded index, float32
-/// files before `fp16`/`bf16` variants. Tensors stay memory-mapped where the file allows.
+/// files before `fp16`/`bf16` variants. Tensors stay memory-mapped where the file allows (float32
+/// tensors, and F16/BF16 weight matrices).
 public struct ComponentWeights: ListedParameterSource {
     public let directory: String
     public let files: [SafeTensorsFile]
@@ -44,8 +45,12 @@ public struct ComponentWeights: ListedParameterSource {
     }
 
     public func tensor(_ name: String, shape: [Int]) throws(WeightsError) -> Tensor {
+        try weight(name, shape: shape).float32
+    }
+
+    public func weight(_ name: String, shape: [Int]) throws(WeightsError) -> Weight {
         let (file, stored) = try locate(name, shape: shape)
-        return try file.tensor(stored).reshaped(shape)
+        return try file.weight(stored).reshaped(shape)
     }
 
     public func check(_ name: String, shape: [Int]) throws(WeightsError) {

@@ -5,6 +5,9 @@ import Tensors
 public protocol ParameterSource: Sendable {
     /// The float32 tensor called `name`, which must have `shape`.
     func tensor(_ name: String, shape: [Int]) throws(WeightsError) -> Tensor
+    /// The weight matrix called `name`, which must have `shape`, kept in half precision where
+    /// the source stores it so (a checkpoint's F16/BF16 tensors); by default, `tensor`'s float32.
+    func weight(_ name: String, shape: [Int]) throws(WeightsError) -> Weight
     /// Whether `tensor(name, shape:)` would succeed, found without reading the values where the
     /// source can (from a file's header).
     func check(_ name: String, shape: [Int]) throws(WeightsError)
@@ -13,6 +16,10 @@ public protocol ParameterSource: Sendable {
 extension ParameterSource {
     public func check(_ name: String, shape: [Int]) throws(WeightsError) {
         _ = try tensor(name, shape: shape)
+    }
+
+    public func weight(_ name: String, shape: [Int]) throws(WeightsError) -> Weight {
+        Weight(try tensor(name, shape: shape))
     }
 }
 
@@ -48,5 +55,10 @@ public struct Parameters: Sendable {
 
     public func tensor(_ name: String, _ shape: [Int]) throws(WeightsError) -> Tensor {
         try source.tensor(prefix + name, shape: shape)
+    }
+
+    /// A weight matrix (linear, convolution, embedding table), half precision where stored so.
+    public func weight(_ name: String, _ shape: [Int]) throws(WeightsError) -> Weight {
+        try source.weight(prefix + name, shape: shape)
     }
 }

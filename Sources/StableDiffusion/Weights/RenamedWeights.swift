@@ -39,9 +39,15 @@ public struct RenamedWeights: ListedParameterSource {
     }
 
     public func tensor(_ name: String, shape: [Int]) throws(WeightsError) -> Tensor {
+        try weight(name, shape: shape).float32
+    }
+
+    /// A transposed matrix (OpenCLIP's `text_projection`, one per model) is a float32 copy; every
+    /// other weight stays as the file stores it.
+    public func weight(_ name: String, shape: [Int]) throws(WeightsError) -> Weight {
         let stored = try locate(name, shape: shape)
-        let tensor = stored.parts == 1 ? try file.tensor(stored.name) : try file.tensor(stored.name, part: stored.part, of: stored.parts)
-        return stored.transposed ? tensor.transposingLastTwo() : tensor.reshaped(shape)
+        let weight = stored.parts == 1 ? try file.weight(stored.name) : try file.weight(stored.name, part: stored.part, of: stored.parts)
+        return stored.transposed ? Weight(weight.float32.transposingLastTwo()) : weight.reshaped(shape)
     }
 
     public func check(_ name: String, shape: [Int]) throws(WeightsError) {

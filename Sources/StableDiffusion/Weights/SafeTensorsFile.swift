@@ -3,7 +3,8 @@ import Tensors
 
 /// One `.safetensors` file: an 8-byte little-endian header length, a JSON header naming each
 /// tensor's dtype, shape and byte range, then the raw data. The file is memory-mapped; float32
-/// tensors are used in place, F16/BF16 are widened to float32 when asked for.
+/// tensors are used in place, F16/BF16 are widened to float32 when asked for as tensors and left
+/// in place when asked for as weights.
 public final class SafeTensorsFile: @unchecked Sendable {
     public struct Entry: Equatable, Sendable {
         public let dtype: SafeTensorsDType
@@ -44,6 +45,12 @@ public final class SafeTensorsFile: @unchecked Sendable {
     /// The tensor as float32. With `shape`, a tensor stored with any other shape is an error
     /// naming both, so a model config and its weights can never silently disagree.
     public func tensor(_ name: String, shape expected: [Int]? = nil) throws(WeightsError) -> Tensor {
+        try weight(name, shape: expected).float32
+    }
+
+    /// The tensor as a weight: F16/BF16 values stay as stored (in the mapped file), float32 ones
+    /// are used in place. The same shape check as `tensor`.
+    public func weight(_ name: String, shape expected: [Int]? = nil) throws(WeightsError) -> Weight {
         guard let entry = entries[name] else { throw .missingTensor(file: path, tensor: name) }
         if let expected, expected != entry.shape {
             throw .shapeMismatch(file: path, tensor: name, stored: entry.shape, expected: expected)
@@ -52,8 +59,13 @@ public final class SafeTensorsFile: @unchecked Sendable {
     }
 
     /// Slice `part` of `parts` equal slices along the first dimension, e.g. the query rows of a
-    /// fused `in_proj_weight`; float32 data stays in the mapped file, as whole tensors do.
+    /// fused `in_proj_weight`, as float32.
     public func tensor(_ name: String, part: Int, of parts: Int) throws(WeightsError) -> Tensor {
+        try weight(name, part: part, of: parts).float32
+    }
+
+    /// The slice as `tensor(_:part:of:)` cuts it, left in the mapped file as whole weights are.
+    public func weight(_ name: String, part: Int, of parts: Int) throws(WeightsError) -> Weight {
         guard let entry = entries[name] else { throw .missingTensor(file: path, tensor: name) }
         guard let rows = entry.shape.first, rows % parts == 0, (0..<parts).contains(part) else {
             throw .malformedEntry(file: path, tensor: name, reason: "shape \(entry.shape) does not split into \(parts) equal parts")
@@ -62,32 +74,29 @@ public final class SafeTensorsFile: @unchecked Sendable {
         return try read(name, entry, shape: shape, elementOffset: part * shape.reduce(1, *))
     }
 
-    private func read(_ name: String, _ entry: Entry, shape: [Int], elementOffset: Int) throws(WeightsError) -> Tensor {
+    private func read(_ name: String, _ entry: Entry, shape: [Int], elementOffset: Int) throws(WeightsError) -> Weight {
         let start = file.bytes.baseAddress! + dataStart + entry.range.lowerBound + elementOffset * entry.dtype.byteSize
         let count = shape.reduce(1, *)
+        let half: HalfFormat
         switch entry.dtype {
         case .f32 where Int(bitPattern: start) % 4 == 0:
-            return Tensor(shape: shape, borrowing: start.assumingMemoryBound(to: Float.self), owner: file)
+            return Weight(Tensor(shape: shape, borrowing: start.assumingMemoryBound(to: Float.self), owner: file))
         case .f32:
-            return Tensor(shape: shape) { out in
+            return Weight(Tensor(shape: shape) { out in
                 for i in 0..<count { out[i] = Float(bitPattern: start.loadUnaligned(fromByteOffset: 4 * i, as: UInt32.self)) }
-            }
-        case .f16:
-            return Tensor(shape: shape) { out in
-                for i in 0..<count {
-                    out[i] = Float(Float16(bitPattern: start.loadUnaligned(fromByteOffset: 2 * i, as: UInt16.self)))
-                }
-            }
-        case .bf16:
-            return Tensor(shape: shape) { out in
-                for i in 0..<count {
-                    let bits = UInt32(start.loadUnaligned(fromByteOffset: 2 * i, as: UInt16.self)) << 16
-                    out[i] = Float(bitPattern: bits)
-                }
-            }
+            })
+        case .f16: half = .f16
+        case .bf16: half = .bf16
         default:
             throw .notFloatingPoint(file: path, tensor: name, dtype: entry.dtype.rawValue)
         }
+        guard Int(bitPattern: start) % 2 == 0 else {
+            // A header of odd length leaves the data unaligned: such a file's halves get a copy of their own.
+            return Weight(HalfTensor(format: half, shape: shape) { out in
+                for i in out.indices { out[i] = start.loadUnaligned(fromByteOffset: 2 * i, as: UInt16.self) }
+            })
+        }
+        return Weight(HalfTensor(format: half, shape: shape, borrowing: start.assumingMemoryBound(to: UInt16.self), owner: file))
     }
 
     private static func parseHeader(_ data: Data, path: String) throws(WeightsError) -> [String: Any] {

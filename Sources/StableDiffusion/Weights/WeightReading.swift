@@ -4,7 +4,12 @@ import Tensors
 /// How a model's weight files are read: whole, or only as far as their headers go, to check a
 /// model before any work (`StableDiffusionModel.check`).
 public enum WeightReading: Sendable {
+    /// float32 tensors memory-mapped, F16/BF16 weight matrices kept as stored (widened where
+    /// they are used), small F16/BF16 vectors widened at load.
     case tensors
+    /// As `tensors`, but every F16/BF16 tensor widened to float32 at load: twice the memory of
+    /// a half checkpoint for the same images, to check that they are the same.
+    case widened
     /// Each tensor a model asks for is found and its shape and dtype checked as `tensors` would
     /// check them, but its values are never read: the model gets a placeholder of that shape over
     /// reserved, inaccessible address space, and is dropped after the check.
@@ -13,9 +18,18 @@ public enum WeightReading: Sendable {
     func parameters(_ weights: any ParameterSource) -> Parameters {
         switch self {
         case .tensors: Parameters(weights)
+        case .widened: Parameters(WidenedWeights(weights: weights))
         case .headers: Parameters(HeaderOnlyWeights(weights: weights))
         }
     }
+}
+
+/// Every tensor as float32: `weight` is the protocol's default, `tensor`'s widened copy.
+private struct WidenedWeights: ParameterSource {
+    let weights: any ParameterSource
+
+    func tensor(_ name: String, shape: [Int]) throws(WeightsError) -> Tensor { try weights.tensor(name, shape: shape) }
+    func check(_ name: String, shape: [Int]) throws(WeightsError) { try weights.check(name, shape: shape) }
 }
 
 private struct HeaderOnlyWeights: ParameterSource {

@@ -24,16 +24,16 @@ struct BenchModel {
     let description: String
     let text: BenchTextEncoders
     let diffusion: LatentDiffusion
-    /// Bytes of float32 parameters held in memory; nil for a folder, whose F32 files are mapped.
+    /// Bytes of parameters held in memory (4 per float32 value, 2 per F16/BF16); nil for a folder, whose files are mapped.
     let weightBytes: Int?
 
     static let prompt = "a photograph of an astronaut riding a horse"
 
     /// The architecture with random weights; `guidanceEmbedding` gives its UNet the
     /// `time_cond_proj_dim` 256 of LCM-distilled SD 1.5 (guidance as an input, no guided batch).
-    static func random(_ architecture: PublishedArchitecture, decoder: Decoder, guidanceEmbedding: Bool,
+    static func random(_ architecture: PublishedArchitecture, weights: BenchWeights, decoder: Decoder, guidanceEmbedding: Bool,
                        compute: ComputeContext) throws -> BenchModel {
-        let source = CountingSource(RandomWeights(seed: 42))
+        let source = weights.source(seed: 42)
         let p = Parameters(source)
         let text = try BenchTextEncoders(random: architecture, parameters: p)
         var unet = architecture.unet
@@ -41,8 +41,8 @@ struct BenchModel {
         let diffusion = LatentDiffusion(unet: try UNet2DConditionModel(config: unet, parameters: p),
                                         decoder: try decoder.load(random: p) { try AutoencoderKL(config: architecture.vae, parameters: p) },
                                         schedulerConfig: architecture.schedulerConfig, compute: compute)
-        return BenchModel(description: "\(architecture.name), random weights", text: text, diffusion: diffusion,
-                          weightBytes: source.parameterCount * 4)
+        return BenchModel(description: "\(architecture.name), random \(weights.rawValue) weights", text: text, diffusion: diffusion,
+                          weightBytes: source.byteCount)
     }
 
     static func folder(_ directory: String, decoder: Decoder, compute: ComputeContext) throws -> BenchModel {

@@ -6,6 +6,7 @@ import Tensors
 /// memory, so the real architectures are exercised without downloading a model.
 struct ModelBenchmark {
     let architecture: PublishedArchitecture
+    let weights: BenchWeights
     let size: Int
 
     struct Row {
@@ -15,12 +16,12 @@ struct ModelBenchmark {
     }
 
     func run(report: (String) -> Void) throws -> (rows: [Row], weightBytes: Int, peakBytes: Int) {
-        let source = CountingSource(RandomWeights(seed: 42))
+        let source = weights.source(seed: 42)
         let p = Parameters(source)
         let text = try BenchTextEncoders(random: architecture, parameters: p)
         let unet = try UNet2DConditionModel(config: architecture.unet, parameters: p)
         let vae = try AutoencoderKL(config: architecture.vae, parameters: p)
-        report("\(architecture.name): \(source.parameterCount / 1_000_000)M parameters, \(size)×\(size) image")
+        report("\(architecture.name): \(source.parameterCount / 1_000_000)M parameters (\(weights.rawValue)), \(size)×\(size) image")
 
         let latentSize = size / vae.config.scaleFactor
         var rows: [Row] = []
@@ -47,6 +48,6 @@ struct ModelBenchmark {
         _ = timed("VAE decode") { vae.decode(latents) }
         let image = Tensor(shape: [1, vae.config.inChannels, size, size], repeating: 0.1)
         _ = timed("VAE encode") { vae.encode(image).mean }
-        return (rows, source.parameterCount * 4, ResidentMemory.peakBytes)
+        return (rows, source.byteCount, ResidentMemory.peakBytes)
     }
 }
