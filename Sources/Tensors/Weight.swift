@@ -3,7 +3,7 @@
 /// values of a half-precision checkpoint, kept at two bytes per element. SDXL's UNet alone is
 /// 10 GB as float32 and 5 GB as F16, so a half checkpoint is never held as a float32 copy: each
 /// product widens the layer's weight into scratch memory just before multiplying it
-/// (`withFloat32`, `withRows`), which is exact, so every image is the same as with float32 weights.
+/// (`withFloat32`), which is exact, so every image is the same as with float32 weights.
 public struct Weight: Sendable {
     public enum Values: Sendable {
         case float32(Tensor)
@@ -53,23 +53,12 @@ public struct Weight: Sendable {
     /// its bytes do not depend on the GEMM's blocking (OpenBLAS's sums do depend on the shape
     /// it is given, so a product is never split to widen less at a time).
     func withFloat32<R>(_ body: (UnsafePointer<Float>) -> R) -> R {
-        withRows(0..<(shape.first ?? 1), body)
-    }
-
-    /// Rows `rows` (of the first dimension) as float32 for `body`: in place, or widened into
-    /// scratch from the installed pool.
-    func withRows<R>(_ rows: Range<Int>, _ body: (UnsafePointer<Float>) -> R) -> R {
-        let width = count / Swift.max(shape.first ?? 1, 1)
         switch values {
         case let .float32(tensor):
-            return body(tensor.pointer + rows.lowerBound * width)
+            return body(tensor.pointer)
         case let .half(half):
-            let elements = (rows.lowerBound * width)..<(rows.upperBound * width)
-            return BufferPool.withScratch(count: Self.scratchFloats(elements.count)) { scratch in
-                parallelRanges(elements.count, grain: 1 << 16) { part in
-                    half.widen((elements.lowerBound + part.lowerBound)..<(elements.lowerBound + part.upperBound),
-                               into: scratch + part.lowerBound)
-                }
+            return BufferPool.withScratch(count: Self.scratchFloats(count)) { scratch in
+                parallelRanges(count, grain: 1 << 16) { part in half.widen(part, into: scratch + part.lowerBound) }
                 return body(scratch)
             }
         }
