@@ -99,4 +99,55 @@ static inline int blocked_sgemm(struct blocking blk, tile_kernel kernel, int tra
     return 0;
 }
 
+// pack_b_strips and pack_a_block, or a kernel's faster versions of them (same layouts).
+typedef void (*b_packer)(long nr, int trans, const float *b, long ldb, long p0, long kc, long j0, long nc, float *dst);
+typedef void (*a_packer)(long MRows, const float *a, long rowStride, long depthStride, long mr, long kc, float *dst);
+
+// blocked_sgemm in BLIS's loop order, for a narrow tile (AVX2's 16 columns): each KC × NR strip
+// of B stays in L1 while the MC × KC block of A streams past it from L2, so per depth the tile
+// loads MR values of A from L2 instead of NR values of B. A is packed (MR values per depth, the
+// tile reads it with rowStride 1 and depthStride MR) unless C is at most two strips wide, where
+// a packed copy of A would be read too few times to pay for itself. The per-element sums are
+// those of blocked_sgemm with the same kc: depth blocks in order, an FMA chain per tile.
+static inline int blocked_sgemm_b_in_l1(struct blocking blk, long mc, tile_kernel kernel, a_packer pack_a, b_packer pack_b,
+                                        int transA, int transB, long m, long n, long k, float alpha,
+                                        const float *a, long lda, const float *b, long ldb, float beta, float *c,
+                                        long ldc) {
+    if (m <= 0 || n <= 0) return 0;
+    if (k <= 0) { scale_c(m, n, beta, c, ldc); return 0; }
+    int packA = n > 2 * blk.nr;
+    long kcMax = min_long(blk.kc, k), ncMax = min_long(blk.nc, (n + blk.nr - 1) / blk.nr * blk.nr);
+    long mcMax = min_long(mc, (m + blk.mr - 1) / blk.mr * blk.mr);
+    float *pb = aligned_alloc(64, sizeof(float) * (ncMax + (packA ? mcMax : 0)) * kcMax);
+    if (!pb) return -1;
+    float *pa = pb + ncMax * kcMax;
+    long rowStride = transA ? 1 : lda, depthStride = transA ? lda : 1;
+    for (long j0 = 0; j0 < n; j0 += blk.nc) {
+        long nc = min_long(blk.nc, n - j0);
+        for (long p0 = 0; p0 < k; p0 += blk.kc) {
+            long kc = min_long(blk.kc, k - p0);
+            // Later depth blocks add to what the first one wrote.
+            float blockBeta = p0 == 0 ? beta : 1;
+            pack_b(blk.nr, transB, b, ldb, p0, kc, j0, nc, pb);
+            for (long i0 = 0; i0 < m; i0 += mc) {
+                long rows = min_long(mc, m - i0);
+                const float *block = a + i0 * rowStride + p0 * depthStride;
+                if (packA)
+                    for (long ib = 0; ib < rows; ib += blk.mr)
+                        pack_a(blk.mr, block + ib * rowStride, rowStride, depthStride, min_long(blk.mr, rows - ib),
+                               kc, pa + ib * kc);
+                for (long js = 0; js < nc; js += blk.nr)
+                    for (long ib = 0; ib < rows; ib += blk.mr) {
+                        const float *tileA = packA ? pa + ib * kc : block + ib * rowStride;
+                        kernel(kc, tileA, packA ? 1 : rowStride, packA ? blk.mr : depthStride, pb + js * kc,
+                               c + (i0 + ib) * ldc + j0 + js, ldc, min_long(blk.mr, rows - ib),
+                               min_long(blk.nr, nc - js), alpha, blockBeta);
+                    }
+            }
+        }
+    }
+    free(pb);
+    return 0;
+}
+
 #endif

@@ -12,15 +12,21 @@ func gemm(
     guard m > 0, n > 0 else { return }
     FLOPCounter.current?.add(2 * Double(m) * Double(n) * Double(k))
     // OpenBLAS's threaded sgemm sums in an order that depends on its thread count, which would
-    // make an image depend on how many ranks share a node. So the product is cut into parts fixed
-    // by its shape alone, each a single-threaded GEMM, and the parts are spread over our threads.
+    // make an image depend on how many ranks share a node. So the product is cut into parts,
+    // each a single-threaded GEMM, spread over our threads. Our kernels sum by k alone, so their
+    // parts are one per thread (each packs the other operand once), cut at whole register tiles;
+    // OpenBLAS's sums change with a part's size, so its parts are fixed by the shape alone.
     let context = ComputeContext.current
     let alongRows = m >= n
-    let parts = gemmParts(m: m, n: n, k: k)
     let span = alongRows ? m : n
+    let unit = alongRows ? context.gemm.tile.rows : context.gemm.tile.columns
+    let parts = context.gemm.sumsDependOnDepthOnly
+        ? threadParts(span: span, unit: unit, threads: context.threads, flops: 2 * m * n * k)
+        : gemmParts(m: m, n: n, k: k)
     parallelJobs(parts) { range in
         for part in range {
-            let (start, end) = (span * part / parts, span * (part + 1) / parts)
+            let (start, end) = (boundary(part, of: parts, span: span, unit: unit),
+                                boundary(part + 1, of: parts, span: span, unit: unit))
             let (rows, columns) = alongRows ? (end - start, n) : (m, end - start)
             let aPart = alongRows ? a + start * (transposeA ? 1 : lda) : a
             let bPart = alongRows ? b : b + start * (transposeB ? ldb : 1)
@@ -68,6 +74,18 @@ enum OpenBLAS {
 func gemmParts(m: Int, n: Int, k: Int) -> Int {
     guard 2 * m * n * k >= 1 << 24 else { return 1 }
     return min(16, max(1, max(m, n) / 128))
+}
+
+/// One part per thread for products big enough to share, none smaller than two register tiles.
+func threadParts(span: Int, unit: Int, threads: Int, flops: Int) -> Int {
+    guard flops >= 1 << 24 else { return 1 }
+    return max(1, min(threads, span / (2 * unit)))
+}
+
+/// Where part `part` of `parts` starts along a side of `span`: a multiple of `unit` (the last
+/// part ends at `span`), so only the last part has a partial register tile.
+func boundary(_ part: Int, of parts: Int, span: Int, unit: Int) -> Int {
+    part == parts ? span : span * part / parts / unit * unit
 }
 
 /// Fills each of `rows` rows of length `width` with `values` (a bias), ready for a `beta = 1` GEMM.

@@ -30,6 +30,15 @@ public enum GEMMKernel: String, Sendable, CaseIterable {
         }
     }
 
+    /// The register tile (rows × columns of C) a product's parts are cut at.
+    public var tile: (rows: Int, columns: Int) {
+        switch self {
+        case .avx512: (6, 64)
+        case .avx2: (6, 16)
+        case .openBLAS: (1, 1)
+        }
+    }
+
     /// Whether every element's sum is fixed by k alone, so an image rendered in a batch has the
     /// bytes it has alone; batches are rendered one image at a time on a kernel without it.
     public var sumsDependOnDepthOnly: Bool { self != .openBLAS }

@@ -20,9 +20,12 @@ struct WinogradConv2D {
     /// Floats of V and M (the transformed block of tiles and its products) per block: big
     /// enough for wide GEMMs, small enough to stay in the last-level cache.
     static let blockBudget = Int(ProcessInfo.processInfo.environment["WINO_BUDGET"] ?? "") ?? (3 << 20)
-    /// Floats of transformed weights a job makes and multiplies (4 MB): the whole U of a deep
-    /// layer would be hundreds of MB, written and read back on every call.
+    /// Floats of transformed weights a job makes and multiplies (4 MB) when U is made per block:
+    /// the whole U of a deep layer would be hundreds of MB, written and read back on every call.
     static let weightBudget = 1 << 20
+    /// Up to this many floats (64 MB), a product of several blocks transforms its weights once
+    /// for all of them: made again per block, the transform took a fifth of a VAE decode's time.
+    static let sharedWeightBudget = 1 << 24
 
     var points: Int { (tileSize + 2) * (tileSize + 2) }
     var tilesX: Int { (outW + tileSize - 1) / tileSize }
@@ -37,26 +40,41 @@ struct WinogradConv2D {
     /// every job packs all of V again for its GEMMs.
     var outChannelsPerJob: Int { Swift.min(outChannels, Swift.max(48, Self.weightBudget / (points * channels))) }
 
+    /// Whether U is transformed once before the first block rather than in slices inside each.
+    var sharesWeights: Bool {
+        batch * tilesY > tileRowsPerBlock && points * outChannels * channels <= Self.sharedWeightBudget
+    }
+
     func run(input x: UnsafePointer<Float>, weight w: Weight, bias: UnsafePointer<Float>?,
              output y: UnsafeMutablePointer<Float>) {
         let rowsTotal = batch * tilesY, rowsPerBlock = tileRowsPerBlock
         let blockTiles = Swift.min(rowsTotal, rowsPerBlock) * tilesX
         // A half weight is widened once for all blocks, on the caller's thread (and pool).
         w.withFloat32 { w in
-            BufferPool.withScratch(count: points * (channels + outChannels) * blockTiles) { scratch in
-                for row0 in stride(from: 0, to: rowsTotal, by: rowsPerBlock) {
-                    let rows = Swift.min(rowsPerBlock, rowsTotal - row0)
-                    block(tileRow0: row0, tileRows: rows, v: scratch, products: scratch + points * channels * rows * tilesX,
-                          input: x, weight: w, bias: bias, output: y)
+            BufferPool.withScratch(count: sharesWeights ? points * outChannels * channels : 0) { shared in
+                if sharesWeights {
+                    let (m, cout, cin, points) = (Int32(tileSize), outChannels, channels, points)
+                    parallelRanges(cout, grain: 1) { range in
+                        ds_winograd_weights(m, cout, cin, range.lowerBound, range.upperBound, w,
+                                            shared + range.lowerBound * points * cin)
+                    }
+                }
+                BufferPool.withScratch(count: points * (channels + outChannels) * blockTiles) { scratch in
+                    for row0 in stride(from: 0, to: rowsTotal, by: rowsPerBlock) {
+                        let rows = Swift.min(rowsPerBlock, rowsTotal - row0)
+                        block(tileRow0: row0, tileRows: rows, v: scratch, products: scratch + points * channels * rows * tilesX,
+                              input: x, weight: w, transformed: sharesWeights ? shared : nil, bias: bias, output: y)
+                    }
                 }
             }
         }
     }
 
-    /// Transforms, multiplies and transforms back the tiles of `tileRows` rows of tiles.
+    /// Transforms, multiplies and transforms back the tiles of `tileRows` rows of tiles, with the
+    /// weights' transform `transformed` when it was made for every block.
     private func block(tileRow0: Int, tileRows: Int, v: UnsafeMutablePointer<Float>, products: UnsafeMutablePointer<Float>,
-                       input x: UnsafePointer<Float>, weight w: UnsafePointer<Float>, bias: UnsafePointer<Float>?,
-                       output y: UnsafeMutablePointer<Float>) {
+                       input x: UnsafePointer<Float>, weight w: UnsafePointer<Float>, transformed: UnsafePointer<Float>?,
+                       bias: UnsafePointer<Float>?, output y: UnsafeMutablePointer<Float>) {
         let m = Int32(tileSize), (cin, cout, points) = (channels, outChannels, points)
         let tiles = tileRows * tilesX
         let rowFloats = ds_winograd_row_buffer(m, width, padding.left, tilesX) * (tileSize + 2)
@@ -64,19 +82,30 @@ struct WinogradConv2D {
             ds_winograd_input(m, x, height, width, padding.top, padding.left, cin, tilesX, tilesY,
                               tileRow0, tileRows, range.lowerBound, range.upperBound, tiles, v, buffer)
         }
-        // Jobs of a few output channels each (and, when those are few, of a share of the points)
-        // transform their rows of U just before multiplying them, while they are in cache.
-        let rowsPerJob = outChannelsPerJob, rowJobs = (cout + rowsPerJob - 1) / rowsPerJob
-        let pointGroups = Swift.min(points, Swift.max(1, 8 / rowJobs))
-        parallelJobs(rowJobs * pointGroups, scratch: points * rowsPerJob * cin) { range, u in
-            for job in range {
-                let (rowJob, group) = job.quotientAndRemainder(dividingBy: pointGroups)
-                let co0 = rowJob * rowsPerJob, rows = Swift.min(rowsPerJob, cout - co0)
-                ds_winograd_weights(m, cout, cin, co0, co0 + rows, w, u)
-                for point in (points * group / pointGroups)..<(points * (group + 1) / pointGroups) {
-                    gemm(m: rows, n: tiles, k: cin, a: u + point * cin, lda: points * cin,
-                         b: v + point * tiles, ldb: points * tiles,
-                         c: products + co0 * points * tiles + point * tiles, ldc: points * tiles)
+        // Rows co0..<co0 + rows of U_ξ · V_ξ, with U's rows from co0 at u.
+        func multiply(point: Int, co0: Int, rows: Int, u: UnsafePointer<Float>) {
+            gemm(m: rows, n: tiles, k: cin, a: u + point * cin, lda: points * cin,
+                 b: v + point * tiles, ldb: points * tiles,
+                 c: products + co0 * points * tiles + point * tiles, ldc: points * tiles)
+        }
+        if let transformed {
+            // One job per point over every output channel: each V_ξ is packed once.
+            parallelJobs(points) { range in
+                for point in range { multiply(point: point, co0: 0, rows: cout, u: transformed) }
+            }
+        } else {
+            // Jobs of a few output channels each (and, when those are few, of a share of the
+            // points) transform their rows of U just before multiplying them, while in cache.
+            let rowsPerJob = outChannelsPerJob, rowJobs = (cout + rowsPerJob - 1) / rowsPerJob
+            let pointGroups = Swift.min(points, Swift.max(1, 8 / rowJobs))
+            parallelJobs(rowJobs * pointGroups, scratch: points * rowsPerJob * cin) { range, u in
+                for job in range {
+                    let (rowJob, group) = job.quotientAndRemainder(dividingBy: pointGroups)
+                    let co0 = rowJob * rowsPerJob, rows = Swift.min(rowsPerJob, cout - co0)
+                    ds_winograd_weights(m, cout, cin, co0, co0 + rows, w, u)
+                    for point in (points * group / pointGroups)..<(points * (group + 1) / pointGroups) {
+                        multiply(point: point, co0: co0, rows: rows, u: u)
+                    }
                 }
             }
         }

@@ -59,9 +59,11 @@ typealias SGEMMKernel = (Int32, Int32, Int, Int, Int, Float, UnsafePointer<Float
 
 /// The checks every float32 GEMM kernel of ours passes, whichever tile it uses.
 enum SGEMMKernelChecks {
-    /// Shapes with edges of 6-row and 16- or 64-column tiles in both directions, several depth blocks.
+    /// Shapes with edges of 6-row and 16- or 64-column tiles in both directions, several depth blocks,
+    /// and (the last) several row blocks and column panels of the AVX2 kernel.
     static let shapes = [(m: 1, n: 1, k: 1), (m: 7, n: 65, k: 3), (m: 13, n: 40, k: 385), (m: 6, n: 128, k: 800),
-                         (m: 50, n: 530, k: 77), (m: 5, n: 17, k: 33), (m: 11, n: 9, k: 260)]
+                         (m: 50, n: 530, k: 77), (m: 5, n: 17, k: 33), (m: 11, n: 9, k: 260),
+                         (m: 130, n: 1040, k: 270)]
 
     /// Against a double-precision product: every transpose, alpha and beta, a C that must not be read.
     static func matchDoublePrecision(_ kernel: SGEMMKernel, m: Int, n: Int, k: Int) {
