@@ -69,7 +69,7 @@ enum OpenBLAS {
     static let singleThreaded: Void = openblas_set_num_threads(1)
 }
 
-/// How many parts a product is cut into: one for small products, otherwise slabs of at least 128
+/// How many parts a product on OpenBLAS is cut into: one for small products, otherwise slabs of at least 128
 /// along its longer side of C (so each part packs only the smaller operand again), at most 16.
 func gemmParts(m: Int, n: Int, k: Int) -> Int {
     guard 2 * m * n * k >= 1 << 24 else { return 1 }

@@ -4,14 +4,41 @@ extension Tensor {
     /// `weight[c]` and shifted by `bias[c]` when given. With `silu`, the result is
     /// `groupNorm(…).silu()` (the same bytes) in one pass over memory instead of two.
     public func groupNorm(groups: Int, eps: Float, weight: Tensor? = nil, bias: Tensor? = nil, silu: Bool = false) -> Tensor {
+        checkGroupNorm(groups: groups, weight: weight, bias: bias)
+        let (out, y) = Tensor.empty(shape)
+        normalizeGroups(into: y, groups: groups, eps: eps, weight: weight, bias: bias, silu: silu)
+        return out
+    }
+
+    /// `groupNorm`, written over this tensor's own memory when the caller gave up the only
+    /// reference to it (`consume`) and the memory is not borrowed, else into new memory: a
+    /// 1024² decoder activation is 1 GiB, which need not exist twice. The same bytes either way:
+    /// each group's moments are taken before any of its values is written.
+    public consuming func groupNormInPlace(groups: Int, eps: Float, weight: Tensor? = nil, bias: Tensor? = nil,
+                                           silu: Bool = false) -> Tensor {
+        var tensor = consume self
+        guard isKnownUniquelyReferenced(&tensor.storage), tensor.storage.ownsMemory else {
+            return tensor.groupNorm(groups: groups, eps: eps, weight: weight, bias: bias, silu: silu)
+        }
+        tensor.checkGroupNorm(groups: groups, weight: weight, bias: bias)
+        tensor.normalizeGroups(into: tensor.storage.pointer, groups: groups, eps: eps, weight: weight, bias: bias, silu: silu)
+        return tensor
+    }
+
+    private func checkGroupNorm(groups: Int, weight: Tensor?, bias: Tensor?) {
         precondition(rank >= 2, "groupNorm: input \(shape) has no channel dimension")
-        let batch = shape[0], channels = shape[1]
+        let channels = shape[1]
         precondition(groups > 0 && channels % groups == 0, "groupNorm: \(channels) channels into \(groups) groups")
         if let weight { precondition(weight.shape == [channels], "groupNorm: weight \(weight.shape) for \(channels) channels") }
         if let bias { precondition(bias.shape == [channels], "groupNorm: bias \(bias.shape) for \(channels) channels") }
+    }
+
+    /// The values of `groupNorm` into `y` (which may be this tensor's own memory).
+    private func normalizeGroups(into y: UnsafeMutablePointer<Float>, groups: Int, eps: Float, weight: Tensor?,
+                                 bias: Tensor?, silu: Bool) {
+        let batch = shape[0], channels = shape[1]
         let spatial = count / max(batch * channels, 1)
         let perGroup = channels / groups
-        let (out, y) = Tensor.empty(shape)
         let x = pointer, w = weight?.pointer, b = bias?.pointer
         parallelRanges(batch * groups, grain: 1) { range in
             for item in range {
@@ -31,7 +58,6 @@ extension Tensor {
                 }
             }
         }
-        return out
     }
 
     /// Layer normalisation over the last dimension, as `torch.nn.LayerNorm(D, eps)`.

@@ -25,6 +25,9 @@ public final class TensorStorage: @unchecked Sendable {
         pool = nil
     }
 
+    /// Whether the memory is this storage's own (writable) rather than borrowed from an owner.
+    var ownsMemory: Bool { owner == nil }
+
     deinit {
         guard owner == nil else { return }
         if let pool {
@@ -36,10 +39,11 @@ public final class TensorStorage: @unchecked Sendable {
 }
 
 /// A dense, row-major float32 array. Tensors are immutable once made: every operation returns a
-/// new tensor, so a tensor that borrows read-only mapped weights is never written through.
+/// new tensor, so a tensor that borrows read-only mapped weights is never written through. The
+/// one exception, `groupNormInPlace`, writes only over memory no other tensor can see.
 public struct Tensor: @unchecked Sendable {
     public let shape: [Int]
-    let storage: TensorStorage
+    var storage: TensorStorage
 
     public var count: Int { storage.count }
     public var rank: Int { shape.count }

@@ -18,6 +18,23 @@ import Testing
         #expect(fused.scalars == x.groupNorm(groups: 2, eps: 1e-6, weight: w, bias: b).silu().scalars)
     }
 
+    /// In place only over memory nothing else holds: a tensor still referenced elsewhere keeps
+    /// its values (a decoder's residual must not be normalised under it), one given up is reused.
+    @Test func groupNormInPlaceWritesOnlyOverMemoryNothingElseHolds() {
+        let x = randomTensor([2, 8, 5, 7], seed: 25, scale: 3), w = randomTensor([8], seed: 26), b = randomTensor([8], seed: 27)
+        let expected = x.groupNorm(groups: 4, eps: 1e-6, weight: w, bias: b, silu: true).scalars
+        let original = x.scalars
+        let fromShared = x.groupNormInPlace(groups: 4, eps: 1e-6, weight: w, bias: b, silu: true)
+        #expect(x.scalars == original, "a tensor still held elsewhere was overwritten")
+        #expect(fromShared.scalars == expected && fromShared.pointer != x.pointer)
+
+        let owned = Tensor(shape: x.shape, scalars: original)
+        let address = owned.pointer
+        let fromOwned = (consume owned).groupNormInPlace(groups: 4, eps: 1e-6, weight: w, bias: b, silu: true)
+        #expect(fromOwned.scalars == expected)
+        #expect(fromOwned.pointer == address, "a tensor given up was not normalised in place")
+    }
+
     @Test func layerNormMatchesPyTorch() throws {
         let x = try PyTorchReference.tensor("input")
         let got = x.layerNorm(eps: 1e-5, weight: try PyTorchReference.tensor("layer_norm.weight"),

@@ -18,4 +18,9 @@ struct GroupNorm: Sendable {
     func callAsFunction(_ x: Tensor, silu: Bool = false) -> Tensor {
         x.groupNorm(groups: groups, eps: eps, weight: weight, bias: bias, silu: silu)
     }
+
+    /// The same, over `x`'s own memory when the caller gave it up (`consume`) and holds no other copy.
+    func inPlace(_ x: consuming Tensor, silu: Bool = false) -> Tensor {
+        x.groupNormInPlace(groups: groups, eps: eps, weight: weight, bias: bias, silu: silu)
+    }
 }

@@ -19,13 +19,17 @@ struct ResnetBlock2D: Sendable {
     }
 
     /// `x` is `[B, C, H, W]`; `timeEmbedding` is `[B, dim]` before its SiLU.
-    func callAsFunction(_ x: Tensor, timeEmbedding: Tensor? = nil) -> Tensor {
-        var h = conv1(norm1(x, silu: true))
+    /// A caller that gives `x` up (`consume`) lets a block with a shortcut normalise over x's own
+    /// memory: the shortcut is taken first, and x is needed for nothing else.
+    func callAsFunction(_ x: consuming Tensor, timeEmbedding: Tensor? = nil) -> Tensor {
+        let residual: Tensor
+        if let shortcut { residual = shortcut(x) } else { residual = copy x }
+        var h = conv1(norm1.inPlace(consume x, silu: true))
         if let timeProjection, let timeEmbedding {
             let perChannel = timeProjection(timeEmbedding.silu())
             h = h + perChannel.reshaped([perChannel.shape[0], perChannel.shape[1], 1, 1])
         }
-        h = conv2(norm2(h, silu: true))
-        return (shortcut?(x) ?? x) + h
+        h = conv2(norm2.inPlace(consume h, silu: true))
+        return residual + h
     }
 }

@@ -9,8 +9,11 @@ struct Upsample2D: Sendable {
         conv = try Conv2d(p["conv"], in: channels, out: channels, kernel: 3)
     }
 
-    func callAsFunction(_ x: Tensor, size: (height: Int, width: Int)? = nil) -> Tensor {
+    /// A caller that gives `x` up (`consume`) frees it before the convolution.
+    func callAsFunction(_ x: consuming Tensor, size: (height: Int, width: Int)? = nil) -> Tensor {
         let size = size ?? (x.shape[2] * 2, x.shape[3] * 2)
-        return conv(x.upsampleNearest(height: size.height, width: size.width))
+        let upsampled = x.upsampleNearest(height: size.height, width: size.width)
+        _ = consume x
+        return conv(upsampled)
     }
 }

@@ -26,11 +26,13 @@ struct VAEDecoder: Sendable {
     }
 
     func callAsFunction(_ latents: Tensor) -> Tensor {
+        // Each activation is handed on (`consume`), so a layer can free or overwrite it: at a
+        // 1024² decode they are 0.5–1 GiB each.
         var h = mid(convIn(latents))
         for block in blocks {
-            for resnet in block.resnets { h = resnet(h) }
-            if let upsampler = block.upsampler { h = upsampler(h) }
+            for resnet in block.resnets { h = resnet(consume h) }
+            if let upsampler = block.upsampler { h = upsampler(consume h) }
         }
-        return convOut(normOut(h, silu: true))
+        return convOut(normOut.inPlace(consume h, silu: true))
     }
 }
