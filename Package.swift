@@ -46,7 +46,7 @@ let package = Package(
                                              .product(name: "Crypto", package: "swift-crypto")]),
         .target(name: "Cluster", dependencies: ["CMPI", "Sweep"]),
         .executableTarget(name: "SweepCLI", dependencies: [
-            "Tensors", "StableDiffusion", "Sweep", "Cluster", "COpenBLAS",
+            "Tensors", "StableDiffusion", "Sweep", "Cluster", "COpenBLAS", "CKernels",
             .product(name: "ArgumentParser", package: "swift-argument-parser"),
         ], swiftSettings: optimized),
         .testTarget(name: "TensorsTests", dependencies: ["Tensors", "StableDiffusion", "CKernels"],

@@ -13,4 +13,9 @@ struct SweepCommand: ParsableCommand {
         version: SweepVersion.string,
         subcommands: [GenerateCommand.self, RenderCommand.self, TokenizeCommand.self, EmbedCommand.self, InspectCommand.self, BenchCommand.self, SchedulersCommand.self, MPICheckCommand.self]
     )
+
+    static func main() {
+        MemoryPolicy.mapLargeBlocksSeparately()
+        main(nil)
+    }
 }

@@ -70,4 +70,8 @@ void ds_winograd_output(int m, const float *mm, long channels, long tiles, long 
                         long tileRow0, long tileRows, long coBegin, long coEnd, const float *bias,
                         float *y, long outH, long outW);
 
+/// glibc's mallopt(M_MMAP_THRESHOLD, bytes): blocks of at least `bytes` are mapped each by itself
+/// (and the threshold stops adapting), so freeing one returns it to the system. 1 on success.
+int ds_set_mmap_threshold(int bytes);
+
 #endif

@@ -26,11 +26,12 @@ struct VAEEncoder: Sendable {
     }
 
     func callAsFunction(_ image: Tensor) -> Tensor {
+        // Activations are handed on (`consume`), as in the decoder.
         var h = convIn(image)
         for block in blocks {
-            for resnet in block.resnets { h = resnet(h) }
-            if let downsampler = block.downsampler { h = downsampler(h) }
+            for resnet in block.resnets { h = resnet(consume h) }
+            if let downsampler = block.downsampler { h = downsampler(consume h) }
         }
-        return convOut(normOut(mid(h), silu: true))
+        return convOut(normOut.inPlace(mid(h), silu: true))
     }
 }
