@@ -61,61 +61,24 @@ static inline void pack_a_block(long MRows, const float *a, long rowStride, long
         for (long i = 0; i < MRows; i++) dst[p * MRows + i] = a[(i < mr ? i : mr - 1) * rowStride + p * depthStride];
 }
 
-// Row-major C = alpha·op(A)·op(B) + beta·C on one thread: op(B) packed in KC × NC panels, op(A)
-// read in place. Depth blocks are added in order, each tile an FMA chain in depth order, so
-// every element's sum depends on k alone. Returns 0, or -1 when the panel cannot be allocated.
-static inline int blocked_sgemm(struct blocking blk, tile_kernel kernel, int transA, int transB, long m, long n,
-                                long k, float alpha, const float *a, long lda, const float *b, long ldb,
-                                float beta, float *c, long ldc) {
-    if (m <= 0 || n <= 0) return 0;
-    if (k <= 0) { scale_c(m, n, beta, c, ldc); return 0; }
-    long kcMax = min_long(blk.kc, k), ncMax = min_long(blk.nc, (n + blk.nr - 1) / blk.nr * blk.nr);
-    float *pb = aligned_alloc(64, sizeof(float) * (ncMax + (blk.packA ? blk.mr : 0)) * kcMax);
-    if (!pb) return -1;
-    float *pa = pb + ncMax * kcMax;
-    long rowStride = transA ? 1 : lda, depthStride = transA ? lda : 1;
-    for (long j0 = 0; j0 < n; j0 += blk.nc) {
-        long nc = min_long(blk.nc, n - j0);
-        for (long p0 = 0; p0 < k; p0 += blk.kc) {
-            long kc = min_long(blk.kc, k - p0);
-            // Later depth blocks add to what the first one wrote.
-            float blockBeta = p0 == 0 ? beta : 1;
-            pack_b_strips(blk.nr, transB, b, ldb, p0, kc, j0, nc, pb);
-            for (long i = 0; i < m; i += blk.mr) {
-                long mr = min_long(blk.mr, m - i);
-                const float *block = a + i * rowStride + p0 * depthStride;
-                long blockRowStride = rowStride, blockDepthStride = depthStride;
-                if (blk.packA) {
-                    pack_a_block(blk.mr, block, rowStride, depthStride, mr, kc, pa);
-                    block = pa, blockRowStride = 1, blockDepthStride = blk.mr;
-                }
-                for (long js = 0; js < nc; js += blk.nr)
-                    kernel(kc, block, blockRowStride, blockDepthStride, pb + js * kc, c + i * ldc + j0 + js, ldc,
-                           mr, min_long(blk.nr, nc - js), alpha, blockBeta);
-            }
-        }
-    }
-    free(pb);
-    return 0;
-}
-
 // pack_b_strips and pack_a_block, or a kernel's faster versions of them (same layouts).
 typedef void (*b_packer)(long nr, int trans, const float *b, long ldb, long p0, long kc, long j0, long nc, float *dst);
 typedef void (*a_packer)(long MRows, const float *a, long rowStride, long depthStride, long mr, long kc, float *dst);
 
-// blocked_sgemm in BLIS's loop order, for a narrow tile (AVX2's 16 columns): each KC × NR strip
-// of B stays in L1 while the MC × KC block of A streams past it from L2, so per depth the tile
-// loads MR values of A from L2 instead of NR values of B. A is packed (MR values per depth, the
-// tile reads it with rowStride 1 and depthStride MR) unless C is at most two strips wide, where
-// a packed copy of A would be read too few times to pay for itself. The per-element sums are
-// those of blocked_sgemm with the same kc: depth blocks in order, an FMA chain per tile.
+// Row-major C = alpha·op(A)·op(B) + beta·C on one thread in BLIS's loop order, for a narrow tile
+// (AVX2's 16 columns): each KC × NR strip of B stays in L1 while the MC × KC block of A streams
+// past it from L2, so per depth the tile loads MR values of A from L2 instead of NR values of B.
+// A is packed (MR values per depth, the tile reads it with rowStride 1 and depthStride MR) when
+// blk.packA, unless C is at most two strips wide, where a packed copy of A would be read too few
+// times to pay for itself. Depth blocks are added in order, each tile an FMA chain in depth order,
+// so every element's sum depends on k alone. Returns 0, or -1 when the panel cannot be allocated.
 static inline int blocked_sgemm_b_in_l1(struct blocking blk, long mc, tile_kernel kernel, a_packer pack_a, b_packer pack_b,
                                         int transA, int transB, long m, long n, long k, float alpha,
                                         const float *a, long lda, const float *b, long ldb, float beta, float *c,
                                         long ldc) {
     if (m <= 0 || n <= 0) return 0;
     if (k <= 0) { scale_c(m, n, beta, c, ldc); return 0; }
-    int packA = n > 2 * blk.nr;
+    int packA = blk.packA && n > 2 * blk.nr;
     long kcMax = min_long(blk.kc, k), ncMax = min_long(blk.nc, (n + blk.nr - 1) / blk.nr * blk.nr);
     long mcMax = min_long(mc, (m + blk.mr - 1) / blk.mr * blk.mr);
     float *pb = aligned_alloc(64, sizeof(float) * (ncMax + (packA ? mcMax : 0)) * kcMax);
@@ -148,6 +111,17 @@ static inline int blocked_sgemm_b_in_l1(struct blocking blk, long mc, tile_kerne
     }
     free(pb);
     return 0;
+}
+
+// Row-major C = alpha·op(A)·op(B) + beta·C on one thread with each MR-row strip of op(A) in L1
+// (packed if blk.packA, else read in place) against KC × NC panels of op(B) in L2, for a wide tile
+// (AVX-512's 64 columns, whose strip of B would not fit L1): blocked_sgemm_b_in_l1 with blocks of
+// A one tile high, so the same sums.
+static inline int blocked_sgemm(struct blocking blk, tile_kernel kernel, int transA, int transB, long m, long n,
+                                long k, float alpha, const float *a, long lda, const float *b, long ldb,
+                                float beta, float *c, long ldc) {
+    return blocked_sgemm_b_in_l1(blk, blk.mr, kernel, pack_a_block, pack_b_strips, transA, transB, m, n, k, alpha,
+                                 a, lda, b, ldb, beta, c, ldc);
 }
 
 #endif
