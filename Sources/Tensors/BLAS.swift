@@ -72,13 +72,16 @@ enum OpenBLAS {
 /// How many parts a product on OpenBLAS is cut into: one for small products, otherwise slabs of at least 128
 /// along its longer side of C (so each part packs only the smaller operand again), at most 16.
 func gemmParts(m: Int, n: Int, k: Int) -> Int {
-    guard 2 * m * n * k >= 1 << 24 else { return 1 }
+    guard 2 * m * n * k >= smallestSplitProduct else { return 1 }
     return min(16, max(1, max(m, n) / 128))
 }
 
+/// FLOPs below which a product stays one part: splitting it would cost more than it gains.
+let smallestSplitProduct = 1 << 24
+
 /// One part per thread for products big enough to share, none smaller than two register tiles.
 func threadParts(span: Int, unit: Int, threads: Int, flops: Int) -> Int {
-    guard flops >= 1 << 24 else { return 1 }
+    guard flops >= smallestSplitProduct else { return 1 }
     return max(1, min(threads, span / (2 * unit)))
 }
 

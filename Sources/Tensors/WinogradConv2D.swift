@@ -48,11 +48,11 @@ struct WinogradConv2D {
     func run(input x: UnsafePointer<Float>, weight w: Weight, bias: UnsafePointer<Float>?,
              output y: UnsafeMutablePointer<Float>) {
         let rowsTotal = batch * tilesY, rowsPerBlock = tileRowsPerBlock
-        let blockTiles = Swift.min(rowsTotal, rowsPerBlock) * tilesX
+        let blockTiles = Swift.min(rowsTotal, rowsPerBlock) * tilesX, shares = sharesWeights
         // A half weight is widened once for all blocks, on the caller's thread (and pool).
         w.withFloat32 { w in
-            BufferPool.withScratch(count: sharesWeights ? points * outChannels * channels : 0) { shared in
-                if sharesWeights {
+            BufferPool.withScratch(count: shares ? points * outChannels * channels : 0) { shared in
+                if shares {
                     let (m, cout, cin, points) = (Int32(tileSize), outChannels, channels, points)
                     parallelRanges(cout, grain: 1) { range in
                         ds_winograd_weights(m, cout, cin, range.lowerBound, range.upperBound, w,
@@ -63,7 +63,7 @@ struct WinogradConv2D {
                     for row0 in stride(from: 0, to: rowsTotal, by: rowsPerBlock) {
                         let rows = Swift.min(rowsPerBlock, rowsTotal - row0)
                         block(tileRow0: row0, tileRows: rows, v: scratch, products: scratch + points * channels * rows * tilesX,
-                              input: x, weight: w, transformed: sharesWeights ? shared : nil, bias: bias, output: y)
+                              input: x, weight: w, transformed: shares ? shared : nil, bias: bias, output: y)
                     }
                 }
             }

@@ -22,7 +22,7 @@ struct ModelBenchmark {
         let unet = try UNet2DConditionModel(config: architecture.unet, parameters: p)
         let vae = try AutoencoderKL(config: architecture.vae, parameters: p)
         report("\(architecture.name): \(source.parameterCount / 1_000_000)M parameters (\(weights.rawValue)), \(size)×\(size) image;"
-               + " resident \(ResidentMemory.gib(ResidentMemory.currentBytes)), peak so far \(ResidentMemory.gib(ResidentMemory.peakBytes))")
+               + " " + ResidentMemory.summary)
 
         let latentSize = size / vae.config.scaleFactor
         var rows: [Row] = []
@@ -33,8 +33,7 @@ struct ModelBenchmark {
             rows.append(Row(component: name, output: output.shape, seconds: seconds))
             report("  " + name.padding(toLength: 16, withPad: " ", startingAt: 0)
                    + "output \(output.shape)".padding(toLength: 26, withPad: " ", startingAt: 0)
-                   + String(format: "%8.2f s", seconds) + "   resident " + ResidentMemory.gib(ResidentMemory.currentBytes)
-                   + ", peak so far " + ResidentMemory.gib(ResidentMemory.peakBytes))
+                   + String(format: "%8.2f s", seconds) + "   " + ResidentMemory.summary)
             return output
         }
         var prompt = Conditioning(context: Tensor(shape: [0]))

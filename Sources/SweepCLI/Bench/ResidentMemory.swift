@@ -17,5 +17,8 @@ enum ResidentMemory {
         return pages * Int(sysconf(Int32(_SC_PAGESIZE)))
     }
 
+    /// Resident memory now and at its peak so far, for a line of progress.
+    static var summary: String { "resident \(gib(currentBytes)), peak so far \(gib(peakBytes))" }
+
     static func gib(_ bytes: Int) -> String { String(format: "%.2f GiB", Double(bytes) / Double(1 << 30)) }
 }
