@@ -4,8 +4,8 @@
 #include <immintrin.h>
 
 // The kernels opt in per function, so the target compiles for the baseline CPU and only calls
-// them where ds_avx2_available() says so.
-#define AVX2 __attribute__((target("avx2,fma")))
+// them where ds_avx2_available() says so (F16C too: every AVX2 CPU has it, and that checks it).
+#define AVX2 __attribute__((target("avx2,fma,f16c")))
 
 // A mask of the first `count` of 8 lanes (none for count ≤ 0, all for count ≥ 8), as
 // vmaskmovps takes it: the sign bit of each 32-bit lane.

@@ -13,7 +13,7 @@ enum { MR = 6, NR = 16, KC = 256, NC = 1024, MC = 120 };
 
 int ds_avx2_available(void) {
     __builtin_cpu_init();
-    return __builtin_cpu_supports("avx2") && __builtin_cpu_supports("fma");
+    return __builtin_cpu_supports("avx2") && __builtin_cpu_supports("fma") && __builtin_cpu_supports("f16c");
 }
 
 // C[0..<mr, 0..<nr] = alpha·(A strip · B strip) + beta·C over kc depths, for nr ≤ 8·vectors;
@@ -95,41 +95,67 @@ AVX2 static inline void transpose8x8(__m256 r[8]) {
     }
 }
 
-// pack_b_strips, with a transposed B (a linear layer's weight, attention's keys) moved eight
-// columns × eight depths at a time through registers instead of one scattered store per value.
-AVX2 static void pack_b(long nr, int trans, const float *b, long ldb, long p0, long kc, long j0, long nc,
-                        float *dst) {
-    if (!trans) {
-        // Whole strips are copied with vector moves, a depth row of B at a time.
-        long whole = nc / nr * nr;
-        for (long p = 0; p < kc; p++) {
-            const float *src = b + (p0 + p) * ldb + j0;
-            for (long s = 0; s < whole; s += nr) {
-                float *to = dst + s * kc + p * nr;
-                _mm256_store_ps(to, _mm256_loadu_ps(src + s));
-                _mm256_store_ps(to + 8, _mm256_loadu_ps(src + s + 8));
-            }
-        }
-        if (whole < nc) pack_b_strips(nr, trans, b, ldb, p0, kc, j0 + whole, nc - whole, dst + whole * kc);
-        return;
-    }
+// Eight consecutive values of B from `index` on, and one, as float32: F16 and BF16 widen exactly,
+// so a product over half values gives the bytes it gives over their float32 copy.
+AVX2 static inline __attribute__((always_inline)) __m256 load8(int format, const void *b, long index) {
+    if (format == DS_F32) return _mm256_loadu_ps((const float *)b + index);
+    __m128i h = _mm_loadu_si128((const __m128i *)((const unsigned short *)b + index));
+    if (format == DS_F16) return _mm256_cvtph_ps(h);
+    return _mm256_castsi256_ps(_mm256_slli_epi32(_mm256_cvtepu16_epi32(h), 16));
+}
+
+AVX2 static inline __attribute__((always_inline)) float load1(int format, const void *b, long index) {
+    if (format == DS_F32) return ((const float *)b)[index];
+    unsigned short h = ((const unsigned short *)b)[index];
+    if (format == DS_F16) return _cvtsh_ss(h);
+    unsigned int bits = (unsigned int)h << 16;
+    float value;
+    memcpy(&value, &bits, sizeof value);
+    return value;
+}
+
+// pack_b_strips over B in `format`, with whole groups of eight columns moved through registers:
+// a row of B in vector copies, a transposed B (a linear layer's weight, attention's keys) eight
+// columns × eight depths at a time instead of one scattered store per value.
+AVX2 static inline __attribute__((always_inline))
+void pack_b_as(int format, long nr, int trans, const void *b, long ldb, long p0, long kc, long j0, long nc, float *dst) {
     for (long s = 0; s < nc; s += nr, dst += nr * kc) {
-        if (nc - s < nr) { pack_b_strips(nr, trans, b, ldb, p0, kc, j0 + s, nc - s, dst); break; }
+        long cols = min_long(nr, nc - s);
         for (long h = 0; h < nr; h += 8) {
-            const float *src = b + (j0 + s + h) * ldb + p0;
-            long p = 0;
-            for (; p + 8 <= kc; p += 8) {
+            long group = min_long(8, cols - h), p = 0;
+            if (!trans) {
+                for (; group == 8 && p < kc; p++)
+                    _mm256_store_ps(dst + p * nr + h, load8(format, b, (p0 + p) * ldb + j0 + s + h));
+                for (; p < kc; p++)
+                    for (long j = 0; j < 8; j++)
+                        dst[p * nr + h + j] = j < group ? load1(format, b, (p0 + p) * ldb + j0 + s + h + j) : 0;
+                continue;
+            }
+            long first = (j0 + s + h) * ldb + p0;
+            for (; group == 8 && p + 8 <= kc; p += 8) {
                 __m256 r[8];
 #pragma clang loop unroll(full)
-                for (int j = 0; j < 8; j++) r[j] = _mm256_loadu_ps(src + j * ldb + p);
+                for (int j = 0; j < 8; j++) r[j] = load8(format, b, first + j * ldb + p);
                 transpose8x8(r);
 #pragma clang loop unroll(full)
                 for (int q = 0; q < 8; q++) _mm256_store_ps(dst + (p + q) * nr + h, r[q]);
             }
             for (; p < kc; p++)
-                for (int j = 0; j < 8; j++) dst[p * nr + h + j] = src[j * ldb + p];
+                for (long j = 0; j < 8; j++) dst[p * nr + h + j] = j < group ? load1(format, b, first + j * ldb + p) : 0;
         }
     }
+}
+
+AVX2 static void pack_b(long nr, int trans, const void *b, long ldb, long p0, long kc, long j0, long nc, float *dst) {
+    pack_b_as(DS_F32, nr, trans, b, ldb, p0, kc, j0, nc, dst);
+}
+
+AVX2 static void pack_b_f16(long nr, int trans, const void *b, long ldb, long p0, long kc, long j0, long nc, float *dst) {
+    pack_b_as(DS_F16, nr, trans, b, ldb, p0, kc, j0, nc, dst);
+}
+
+AVX2 static void pack_b_bf16(long nr, int trans, const void *b, long ldb, long p0, long kc, long j0, long nc, float *dst) {
+    pack_b_as(DS_BF16, nr, trans, b, ldb, p0, kc, j0, nc, dst);
 }
 
 // pack_a_block for an A whose rows are contiguous in depth: six rows × eight depths at a time
@@ -160,4 +186,12 @@ int ds_sgemm_avx2(int transA, int transB, long m, long n, long k, float alpha,
                   const float *a, long lda, const float *b, long ldb, float beta, float *c, long ldc) {
     return blocked_sgemm_b_in_l1((struct blocking){MR, NR, KC, NC, 1}, MC, micro_kernel, pack_a, pack_b, transA, transB,
                                  m, n, k, alpha, a, lda, b, ldb, beta, c, ldc);
+}
+
+int ds_sgemm_avx2_half_b(int transA, int transB, long m, long n, long k, float alpha, const float *a, long lda,
+                         const unsigned short *b, int bFormat, long ldb, float beta, float *c, long ldc) {
+    if (bFormat != DS_F16 && bFormat != DS_BF16) return -2;
+    return blocked_sgemm_b_in_l1((struct blocking){MR, NR, KC, NC, 1}, MC, micro_kernel, pack_a,
+                                 bFormat == DS_F16 ? pack_b_f16 : pack_b_bf16, transA, transB, m, n, k, alpha, a, lda,
+                                 b, ldb, beta, c, ldc);
 }

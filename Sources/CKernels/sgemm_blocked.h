@@ -34,7 +34,9 @@ struct blocking { long mr, nr, kc, nc; int packA; };
 
 // Depths [p0, p0 + kc) and columns [j0, j0 + nc) of op(B), as strips of nr columns, each
 // stored depth-major (nr values per depth), columns past nc zero.
-static inline void pack_b_strips(long nr, int trans, const float *b, long ldb, long p0, long kc, long j0, long nc, float *dst) {
+static inline void pack_b_strips(long nr, int trans, const void *values, long ldb, long p0, long kc, long j0, long nc,
+                                 float *dst) {
+    const float *b = values;
     for (long s = 0; s < nc; s += nr, dst += nr * kc) {
         long cols = min_long(nr, nc - s);
         if (trans) {
@@ -61,8 +63,9 @@ static inline void pack_a_block(long MRows, const float *a, long rowStride, long
         for (long i = 0; i < MRows; i++) dst[p * MRows + i] = a[(i < mr ? i : mr - 1) * rowStride + p * depthStride];
 }
 
-// pack_b_strips and pack_a_block, or a kernel's faster versions of them (same layouts).
-typedef void (*b_packer)(long nr, int trans, const float *b, long ldb, long p0, long kc, long j0, long nc, float *dst);
+// pack_b_strips and pack_a_block, or a kernel's faster versions of them (same layouts). B is
+// untyped because a packer may read another format (sgemm_avx2.c widens F16/BF16 as it packs).
+typedef void (*b_packer)(long nr, int trans, const void *b, long ldb, long p0, long kc, long j0, long nc, float *dst);
 typedef void (*a_packer)(long MRows, const float *a, long rowStride, long depthStride, long mr, long kc, float *dst);
 
 // Row-major C = alpha·op(A)·op(B) + beta·C on one thread in BLIS's loop order, for a narrow tile
@@ -74,7 +77,7 @@ typedef void (*a_packer)(long MRows, const float *a, long rowStride, long depthS
 // so every element's sum depends on k alone. Returns 0, or -1 when the panel cannot be allocated.
 static inline int blocked_sgemm_b_in_l1(struct blocking blk, long mc, tile_kernel kernel, a_packer pack_a, b_packer pack_b,
                                         int transA, int transB, long m, long n, long k, float alpha,
-                                        const float *a, long lda, const float *b, long ldb, float beta, float *c,
+                                        const float *a, long lda, const void *b, long ldb, float beta, float *c,
                                         long ldc) {
     if (m <= 0 || n <= 0) return 0;
     if (k <= 0) { scale_c(m, n, beta, c, ldc); return 0; }

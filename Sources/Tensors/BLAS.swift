@@ -9,6 +9,18 @@ func gemm(
     b: UnsafePointer<Float>, ldb: Int,
     beta: Float = 0, c: UnsafeMutablePointer<Float>, ldc: Int
 ) {
+    gemm(transposeA: transposeA, transposeB: transposeB, m: m, n: n, k: k, alpha: alpha, a: a, lda: lda,
+         b: .float32(b), ldb: ldb, beta: beta, c: c, ldc: ldc)
+}
+
+/// `gemm` with a right-hand operand that may hold half values (only on a kernel that packs them).
+func gemm(
+    transposeA: Bool = false, transposeB: Bool = false,
+    m: Int, n: Int, k: Int, alpha: Float = 1,
+    a: UnsafePointer<Float>, lda: Int,
+    b: GEMMOperand, ldb: Int,
+    beta: Float = 0, c: UnsafeMutablePointer<Float>, ldc: Int
+) {
     guard m > 0, n > 0 else { return }
     FLOPCounter.current?.add(2 * Double(m) * Double(n) * Double(k))
     // OpenBLAS's threaded sgemm sums in an order that depends on its thread count, which would
@@ -29,7 +41,7 @@ func gemm(
                                 boundary(part + 1, of: parts, span: span, unit: unit))
             let (rows, columns) = alongRows ? (end - start, n) : (m, end - start)
             let aPart = alongRows ? a + start * (transposeA ? 1 : lda) : a
-            let bPart = alongRows ? b : b + start * (transposeB ? ldb : 1)
+            let bPart = alongRows ? b : b.advanced(by: start * (transposeB ? ldb : 1))
             let cPart = alongRows ? c + start * ldc : c + start
             singleThreadedGEMM(context, transposeA: transposeA, transposeB: transposeB, m: rows, n: columns, k: k,
                                alpha: alpha, a: aPart, lda: lda, b: bPart, ldb: ldb, beta: beta, c: cPart, ldc: ldc)
@@ -40,9 +52,19 @@ func gemm(
 /// One part of a product on the context's kernel, at its precision.
 private func singleThreadedGEMM(
     _ context: ComputeContext, transposeA: Bool, transposeB: Bool, m: Int, n: Int, k: Int, alpha: Float,
-    a: UnsafePointer<Float>, lda: Int, b: UnsafePointer<Float>, ldb: Int, beta: Float, c: UnsafeMutablePointer<Float>, ldc: Int
+    a: UnsafePointer<Float>, lda: Int, b operand: GEMMOperand, ldb: Int, beta: Float, c: UnsafeMutablePointer<Float>, ldc: Int
 ) {
     let ta: Int32 = transposeA ? 1 : 0, tb: Int32 = transposeB ? 1 : 0
+    let b: UnsafePointer<Float>
+    switch operand {
+    case let .float32(values):
+        b = values
+    case let .half(values, format):
+        precondition(context.packsHalfOperands, "GEMM: \(context.gemm.name) at \(context.precision) does not take half operands")
+        precondition(ds_sgemm_avx2_half_b(ta, tb, m, n, k, alpha, a, lda, values, format.kernelCode, ldb, beta, c, ldc) == 0,
+                     "GEMM: out of memory for its packing buffers")
+        return
+    }
     // Our kernels report only a failed allocation of their packing buffers; the product is then
     // refused (bf16: there is no float32 stand-in with the same sums) or OpenBLAS does it.
     switch context.precision {

@@ -31,6 +31,10 @@ public struct ComputeContext: Sendable, Equatable {
         return try result.get()
     }
 
+    /// Whether products take a half weight as it is (`GEMMOperand.half`), widening it while packing:
+    /// our AVX2 kernel in float32 does. Elsewhere the weight is widened into scratch first.
+    var packsHalfOperands: Bool { gemm == .avx2 && precision == .float32 }
+
     /// This context with another thread count.
     public func with(threads: Int) -> ComputeContext {
         ComputeContext(threads: threads, gemm: gemm, precision: precision)

@@ -5,7 +5,7 @@ extension Tensor {
         linear(weight: Weight(weight), bias: bias)
     }
 
-    /// `linear` with a weight that may be half precision, widened just before the product.
+    /// `linear` with a weight that may be half precision, widened as the product packs it (or just before).
     public func linear(weight: Weight, bias: Tensor? = nil) -> Tensor {
         precondition(weight.shape.count == 2 && shape.last == weight.shape[1],
                      "linear: input \(shape) does not fit weight \(weight.shape)")
@@ -16,7 +16,7 @@ extension Tensor {
             precondition(bias.shape == [outFeatures], "linear: bias \(bias.shape) for \(outFeatures) outputs")
             fillRows(y, rows: rows, width: outFeatures, with: bias.pointer)
         }
-        weight.withFloat32 { w in
+        weight.withGEMMOperand { w in
             gemm(transposeB: true, m: rows, n: outFeatures, k: inFeatures,
                  a: pointer, lda: inFeatures, b: w, ldb: inFeatures,
                  beta: bias == nil ? 0 : 1, c: y, ldc: outFeatures)

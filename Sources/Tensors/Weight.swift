@@ -64,6 +64,16 @@ public struct Weight: Sendable {
         }
     }
 
+    /// Calls `body` with the weight as a product's right-hand operand: its half values as they are
+    /// where the context's kernel widens them while packing (no scratch copy, same bytes), else
+    /// `withFloat32`'s float32 values.
+    func withGEMMOperand<R>(_ body: (GEMMOperand) -> R) -> R {
+        if case let .half(half) = values, ComputeContext.current.packsHalfOperands {
+            return withExtendedLifetime(half.storage) { body(.half(half.storage.pointer, half.format)) }
+        }
+        return withFloat32 { body(.float32($0)) }
+    }
+
     /// Scratch sizes rounded up to a power of two, so the buffer pool (which reuses buffers of
     /// equal size) sees a handful of sizes instead of one per layer shape.
     static func scratchFloats(_ floats: Int) -> Int {

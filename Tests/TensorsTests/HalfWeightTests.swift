@@ -29,13 +29,17 @@ import Testing
             == [1, 1 + 0x1p-6])
     }
 
-    @Test(arguments: HalfFormat.allCases)
-    func linearGivesTheWidenedBytes(format: HalfFormat) {
-        let x = randomTensor([3, 5, 200], seed: 1)
-        let (half, widened) = pair(randomTensor([300, 200], seed: 2, scale: 0.1), format)
-        let bias = randomTensor([300], seed: 3)
-        #expect(x.linear(weight: half, bias: bias).scalars == x.linear(weight: widened, bias: bias).scalars)
-        #expect(x.linear(weight: half).scalars == x.linear(weight: widened).scalars)
+    /// On every GEMM this CPU runs: ours on AVX2 widens the half weight as it packs it, the others
+    /// widen it into scratch first.
+    @Test(arguments: HalfFormat.allCases, GEMMKernel.allCases.filter(\.isSupported))
+    func linearGivesTheWidenedBytes(format: HalfFormat, kernel: GEMMKernel) {
+        ComputeContext(gemm: kernel).run {
+            let x = randomTensor([3, 5, 200], seed: 1)
+            let (half, widened) = pair(randomTensor([300, 200], seed: 2, scale: 0.1), format)
+            let bias = randomTensor([300], seed: 3)
+            #expect(x.linear(weight: half, bias: bias).scalars == x.linear(weight: widened, bias: bias).scalars)
+            #expect(x.linear(weight: half).scalars == x.linear(weight: widened).scalars)
+        }
     }
 
     /// A 3×3 convolution in bands (with and without stride), bands as independent jobs (a

@@ -4,7 +4,7 @@
 /// 1 when this CPU (and OS) runs AVX-512F code, which ds_sgemm, ds_row_max and ds_exp_sum need, else 0.
 int ds_avx512_available(void);
 
-/// 1 when this CPU runs AVX2 and FMA code, which ds_sgemm_avx2 needs, else 0.
+/// 1 when this CPU runs AVX2, FMA and F16C code, which ds_sgemm_avx2 needs, else 0.
 int ds_avx2_available(void);
 
 /// Row-major, single-threaded C = alpha·op(A)·op(B) + beta·C, op(A) m×k and op(B) k×n.
@@ -17,6 +17,15 @@ int ds_sgemm(int transA, int transB, long m, long n, long k, float alpha,
 /// ds_sgemm for AVX2 + FMA CPUs (a 6 × 16 register tile, sgemm_avx2.c), with the same guarantees.
 int ds_sgemm_avx2(int transA, int transB, long m, long n, long k, float alpha,
                   const float *a, long lda, const float *b, long ldb, float beta, float *c, long ldc);
+
+/// Formats of ds_sgemm_avx2_half_b's B: IEEE binary16 or bfloat16 values.
+enum { DS_F32 = 0, DS_F16 = 1, DS_BF16 = 2 };
+
+/// ds_sgemm_avx2 with B in F16 or BF16 (`bFormat`), widened exactly to float32 as it is packed,
+/// so the same bytes as ds_sgemm_avx2 over B's float32 copy without making one. Returns 0, -1
+/// when the packing buffers cannot be allocated, -2 for another format.
+int ds_sgemm_avx2_half_b(int transA, int transB, long m, long n, long k, float alpha, const float *a, long lda,
+                         const unsigned short *b, int bFormat, long ldb, float beta, float *c, long ldc);
 
 /// 1 when this CPU runs ds_sbgemm (AVX512-BF16 with AVX512-F and -BW), else 0.
 int ds_bf16_available(void);
