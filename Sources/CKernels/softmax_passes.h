@@ -17,7 +17,8 @@ TARGET float NAME(ds_row_max)(const float *row, long count) {
 // Same operations, in the same order, as `vectorExp` in Sources/Tensors/VectorMath.swift.
 PASS vec exp_lanes(vec x) {
     const vec magic = v_set1(12582912.0f);
-    vec clamped = v_min(v_max(x, v_set1(-87.33654f)), v_set1(88.3762626f));
+    // maxps/minps return their second operand when either is NaN: x goes second so NaN stays NaN.
+    vec clamped = v_min(v_set1(88.3762626f), v_max(v_set1(-87.33654f), x));
     vec shifted = v_add(v_mul(clamped, v_set1(1.44269504f)), magic);
     vec n = v_sub(shifted, magic);
     vec r = v_add(v_sub(clamped, v_mul(n, v_set1(0.693359375f))), v_mul(n, v_set1(2.1219444e-4f)));

@@ -40,6 +40,9 @@ struct BenchCommand: ParsableCommand {
     @Flag(help: "Only the smaller shapes (a quick check, under a minute).")
     var quick = false
 
+    @Option(help: "Without a model: time only the kernels whose name contains this text (e.g. attn, conv3x3).")
+    var kernels: String?
+
     @Option(help: "A Python with torch installed, to time PyTorch on the same shapes in this run.")
     var torchPython: String?
 
@@ -100,8 +103,8 @@ struct BenchCommand: ParsableCommand {
         if let memorySteps, memorySteps < 2 { throw ValidationError("--memory-steps must be at least 2, got \(memorySteps)") }
         if modelConfig != nil, model != nil { throw ValidationError("--model-config and --model name two models; give one") }
         let pipeline = modelConfig != nil || model != nil
-        if pipeline, quick || torchPython != nil {
-            throw ValidationError("--quick and --torch-python time the kernels; they do not combine with --model-config or --model")
+        if pipeline, quick || kernels != nil || torchPython != nil {
+            throw ValidationError("--quick, --kernels and --torch-python time the kernels; they do not combine with --model-config or --model")
         }
         if onePass, modelConfig == nil { throw ValidationError("--one-pass needs --model-config") }
         if weights != nil, modelConfig == nil { throw ValidationError("--weights needs --model-config (a model folder's weights are its files')") }
@@ -148,7 +151,10 @@ struct BenchCommand: ParsableCommand {
                                                      compute: compute),
                                    decoder: decoder, scheduler: scheduler, compute: compute)
         }
-        let cases = KernelBenchmark.cases(quick: quick)
+        let cases = KernelBenchmark.cases(quick: quick).filter { kernels == nil || $0.name.contains(kernels ?? "") }
+        guard !cases.isEmpty else {
+            throw ValidationError("--kernels \(kernels ?? ""): no kernel's name contains it (see `sweep bench` for their names)")
+        }
         var torchSeconds: [String: Double] = [:]
         if let torchPython {
             torchSeconds = try TorchComparison(python: torchPython).seconds(for: cases, threads: compute.threads, repeats: `repeat`)

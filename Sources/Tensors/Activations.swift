@@ -70,6 +70,6 @@ func exactGELU(_ x: Float) -> Float { 0.5 * x * (1 + erff(x * 0.707_106_77)) }
 extension Tensor {
     /// `max(x, 0)`, as `torch.nn.functional.relu`.
     public func relu() -> Tensor {
-        mapElements(vector: { pointwiseMax($0, Vector(repeating: 0)) }, scalar: { Swift.max($0, 0) })
+        mapElements(vector: { atLeast($0, 0) }, scalar: { Swift.max($0, 0) })
     }
 }

@@ -19,7 +19,7 @@ extension Tensor {
 
     /// Each element limited to `lower...upper`, as `torch.clamp`.
     public func clamped(to lower: Float, _ upper: Float) -> Tensor {
-        mapElements(vector: { pointwiseMin(pointwiseMax($0, Vector(repeating: lower)), Vector(repeating: upper)) },
+        mapElements(vector: { atMost(atLeast($0, lower), upper) },
                     scalar: { Swift.min(Swift.max($0, lower), upper) })
     }
 

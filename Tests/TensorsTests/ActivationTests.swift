@@ -33,4 +33,20 @@ import Testing
             for (i, v) in values.enumerated() where (row * 19 + i) % 3 == 0 { #expect(v == 0) }
         }
     }
+
+    /// As torch: NaN stays NaN through relu, clamp, silu and softmax (a bad input shows in the
+    /// pipeline's finiteness checks instead of being clamped into a plausible value), in the
+    /// 16-lane blocks and the scalar tail alike; ±infinity and the bounds themselves clamp.
+    @Test func nanPropagatesAndInfinityClamps() {
+        let values: [Float] = (0..<18).map { $0 % 4 == 1 ? .nan : $0 % 4 == 2 ? -.infinity : $0 % 4 == 3 ? .infinity : -1 }
+        let x = Tensor(shape: [values.count], scalars: values)
+        for (name, result) in [("relu", x.relu()), ("clamp", x.clamped(to: -0.5, 0.5)), ("silu", x.silu())] {
+            for (input, output) in zip(values, result.scalars) where input.isNaN { #expect(output.isNaN, "\(name) of NaN: \(output)") }
+        }
+        let numbers = values.indices.filter { !values[$0].isNaN }
+        #expect(numbers.map { x.relu().scalars[$0] } == numbers.map { Swift.max(values[$0], 0) })
+        #expect(numbers.map { x.clamped(to: -0.5, 0.5).scalars[$0] } == numbers.map { Swift.min(Swift.max(values[$0], -0.5), 0.5) })
+        let softmax = Tensor(shape: [1, 17], scalars: [.nan] + Array(repeating: 1, count: 16)).softmax().scalars
+        #expect(softmax.filter(\.isNaN).count == 17)
+    }
 }
