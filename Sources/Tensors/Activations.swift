@@ -13,11 +13,7 @@ extension Tensor {
 
     /// Exact GELU `x·Φ(x)` with the error function, as `torch.nn.functional.gelu(approximate="none")`.
     public func gelu() -> Tensor {
-        mapElements(vector: { v in
-            var out = v
-            for lane in 0..<16 { out[lane] = exactGELU(v[lane]) }
-            return out
-        }, scalar: exactGELU)
+        mapElements(vector: geluVector, scalar: geluScalar)
     }
 
     /// GELU's tanh approximation, as `torch.nn.functional.gelu(approximate="tanh")`.
@@ -40,8 +36,15 @@ extension Tensor {
         let x = pointer
         parallelRanges(rows, grain: max(1, 4096 / max(half, 1))) { range in
             for r in range {
-                let src = x + r * width, dst = y + r * half
-                for i in 0..<half { dst[i] = src[i] * exactGELU(src[half + i]) }
+                let src = UnsafeRawPointer(x + r * width), dst = UnsafeMutableRawPointer(y + r * half)
+                var i = 0
+                while i + 16 <= half {
+                    let (h, gate) = (src.loadUnaligned(fromByteOffset: 4 * i, as: Vector.self),
+                                     src.loadUnaligned(fromByteOffset: 4 * (half + i), as: Vector.self))
+                    dst.storeBytes(of: h * geluVector(gate), toByteOffset: 4 * i, as: Vector.self)
+                    i += 16
+                }
+                for i in i..<half { y[r * half + i] = x[r * width + i] * geluScalar(x[r * width + half + i]) }
             }
         }
         return out
@@ -64,8 +67,13 @@ func siluVector(_ x: Vector) -> Vector { x / (1 + vectorExp(-x)) }
 @inline(__always)
 func siluScalar(_ x: Float) -> Float { x / (1 + scalarExp(-x)) }
 
+/// `x·½·(1 + erf(x/√2))` in PyTorch's order, with its vectorised erf.
 @inline(__always)
-func exactGELU(_ x: Float) -> Float { 0.5 * x * (1 + erff(x * 0.707_106_77)) }
+func geluVector(_ x: Vector) -> Vector { x * 0.5 * (1 + vectorErf(x * 0.707_106_77)) }
+
+/// Lane 0 of `geluVector`, so a value gets the same bytes on either path.
+@inline(__always)
+func geluScalar(_ x: Float) -> Float { geluVector(Vector(repeating: x))[0] }
 
 extension Tensor {
     /// `max(x, 0)`, as `torch.nn.functional.relu`.

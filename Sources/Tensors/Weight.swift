@@ -2,8 +2,9 @@
 /// float32 tensor (memory-mapped from an F32 file, or computed, e.g. a fused LoRA), or the F16/BF16
 /// values of a half-precision checkpoint, kept at two bytes per element. SDXL's UNet alone is
 /// 10 GB as float32 and 5 GB as F16, so a half checkpoint is never held as a float32 copy: each
-/// product widens the layer's weight into scratch memory just before multiplying it
-/// (`withFloat32`), which is exact, so every image is the same as with float32 weights.
+/// product widens the layer's weight as its GEMM packs it (`withGEMMOperand`, where the kernel
+/// can) or into scratch memory just before multiplying it (`withFloat32`); both are exact, so
+/// every image is the same as with float32 weights.
 public struct Weight: Sendable {
     public enum Values: Sendable {
         case float32(Tensor)

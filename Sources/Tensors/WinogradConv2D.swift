@@ -1,6 +1,4 @@
 import CKernels
-import Foundation
-
 
 /// A stride-1 3×3 convolution by Winograd's minimal filtering F(m×m, 3×3) (Lavin & Gray 2015):
 /// each m×m output tile costs (m+2)² multiplications per channel pair instead of 9m², so F(4,3)
@@ -19,7 +17,7 @@ struct WinogradConv2D {
 
     /// Floats of V and M (the transformed block of tiles and its products) per block: big
     /// enough for wide GEMMs, small enough to stay in the last-level cache.
-    static let blockBudget = Int(ProcessInfo.processInfo.environment["WINO_BUDGET"] ?? "") ?? (3 << 20)
+    static let blockBudget = 3 << 20
     /// Floats of transformed weights a job makes and multiplies (4 MB) when U is made per block:
     /// the whole U of a deep layer would be hundreds of MB, written and read back on every call.
     static let weightBudget = 1 << 20

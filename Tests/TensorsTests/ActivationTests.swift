@@ -23,6 +23,21 @@ import Testing
         }
     }
 
+    /// The vectorised erf's bound (1.5·10⁻⁷) over both signs, the blocks and the tail, through
+    /// gelu and geglu; saturation far out (gelu(x) = x, gelu(−x) = −0).
+    @Test func geluAgainstDoubleFormulaOverWideRange() {
+        let values = stride(from: Float(-12), through: 12, by: 0.013).map { $0 }
+        let expected = values.map { Double($0) * 0.5 * (1 + Foundation.erf(Double($0) / 2.0.squareRoot())) }
+        let gelu = Tensor(shape: [values.count], scalars: values).gelu().scalars
+        let geglu = Tensor(shape: [1, 2 * values.count], scalars: Array(repeating: 1, count: values.count) + values).geglu().scalars
+        for (index, x) in values.enumerated() {
+            let bound = 2e-7 * max(1, Double(abs(x)))
+            #expect(abs(Double(gelu[index]) - expected[index]) <= bound, "gelu(\(x)) = \(gelu[index]), expected \(expected[index])")
+            #expect(geglu[index] == gelu[index], "geglu gate \(x)")
+        }
+        #expect(Tensor(shape: [2], scalars: [30, -30]).gelu().scalars == [30, 0])
+    }
+
     @Test func softmaxMatchesPyTorchAndMasksInfinity() throws {
         let x = try PyTorchReference.tensor("input")
         expectClose(x.scaled(by: 4).softmax(), try PyTorchReference.tensor("softmax"), tolerance: 1e-6, "softmax")
