@@ -151,9 +151,9 @@ struct BenchCommand: ParsableCommand {
                                                      compute: compute),
                                    decoder: decoder, scheduler: scheduler, compute: compute)
         }
-        let cases = KernelBenchmark.cases(quick: quick).filter { kernels == nil || $0.name.contains(kernels ?? "") }
-        guard !cases.isEmpty else {
-            throw ValidationError("--kernels \(kernels ?? ""): no kernel's name contains it (see `sweep bench` for their names)")
+        let cases = KernelBenchmark.cases(quick: quick).filter { benchCase in kernels.map { benchCase.name.contains($0) } ?? true }
+        if let kernels, cases.isEmpty {
+            throw ValidationError("--kernels \(kernels): no kernel's name contains it (see `sweep bench` for their names)")
         }
         var torchSeconds: [String: Double] = [:]
         if let torchPython {

@@ -36,15 +36,15 @@ extension Tensor {
         let x = pointer
         parallelRanges(rows, grain: max(1, 4096 / max(half, 1))) { range in
             for r in range {
-                let src = UnsafeRawPointer(x + r * width), dst = UnsafeMutableRawPointer(y + r * half)
+                let src = x + r * width, dst = y + r * half
                 var i = 0
                 while i + 16 <= half {
-                    let (h, gate) = (src.loadUnaligned(fromByteOffset: 4 * i, as: Vector.self),
-                                     src.loadUnaligned(fromByteOffset: 4 * (half + i), as: Vector.self))
-                    dst.storeBytes(of: h * geluVector(gate), toByteOffset: 4 * i, as: Vector.self)
+                    let h = UnsafeRawPointer(src + i).loadUnaligned(as: Vector.self)
+                    let gate = UnsafeRawPointer(src + half + i).loadUnaligned(as: Vector.self)
+                    UnsafeMutableRawPointer(dst + i).storeBytes(of: h * geluVector(gate), as: Vector.self)
                     i += 16
                 }
-                for i in i..<half { y[r * half + i] = x[r * width + i] * geluScalar(x[r * width + half + i]) }
+                for i in i..<half { dst[i] = src[i] * geluScalar(src[half + i]) }
             }
         }
         return out

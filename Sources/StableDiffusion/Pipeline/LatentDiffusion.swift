@@ -40,6 +40,13 @@ public struct LatentDiffusion: Sendable {
         request.guidance > 1 && unet.config.timeCondProjDim == nil
     }
 
+    /// Runs text encoders (`body`) as every pipeline and benchmark does: in float32 whatever a
+    /// request's precision, and in this pipeline's pool, so their activations and widened weights
+    /// reuse memory instead of faulting in fresh pages for every layer.
+    public func encodingText<R, E: Error>(_ body: () throws(E) -> R) throws(E) -> R {
+        try compute.with(precision: .float32).run { () throws(E) in try BufferPool.scoped(in: pool, body) }
+    }
+
     /// The image size a request asks for, checked as diffusers' `check_inputs` does.
     public func size(of request: GenerationRequest) throws(PipelineError) -> (width: Int, height: Int) {
         let own = request.initImage.map(VAEImageProcessor.defaultSize(of:)) ?? (width: defaultImageSize, height: defaultImageSize)

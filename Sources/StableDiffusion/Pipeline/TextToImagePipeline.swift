@@ -69,15 +69,9 @@ public struct TextToImagePipeline: Sendable {
     public var prompts: PromptEncoder { PromptEncoder(tokenizer: model.tokenizer, textEncoder: model.textEncoder) }
 
     /// The conditioning of one side's texts, read as diffusers reads them (or, for SD 1.x/2.x,
-    /// with `syntax` and `clipSkip`); always in float32, whatever the request's precision. In the
-    /// pipeline's pool, so its activations and widened weights reuse memory instead of faulting in
-    /// fresh pages for every layer.
+    /// with `syntax` and `clipSkip`), as `LatentDiffusion.encodingText` runs text encoders.
     public func encode(_ texts: PromptTexts, syntax: PromptSyntax = .plain, clipSkip: Int = 1) throws(PipelineError) -> Conditioning {
-        try diffusion.compute.with(precision: .float32).run { () throws(PipelineError) in
-            try BufferPool.scoped(in: diffusion.pool) { () throws(PipelineError) in
-                try model.encode(texts, syntax: syntax, clipSkip: clipSkip)
-            }
-        }
+        try diffusion.encodingText { () throws(PipelineError) in try model.encode(texts, syntax: syntax, clipSkip: clipSkip) }
     }
 
     /// The conditioning of one text given to every text encoder.

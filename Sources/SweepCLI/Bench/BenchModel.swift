@@ -52,19 +52,14 @@ struct BenchModel {
         return BenchModel(description: directory, text: BenchTextEncoders(pipeline), diffusion: pipeline.diffusion, weightBytes: nil)
     }
 
-    /// The prompt's and the negative side's conditioning, in float32 whatever the benchmark's
-    /// precision, as the pipeline encodes them.
-    /// In the pipeline's pool, as `TextToImagePipeline.encode` runs them.
+    /// The prompt's and the negative side's conditioning, as the pipeline encodes them
+    /// (`LatentDiffusion.encodingText`: float32 whatever the benchmark's precision, in its pool).
     func encodePrompts() throws -> (prompt: Conditioning, negative: Conditioning) {
-        try diffusion.compute.with(precision: .float32).run { () throws in
-            try BufferPool.scoped(in: diffusion.pool) { () throws in try text.encodePrompts() }
-        }
+        try diffusion.encodingText { () throws in try text.encodePrompts() }
     }
 
     func encodePrompts(guided: Bool) throws -> (prompt: Conditioning, negative: Conditioning?) {
-        try diffusion.compute.with(precision: .float32).run { () throws in
-            try BufferPool.scoped(in: diffusion.pool) { () throws in try text.encodePrompts(guided: guided) }
-        }
+        try diffusion.encodingText { () throws in try text.encodePrompts(guided: guided) }
     }
 
     /// The UNet's added conditions (SDXL) for a batch of `rows`, at the image size `size`; nil for other UNets.
