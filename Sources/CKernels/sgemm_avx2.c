@@ -9,7 +9,7 @@
 // (120 KB) streams from a 512 KB L2; NC only bounds the packed panel of B (1 MB, in L3).
 // On Zen 3 this order with vector packing took sgemm 2048³ on two threads from ~73 GFLOP/s
 // (the A-in-L1 order of the AVX-512 kernel, scalar packing) to 105–120.
-enum { MR = 6, NR = 16, KC = 256, NC = 1024, MC = 120 };
+enum { MR = DS_AVX2_MR, NR = DS_AVX2_NR, KC = DS_AVX2_KC, NC = 1024, MC = 120 };
 static const struct blocking BLOCKING = {MR, NR, KC, NC, 1};
 
 int ds_avx2_available(void) {
@@ -195,4 +195,29 @@ int ds_sgemm_avx2_half_b(int transA, int transB, long m, long n, long k, float a
     return blocked_sgemm_b_in_l1(BLOCKING, MC, micro_kernel, pack_a,
                                  bFormat == DS_F16 ? pack_b_f16 : pack_b_bf16, transA, transB, m, n, k, alpha, a, lda,
                                  b, ldb, beta, c, ldc);
+}
+
+void ds_avx2_pack_a(int transA, long m, long k, const float *a, long lda, float *dst) {
+    pack_a_ahead(BLOCKING, pack_a, transA, m, k, a, lda, dst);
+}
+
+void ds_avx2_pack_b(int transB, long k, long n, const float *b, long ldb, float *dst) {
+    pack_b_ahead(BLOCKING, pack_b, transB, k, n, b, ldb, dst);
+}
+
+void ds_sgemm_avx2_packed(long m, long n, long k, float alpha, const float *a, const float *b, float beta, float *c,
+                          long ldc) {
+    packed_sgemm(BLOCKING, MC, micro_kernel, m, n, k, alpha, a, b, beta, c, ldc);
+}
+
+// Six rows at a time, each exponentiated in place and then packed while still in L1.
+void ds_exp_pack_a_avx2(float *scores, long ld, long rows, long count, const float *maxima, float *sums, float *dst) {
+    for (long i0 = 0; i0 < rows; i0 += MR) {
+        long mr = min_long(MR, rows - i0);
+        for (long i = i0; i < i0 + mr; i++) sums[i] = ds_exp_sum_avx2(scores + i * ld, count, maxima[i]);
+        for (long p0 = 0; p0 < count; p0 += KC) {
+            long kc = min_long(KC, count - p0);
+            pack_a(MR, scores + i0 * ld + p0, ld, 1, mr, kc, dst + round_up(rows, MR) * p0 + i0 * kc);
+        }
+    }
 }

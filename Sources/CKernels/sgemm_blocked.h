@@ -68,6 +68,59 @@ static inline void pack_a_block(long MRows, const float *a, long rowStride, long
 typedef void (*b_packer)(long nr, int trans, const void *b, long ldb, long p0, long kc, long j0, long nc, float *dst);
 typedef void (*a_packer)(long MRows, const float *a, long rowStride, long depthStride, long mr, long kc, float *dst);
 
+// C[0..<rows, 0..<nc] = alpha·(A · B) + beta·C over one depth block of kc, tile by tile: the panel of
+// A's rows ib… at a + ib·panelStride, read at (rowStride, depthStride), B's strip of columns js…
+// packed at pb + js·kc.
+static inline void multiply_block(struct blocking blk, tile_kernel kernel, long rows, long nc, long kc, const float *a,
+                                  long panelStride, long rowStride, long depthStride, const float *pb, float *c,
+                                  long ldc, float alpha, float beta) {
+    for (long js = 0; js < nc; js += blk.nr)
+        for (long ib = 0; ib < rows; ib += blk.mr)
+            kernel(kc, a + ib * panelStride, rowStride, depthStride, pb + js * kc, c + ib * ldc + js, ldc,
+                   min_long(blk.mr, rows - ib), min_long(blk.nr, nc - js), alpha, beta);
+}
+
+static inline long round_up(long value, long unit) { return (value + unit - 1) / unit * unit; }
+
+// Operands packed once ahead, for a caller that multiplies the same one many times (attention's
+// keys and values, once per query tile): the whole of op(A) (m × k) or op(B) (k × n) in the
+// layouts blocked_sgemm_b_in_l1 packs one block at a time. Depth block p0 (of blk.kc) of A starts
+// at round_up(m, mr)·p0 and holds A's panels of mr rows (panel i0… at i0·kc); of B, at
+// round_up(n, nr)·p0 with B's strips of nr columns (strip j0… at j0·kc).
+static inline void pack_a_ahead(struct blocking blk, a_packer pack, int transA, long m, long k, const float *a,
+                                long lda, float *dst) {
+    long rowStride = transA ? 1 : lda, depthStride = transA ? lda : 1;
+    for (long p0 = 0; p0 < k; p0 += blk.kc) {
+        long kc = min_long(blk.kc, k - p0);
+        for (long i0 = 0; i0 < m; i0 += blk.mr)
+            pack(blk.mr, a + i0 * rowStride + p0 * depthStride, rowStride, depthStride, min_long(blk.mr, m - i0), kc,
+                 dst + round_up(m, blk.mr) * p0 + i0 * kc);
+    }
+}
+
+static inline void pack_b_ahead(struct blocking blk, b_packer pack, int transB, long k, long n, const void *b, long ldb,
+                                float *dst) {
+    for (long p0 = 0; p0 < k; p0 += blk.kc)
+        pack(blk.nr, transB, b, ldb, p0, min_long(blk.kc, k - p0), 0, n, dst + round_up(n, blk.nr) * p0);
+}
+
+// blocked_sgemm_b_in_l1 over operands packed ahead: the same tiles over the same depth blocks,
+// so the same bytes.
+static inline void packed_sgemm(struct blocking blk, long mc, tile_kernel kernel, long m, long n, long k, float alpha,
+                                const float *pa, const float *pb, float beta, float *c, long ldc) {
+    if (m <= 0 || n <= 0) return;
+    if (k <= 0) { scale_c(m, n, beta, c, ldc); return; }
+    for (long j0 = 0; j0 < n; j0 += blk.nc)
+        for (long p0 = 0; p0 < k; p0 += blk.kc) {
+            long kc = min_long(blk.kc, k - p0);
+            for (long i0 = 0; i0 < m; i0 += mc)
+                multiply_block(blk, kernel, min_long(mc, m - i0), min_long(blk.nc, n - j0), kc,
+                               pa + round_up(m, blk.mr) * p0 + i0 * kc, kc, 1, blk.mr,
+                               pb + round_up(n, blk.nr) * p0 + j0 * kc, c + i0 * ldc + j0, ldc, alpha,
+                               p0 == 0 ? beta : 1);
+        }
+}
+
 // Row-major C = alpha·op(A)·op(B) + beta·C on one thread in BLIS's loop order, for a narrow tile
 // (AVX2's 16 columns): each KC × NR strip of B stays in L1 while the MC × KC block of A streams
 // past it from L2, so per depth the tile loads MR values of A from L2 instead of NR values of B.
@@ -102,13 +155,10 @@ static inline int blocked_sgemm_b_in_l1(struct blocking blk, long mc, tile_kerne
                     for (long ib = 0; ib < rows; ib += blk.mr)
                         pack_a(blk.mr, block + ib * rowStride, rowStride, depthStride, min_long(blk.mr, rows - ib),
                                kc, pa + ib * kc);
-                for (long js = 0; js < nc; js += blk.nr)
-                    for (long ib = 0; ib < rows; ib += blk.mr) {
-                        const float *tileA = packA ? pa + ib * kc : block + ib * rowStride;
-                        kernel(kc, tileA, packA ? 1 : rowStride, packA ? blk.mr : depthStride, pb + js * kc,
-                               c + (i0 + ib) * ldc + j0 + js, ldc, min_long(blk.mr, rows - ib),
-                               min_long(blk.nr, nc - js), alpha, blockBeta);
-                    }
+                if (packA) multiply_block(blk, kernel, rows, nc, kc, pa, kc, 1, blk.mr, pb, c + i0 * ldc + j0, ldc,
+                                          alpha, blockBeta);
+                else multiply_block(blk, kernel, rows, nc, kc, block, rowStride, rowStride, depthStride, pb,
+                                    c + i0 * ldc + j0, ldc, alpha, blockBeta);
             }
         }
     }

@@ -1,3 +1,5 @@
+import CKernels
+
 extension Tensor {
     /// Multi-head scaled dot-product attention, as `torch.nn.functional.scaled_dot_product_attention`
     /// after diffusers/transformers split `[B, L, heads·d]` into heads: `query` is `[B, Lq, C]`,
@@ -18,24 +20,21 @@ extension Tensor {
         precondition(key.shape[0] == batch && key.shape[2] == width && width % heads == 0,
                      "attention: \(heads) heads over query \(query.shape) and key \(key.shape)")
         let (out, o) = Tensor.empty(query.shape)
-        let plan = AttentionPlan(queries: queries, keys: keys, headDim: width / heads, width: width, causal: causal)
-        let tiles = (queries + plan.queryTile - 1) / plan.queryTile
+        let plan = AttentionPlan(batch: batch, heads: heads, queries: queries, keys: keys, width: width, causal: causal)
         let (q, k, v) = (query.pointer, key.pointer, value.pointer)
-        parallelJobs(batch * heads * tiles, scratch: AttentionScratch.count(plan)) { jobs, memory in
-            let scratch = AttentionScratch(plan, memory: memory)
-            for job in jobs {
-                let (bh, tile) = job.quotientAndRemainder(dividingBy: tiles)
-                let (b, h) = bh.quotientAndRemainder(dividingBy: heads)
-                let first = tile * plan.queryTile
-                let head = h * plan.headDim
-                plan.run(query: q + (b * queries + first) * width + head,
-                         key: k + b * keys * width + head, value: v + b * keys * width + head,
-                         output: o + (b * queries + first) * width + head,
-                         firstQuery: first, rows: Swift.min(plan.queryTile, queries - first), scratch: scratch)
-            }
+        if ComputeContext.current.packsWithAVX2 {
+            PackedAttention(plan).run(query: q, key: k, value: v, output: o)
+        } else {
+            plan.run(query: q, key: k, value: v, output: o)
         }
         return out
     }
+}
+
+/// Where one job's query tile lies: its first query, row count and offsets (in floats) of its first
+/// query row and of its head's first key row.
+struct AttentionTile {
+    let batch, head, firstQuery, rows, query, keys: Int
 }
 
 /// Tile sizes and the per-tile algorithm of `Tensor.attention`.
@@ -44,15 +43,75 @@ struct AttentionPlan {
     /// next to the packed operands (PyTorch's CPU flash attention uses the same split).
     static let queryTile = 256, keyBlock = 512
 
-    let queries, keys, headDim, width: Int
+    let batch, heads, queries, keys, headDim, width: Int
     let causal: Bool
     let scale: Float
     var queryTile: Int { Swift.min(Self.queryTile, queries) }
     var keyBlock: Int { Swift.min(Self.keyBlock, keys) }
+    var tiles: Int { (queries + queryTile - 1) / queryTile }
+    var blocks: Int { (keys + keyBlock - 1) / keyBlock }
+    /// One job per (batch, head, query tile).
+    var jobs: Int { batch * heads * tiles }
 
-    init(queries: Int, keys: Int, headDim: Int, width: Int, causal: Bool) {
-        (self.queries, self.keys, self.headDim, self.width, self.causal) = (queries, keys, headDim, width, causal)
+    init(batch: Int, heads: Int, queries: Int, keys: Int, width: Int, causal: Bool) {
+        (self.batch, self.heads, self.queries, self.keys, self.width, self.causal) = (batch, heads, queries, keys, width, causal)
+        headDim = width / heads
         scale = 1 / Float(headDim).squareRoot()
+    }
+
+    func tile(_ job: Int) -> AttentionTile {
+        let (bh, tile) = job.quotientAndRemainder(dividingBy: tiles)
+        let (b, h) = bh.quotientAndRemainder(dividingBy: heads)
+        let first = tile * queryTile
+        return AttentionTile(batch: b, head: h, firstQuery: first, rows: Swift.min(queryTile, queries - first),
+                             query: (b * queries + first) * width + h * headDim, keys: b * keys * width + h * headDim)
+    }
+
+    /// Key `start + j` is hidden from query `firstQuery + r` under a causal mask when j ≥ this.
+    func visibleKeys(row r: Int, firstQuery: Int, start: Int, count: Int) -> Int {
+        causal ? Swift.min(count, Swift.max(0, firstQuery + r + 1 - start)) : count
+    }
+
+    /// Whether a causal mask hides the whole block of keys from `start` on from every query of the tile.
+    func skips(start: Int, firstQuery: Int, rows: Int) -> Bool { causal && start > firstQuery + rows - 1 }
+
+    /// Takes a block's largest score of row `r` into the row's running maximum; on later blocks,
+    /// returns the factor `exp(old max − new max)` the row's sum so far must be scaled by, having
+    /// scaled its output row by it.
+    func raiseMaximum(row r: Int, blockMax: Float, firstBlock: Bool, scratch: AttentionScratch,
+                      output: UnsafeMutablePointer<Float>) -> Float {
+        if firstBlock {
+            scratch.maxima[r] = blockMax == -.infinity ? 0 : blockMax
+            return 0
+        }
+        let maximum = Swift.max(scratch.maxima[r], blockMax)
+        let correction = scalarExp(scratch.maxima[r] - maximum)
+        scratch.maxima[r] = maximum
+        if correction != 1 { scaleRow(output + r * width, count: headDim, by: correction) }
+        return correction
+    }
+
+    /// Row `r`'s running sum after a block whose exponentials sum to `blockSum`.
+    func addSum(row r: Int, blockSum: Float, correction: Float, firstBlock: Bool, scratch: AttentionScratch) {
+        scratch.sums[r] = firstBlock ? blockSum : scratch.sums[r] * correction + blockSum
+    }
+
+    /// Divides each output row by its sum of exponentials.
+    func normalize(output: UnsafeMutablePointer<Float>, rows: Int, scratch: AttentionScratch) {
+        for r in 0..<rows { scaleRow(output + r * width, count: headDim, by: 1 / scratch.sums[r]) }
+    }
+
+    /// Every job's tile, each GEMM packing its operands itself (any kernel).
+    func run(query: UnsafePointer<Float>, key: UnsafePointer<Float>, value: UnsafePointer<Float>,
+             output: UnsafeMutablePointer<Float>) {
+        parallelJobs(jobs, scratch: AttentionScratch.count(self, packed: false)) { jobs, memory in
+            let scratch = AttentionScratch(self, memory: memory, packed: false)
+            for job in jobs {
+                let tile = tile(job)
+                run(query: query + tile.query, key: key + tile.keys, value: value + tile.keys, output: output + tile.query,
+                    firstQuery: tile.firstQuery, rows: tile.rows, scratch: scratch)
+            }
+        }
     }
 
     /// Attention of `rows` queries starting at query `firstQuery` against every key of one head.
@@ -61,48 +120,49 @@ struct AttentionPlan {
     /// is rescaled by `exp(old max − new max)`.
     func run(query: UnsafePointer<Float>, key: UnsafePointer<Float>, value: UnsafePointer<Float>,
              output: UnsafeMutablePointer<Float>, firstQuery: Int, rows: Int, scratch: AttentionScratch) {
-        let scores = scratch.scores, maxima = scratch.maxima, sums = scratch.sums
-        var start = 0
-        while start < keys {
-            // Under a causal mask, blocks past the tile's last query contribute nothing.
-            if causal && start > firstQuery + rows - 1 { break }
+        let scores = scratch.scores
+        for start in stride(from: 0, to: keys, by: keyBlock) {
+            if skips(start: start, firstQuery: firstQuery, rows: rows) { break }
             let count = Swift.min(keyBlock, keys - start)
             gemm(transposeB: true, m: rows, n: count, k: headDim, alpha: scale,
                  a: query, lda: width, b: key + start * width, ldb: width, c: scores, ldc: count)
             for r in 0..<rows {
                 let row = scores + r * count
-                let visible = causal ? Swift.min(count, Swift.max(0, firstQuery + r + 1 - start)) : count
+                let visible = visibleKeys(row: r, firstQuery: firstQuery, start: start, count: count)
                 (row + visible).update(repeating: -.infinity, count: count - visible)
-                let blockMax = rowMaximum(row, count: count)
-                if start == 0 {
-                    maxima[r] = blockMax == -.infinity ? 0 : blockMax
-                    sums[r] = exponentiate(row, count: count, subtracting: maxima[r])
-                } else {
-                    let maximum = Swift.max(maxima[r], blockMax)
-                    let correction = scalarExp(maxima[r] - maximum)
-                    maxima[r] = maximum
-                    sums[r] = sums[r] * correction + exponentiate(row, count: count, subtracting: maximum)
-                    if correction != 1 { scaleRow(output + r * width, count: headDim, by: correction) }
-                }
+                let correction = raiseMaximum(row: r, blockMax: rowMaximum(row, count: count), firstBlock: start == 0,
+                                              scratch: scratch, output: output)
+                addSum(row: r, blockSum: exponentiate(row, count: count, subtracting: scratch.maxima[r]),
+                       correction: correction, firstBlock: start == 0, scratch: scratch)
             }
             gemm(m: rows, n: headDim, k: count, a: scores, lda: count, b: value + start * width, ldb: width,
                  beta: start == 0 ? 0 : 1, c: output, ldc: width)
-            start += count
         }
-        for r in 0..<rows { scaleRow(output + r * width, count: headDim, by: 1 / sums[r]) }
+        normalize(output: output, rows: rows, scratch: scratch)
     }
 }
 
-/// One job's working memory, reused across the tiles a thread runs: a score block, then the
-/// running maximum and sum of each query.
+/// One job's working memory, reused across the tiles a thread runs: a score block, the running
+/// maximum and sum of each query, and for `PackedAttention` each query's correction and block sum,
+/// the tile's queries and its probabilities packed for our AVX2 kernel.
 struct AttentionScratch {
-    let scores, maxima, sums: UnsafeMutablePointer<Float>
+    let scores, maxima, sums, corrections, blockSums, packedQueries, packedProbabilities: UnsafeMutablePointer<Float>
 
-    static func count(_ plan: AttentionPlan) -> Int { plan.queryTile * (plan.keyBlock + 2) }
+    static func count(_ plan: AttentionPlan, packed: Bool) -> Int {
+        let padded = roundUp(plan.queryTile, to: Int(DS_AVX2_MR))
+        return plan.queryTile * (plan.keyBlock + 4) + (packed ? padded * (plan.headDim + plan.keyBlock) : 0)
+    }
 
-    init(_ plan: AttentionPlan, memory: UnsafeMutablePointer<Float>) {
+    init(_ plan: AttentionPlan, memory: UnsafeMutablePointer<Float>, packed: Bool) {
         scores = memory
         maxima = memory + plan.queryTile * plan.keyBlock
         sums = maxima + plan.queryTile
+        corrections = sums + plan.queryTile
+        blockSums = corrections + plan.queryTile
+        packedQueries = blockSums + plan.queryTile
+        packedProbabilities = packedQueries + roundUp(plan.queryTile, to: Int(DS_AVX2_MR)) * plan.headDim
     }
 }
+
+/// The smallest multiple of `unit` at least `value`.
+func roundUp(_ value: Int, to unit: Int) -> Int { (value + unit - 1) / unit * unit }

@@ -60,7 +60,7 @@ private func singleThreadedGEMM(
     case let .float32(values):
         b = values
     case let .half(values, format):
-        precondition(context.packsHalfOperands, "GEMM: \(context.gemm.name) at \(context.precision) does not take half operands")
+        precondition(context.packsWithAVX2, "GEMM: \(context.gemm.name) at \(context.precision) does not take half operands")
         precondition(ds_sgemm_avx2_half_b(ta, tb, m, n, k, alpha, a, lda, values, format.kernelCode, ldb, beta, c, ldc) == 0,
                      "GEMM: out of memory for its packing buffers")
         return
@@ -125,4 +125,12 @@ func fillRowsWithScalars(_ c: UnsafeMutablePointer<Float>, rows: Int, width: Int
     parallelRanges(rows, grain: max(1, 16384 / max(width, 1))) { range in
         for r in range { (c + r * ld).update(repeating: values[r], count: width) }
     }
+}
+
+/// `gemm` on one thread of our AVX2 kernel at float32 over operands packed ahead
+/// (`ds_avx2_pack_a`/`ds_avx2_pack_b`): the same bytes as `gemm` on the unpacked ones.
+func packedGEMM(m: Int, n: Int, k: Int, alpha: Float = 1, a: UnsafePointer<Float>, b: UnsafePointer<Float>,
+                beta: Float = 0, c: UnsafeMutablePointer<Float>, ldc: Int) {
+    FLOPCounter.current?.add(2 * Double(m) * Double(n) * Double(k))
+    ds_sgemm_avx2_packed(m, n, k, alpha, a, b, beta, c, ldc)
 }

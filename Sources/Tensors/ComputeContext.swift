@@ -31,9 +31,10 @@ public struct ComputeContext: Sendable, Equatable {
         return try result.get()
     }
 
-    /// Whether products take a half weight as it is (`GEMMOperand.half`), widening it while packing:
-    /// our AVX2 kernel in float32 does. Elsewhere the weight is widened into scratch first.
-    var packsHalfOperands: Bool { gemm == .avx2 && precision == .float32 }
+    /// Whether products run on our AVX2 kernel in float32, which packs operands itself: it takes a
+    /// half weight as it is (`GEMMOperand.half`), widening it while packing (elsewhere the weight is
+    /// widened into scratch first), and operands packed once ahead (`PackedAttention`).
+    var packsWithAVX2: Bool { gemm == .avx2 && precision == .float32 }
 
     /// This context with another thread count.
     public func with(threads: Int) -> ComputeContext {

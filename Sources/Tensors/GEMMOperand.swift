@@ -1,7 +1,7 @@
 import CKernels
 
 /// A product's right-hand matrix B: float32 values, or a half weight's F16/BF16 values, which a
-/// kernel that can (`ComputeContext.packsHalfOperands`) widens exactly as it packs them, with no
+/// kernel that can (`ComputeContext.packsWithAVX2`) widens exactly as it packs them, with no
 /// float32 copy of the whole weight and the same bytes as over one.
 enum GEMMOperand {
     case float32(UnsafePointer<Float>)

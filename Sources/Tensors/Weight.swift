@@ -69,7 +69,7 @@ public struct Weight: Sendable {
     /// where the context's kernel widens them while packing (no scratch copy, same bytes), else
     /// `withFloat32`'s float32 values.
     func withGEMMOperand<R>(_ body: (GEMMOperand) -> R) -> R {
-        if case let .half(half) = values, ComputeContext.current.packsHalfOperands {
+        if case let .half(half) = values, ComputeContext.current.packsWithAVX2 {
             return withExtendedLifetime(half.storage) { body(.half(half.storage.pointer, half.format)) }
         }
         return withFloat32 { body(.float32($0)) }

@@ -35,6 +35,44 @@ struct AVX2KernelTests {
         #expect(viaFloat.contains { !$0.isFinite })
     }
 
+    /// Operands packed ahead give the bytes of packing inside the product: several depth blocks, more
+    /// columns than one panel, more rows than one block of A, partial tiles, both layouts, beta ≠ 0.
+    @Test(arguments: [false, true], [false, true])
+    func packedGEMMGivesTheSameBytes(transposeA: Bool, transposeB: Bool) {
+        let (m, n, k) = (131, 1043, 530)
+        let a = randomTensor([m * k], seed: 7).scalars, b = randomTensor([k * n], seed: 8).scalars
+        let (lda, ldb) = (transposeA ? m : k, transposeB ? k : n)
+        let c = randomTensor([m * n], seed: 9).scalars
+        var packedA = [Float](repeating: .nan, count: roundUp(m, to: Int(DS_AVX2_MR)) * k)
+        // Packed B is read with aligned loads: a tensor's storage, not an array's.
+        let (packedBStorage, packedB) = Tensor.empty([roundUp(n, to: Int(DS_AVX2_NR)) * k])
+        ds_avx2_pack_a(transposeA ? 1 : 0, m, k, a, lda, &packedA)
+        ds_avx2_pack_b(transposeB ? 1 : 0, k, n, b, ldb, packedB)
+        var viaPacked = c, direct = c
+        withExtendedLifetime(packedBStorage) { ds_sgemm_avx2_packed(m, n, k, 0.75, packedA, packedB, 0.5, &viaPacked, n) }
+        #expect(ds_sgemm_avx2(transposeA ? 1 : 0, transposeB ? 1 : 0, m, n, k, 0.75, a, lda, b, ldb, 0.5, &direct, n) == 0)
+        #expect(viaPacked.map(\.bitPattern) == direct.map(\.bitPattern))
+    }
+
+    /// The exp pass that packs attention's probabilities gives ds_exp_sum_avx2's values, at the
+    /// places ds_avx2_pack_a puts them, and its sums: rows past a panel, depths past a block and a
+    /// vector, -infinity (masked keys).
+    @Test func expPackGivesExpSumValues() {
+        let (rows, count, ld) = (13, 517, 520)
+        var scores = randomTensor([rows * ld], seed: 10).scalars.map { $0 * 8 }
+        for r in 0..<rows { scores[r * ld + count - 1 - r] = -.infinity }
+        let maxima = (0..<rows).map { r in scores[(r * ld)..<(r * ld + count)].max()! }
+        var packed = [Float](repeating: .nan, count: roundUp(rows, to: Int(DS_AVX2_MR)) * count)
+        var sums = [Float](repeating: .nan, count: rows)
+        var inPlace = scores
+        ds_exp_pack_a_avx2(&scores, ld, rows, count, maxima, &sums, &packed)
+        let expected = (0..<rows).map { r in inPlace.withUnsafeMutableBufferPointer { ds_exp_sum_avx2($0.baseAddress! + r * ld, count, maxima[r]) } }
+        #expect(sums.map(\.bitPattern) == expected.map(\.bitPattern))
+        var repacked = [Float](repeating: .nan, count: packed.count)
+        ds_avx2_pack_a(0, rows, count, inPlace, ld, &repacked)
+        #expect(packed.map(\.bitPattern) == repacked.map(\.bitPattern))
+    }
+
     @Test(arguments: SoftmaxPassChecks.lengths)
     func softmaxPasses(count: Int) { SoftmaxPassChecks.check(rowMax: ds_row_max_avx2, expSum: ds_exp_sum_avx2, count: count) }
 }

@@ -27,6 +27,25 @@ enum { DS_F32 = 0, DS_F16 = 1, DS_BF16 = 2 };
 int ds_sgemm_avx2_half_b(int transA, int transB, long m, long n, long k, float alpha, const float *a, long lda,
                          const unsigned short *b, int bFormat, long ldb, float beta, float *c, long ldc);
 
+/// ds_sgemm_avx2's register tile (MR rows × NR columns) and depth block (KC), which fix the
+/// layouts of operands packed ahead.
+enum { DS_AVX2_MR = 6, DS_AVX2_NR = 16, DS_AVX2_KC = 256 };
+
+/// op(A) (m × k) packed ahead for ds_sgemm_avx2_packed, round_up(m, MR)·k floats: depth block p0
+/// (of KC) at round_up(m, MR)·p0, in it each panel of MR rows i0… at i0·kc, MR values per depth
+/// (rows past m repeat the last one).
+void ds_avx2_pack_a(int transA, long m, long k, const float *a, long lda, float *dst);
+
+/// op(B) (k × n) packed ahead, round_up(n, NR)·k floats: depth block p0 at round_up(n, NR)·p0, in it
+/// each strip of NR columns j0… at j0·kc, NR values per depth (columns past n zero). dst is 32-byte
+/// aligned: the packing stores it and the product reads it with aligned vector moves.
+void ds_avx2_pack_b(int transB, long k, long n, const float *b, long ldb, float *dst);
+
+/// ds_sgemm_avx2 over operands packed ahead (ds_avx2_pack_a, ds_avx2_pack_b or
+/// ds_exp_pack_a_avx2): the same bytes, with no packing and no allocation per call.
+void ds_sgemm_avx2_packed(long m, long n, long k, float alpha, const float *a, const float *b, float beta, float *c,
+                          long ldc);
+
 /// 1 when this CPU runs ds_sbgemm (AVX512-BF16 with AVX512-F and -BW), else 0.
 int ds_bf16_available(void);
 
@@ -50,6 +69,11 @@ float ds_exp_sum(float *row, long count, float maximum);
 /// ds_row_max and ds_exp_sum for AVX2 + FMA CPUs, eight lanes per instruction (softmax_passes.h).
 float ds_row_max_avx2(const float *row, long count);
 float ds_exp_sum_avx2(float *row, long count, float maximum);
+
+/// ds_exp_sum_avx2 on each of `rows` rows of `count` scores (row r at scores + r·ld, its maximum
+/// maxima[r], its sum to sums[r]), then the exponentials packed as ds_avx2_pack_a packs A (rows ×
+/// count) into dst: attention's probabilities, ready for their product with the values.
+void ds_exp_pack_a_avx2(float *scores, long ld, long rows, long count, const float *maxima, float *sums, float *dst);
 
 /// 1 when this CPU runs the ds_winograd_* transforms (AVX-512F, or AVX2 and FMA), else 0.
 int ds_winograd_available(void);
