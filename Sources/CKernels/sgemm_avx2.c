@@ -5,12 +5,12 @@
 #include "ckernels.h"
 #include "sgemm_blocked.h"
 
-// A 256 × 16 strip of B (16 KB) stays in a 32 KB L1 while a 120 × 256 block of packed A
-// (120 KB) streams from a 512 KB L2; NC only bounds the packed panel of B (1 MB, in L3).
+// A 256 × 16 strip of B (16 KB) stays in a 32 KB L1 while a 120 × 256 block of A (120 KB, read
+// in place) streams from a 512 KB L2; NC only bounds the packed panel of B (1 MB, in L3).
 // On Zen 3 this order with vector packing took sgemm 2048³ on two threads from ~73 GFLOP/s
 // (the A-in-L1 order of the AVX-512 kernel, scalar packing) to 105–120.
 enum { MR = DS_AVX2_MR, NR = DS_AVX2_NR, KC = DS_AVX2_KC, NC = 1024, MC = 120 };
-static const struct blocking BLOCKING = {MR, NR, KC, NC, 1};
+static const struct blocking BLOCKING = {MR, NR, KC, NC};
 
 int ds_avx2_available(void) {
     __builtin_cpu_init();
@@ -185,16 +185,15 @@ AVX2 static void pack_a(long MRows, const float *a, long rowStride, long depthSt
 
 int ds_sgemm_avx2(int transA, int transB, long m, long n, long k, float alpha,
                   const float *a, long lda, const float *b, long ldb, float beta, float *c, long ldc) {
-    return blocked_sgemm_b_in_l1(BLOCKING, MC, micro_kernel, pack_a, pack_b, transA, transB,
+    return blocked_sgemm_b_in_l1(BLOCKING, MC, micro_kernel, pack_b, transA, transB,
                                  m, n, k, alpha, a, lda, b, ldb, beta, c, ldc);
 }
 
 int ds_sgemm_avx2_half_b(int transA, int transB, long m, long n, long k, float alpha, const float *a, long lda,
                          const unsigned short *b, int bFormat, long ldb, float beta, float *c, long ldc) {
     if (bFormat != DS_F16 && bFormat != DS_BF16) return -2;
-    return blocked_sgemm_b_in_l1(BLOCKING, MC, micro_kernel, pack_a,
-                                 bFormat == DS_F16 ? pack_b_f16 : pack_b_bf16, transA, transB, m, n, k, alpha, a, lda,
-                                 b, ldb, beta, c, ldc);
+    return blocked_sgemm_b_in_l1(BLOCKING, MC, micro_kernel, bFormat == DS_F16 ? pack_b_f16 : pack_b_bf16, transA,
+                                 transB, m, n, k, alpha, a, lda, b, ldb, beta, c, ldc);
 }
 
 void ds_avx2_pack_a(int transA, long m, long k, const float *a, long lda, float *dst) {

@@ -6,7 +6,7 @@
 #include "sgemm_blocked.h"
 
 // 24 accumulators; a 384 × 512 panel of B is 768 KB, in L2.
-enum { MR = 6, NR = 64, KC = 384, NC = 512, PACK_A = 0 };
+enum { MR = 6, NR = 64, KC = 384, NC = 512 };
 
 int ds_avx512_available(void) {
     __builtin_cpu_init();
@@ -54,6 +54,6 @@ AVX512 static void micro_kernel(long kc, const float *a, long rowStride, long de
 
 int ds_sgemm(int transA, int transB, long m, long n, long k, float alpha,
              const float *a, long lda, const float *b, long ldb, float beta, float *c, long ldc) {
-    return blocked_sgemm((struct blocking){MR, NR, KC, NC, PACK_A}, micro_kernel, transA, transB, m, n, k, alpha,
+    return blocked_sgemm((struct blocking){MR, NR, KC, NC}, micro_kernel, transA, transB, m, n, k, alpha,
                          a, lda, b, ldb, beta, c, ldc);
 }

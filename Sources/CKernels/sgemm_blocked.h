@@ -28,9 +28,7 @@ void tile_rows(int MRows, const float *a, long rowStride, long mr, const float *
 
 // MR × NR is the register tile; MR rows of A (MR × KC) stay in L1 while the packed B panel
 // (KC × NC) stays in L2.
-// packA: copy each MR × kc block of op(A) depth-major (MR values per depth) before its tiles,
-// so the tile reads one stream instead of MR rows lda apart.
-struct blocking { long mr, nr, kc, nc; int packA; };
+struct blocking { long mr, nr, kc, nc; };
 
 // Depths [p0, p0 + kc) and columns [j0, j0 + nc) of op(B), as strips of nr columns, each
 // stored depth-major (nr values per depth), columns past nc zero.
@@ -124,22 +122,20 @@ static inline void packed_sgemm(struct blocking blk, long mc, tile_kernel kernel
 // Row-major C = alpha·op(A)·op(B) + beta·C on one thread in BLIS's loop order, for a narrow tile
 // (AVX2's 16 columns): each KC × NR strip of B stays in L1 while the MC × KC block of A streams
 // past it from L2, so per depth the tile loads MR values of A from L2 instead of NR values of B.
-// A is packed (MR values per depth, the tile reads it with rowStride 1 and depthStride MR) when
-// blk.packA, unless C is at most two strips wide, where a packed copy of A would be read too few
-// times to pay for itself. Depth blocks are added in order, each tile an FMA chain in depth order,
-// so every element's sum depends on k alone. Returns 0, or -1 when the panel cannot be allocated.
-static inline int blocked_sgemm_b_in_l1(struct blocking blk, long mc, tile_kernel kernel, a_packer pack_a, b_packer pack_b,
+// A is read in place, MR rows at a time: a packed copy of it made inside each product cost more
+// than it saved (Zen 3: Winograd's products, whose A is the weights at a stride of α²·cin, ran
+// 8–23% faster without it, the others the same). Depth blocks are added in order, each tile an FMA
+// chain in depth order, so every element's sum depends on k alone. Returns 0, or -1 when the
+// panel cannot be allocated.
+static inline int blocked_sgemm_b_in_l1(struct blocking blk, long mc, tile_kernel kernel, b_packer pack_b,
                                         int transA, int transB, long m, long n, long k, float alpha,
                                         const float *a, long lda, const void *b, long ldb, float beta, float *c,
                                         long ldc) {
     if (m <= 0 || n <= 0) return 0;
     if (k <= 0) { scale_c(m, n, beta, c, ldc); return 0; }
-    int packA = blk.packA && n > 2 * blk.nr;
-    long kcMax = min_long(blk.kc, k), ncMax = min_long(blk.nc, (n + blk.nr - 1) / blk.nr * blk.nr);
-    long mcMax = min_long(mc, (m + blk.mr - 1) / blk.mr * blk.mr);
-    float *pb = aligned_alloc(64, sizeof(float) * (ncMax + (packA ? mcMax : 0)) * kcMax);
+    long kcMax = min_long(blk.kc, k), ncMax = min_long(blk.nc, round_up(n, blk.nr));
+    float *pb = aligned_alloc(64, sizeof(float) * ncMax * kcMax);
     if (!pb) return -1;
-    float *pa = pb + ncMax * kcMax;
     long rowStride = transA ? 1 : lda, depthStride = transA ? lda : 1;
     for (long j0 = 0; j0 < n; j0 += blk.nc) {
         long nc = min_long(blk.nc, n - j0);
@@ -148,18 +144,9 @@ static inline int blocked_sgemm_b_in_l1(struct blocking blk, long mc, tile_kerne
             // Later depth blocks add to what the first one wrote.
             float blockBeta = p0 == 0 ? beta : 1;
             pack_b(blk.nr, transB, b, ldb, p0, kc, j0, nc, pb);
-            for (long i0 = 0; i0 < m; i0 += mc) {
-                long rows = min_long(mc, m - i0);
-                const float *block = a + i0 * rowStride + p0 * depthStride;
-                if (packA)
-                    for (long ib = 0; ib < rows; ib += blk.mr)
-                        pack_a(blk.mr, block + ib * rowStride, rowStride, depthStride, min_long(blk.mr, rows - ib),
-                               kc, pa + ib * kc);
-                if (packA) multiply_block(blk, kernel, rows, nc, kc, pa, kc, 1, blk.mr, pb, c + i0 * ldc + j0, ldc,
-                                          alpha, blockBeta);
-                else multiply_block(blk, kernel, rows, nc, kc, block, rowStride, rowStride, depthStride, pb,
-                                    c + i0 * ldc + j0, ldc, alpha, blockBeta);
-            }
+            for (long i0 = 0; i0 < m; i0 += mc)
+                multiply_block(blk, kernel, min_long(mc, m - i0), nc, kc, a + i0 * rowStride + p0 * depthStride,
+                               rowStride, rowStride, depthStride, pb, c + i0 * ldc + j0, ldc, alpha, blockBeta);
         }
     }
     free(pb);
@@ -167,13 +154,13 @@ static inline int blocked_sgemm_b_in_l1(struct blocking blk, long mc, tile_kerne
 }
 
 // Row-major C = alpha·op(A)·op(B) + beta·C on one thread with each MR-row strip of op(A) in L1
-// (packed if blk.packA, else read in place) against KC × NC panels of op(B) in L2, for a wide tile
+// against KC × NC panels of op(B) in L2, for a wide tile
 // (AVX-512's 64 columns, whose strip of B would not fit L1): blocked_sgemm_b_in_l1 with blocks of
 // A one tile high, so the same sums.
 static inline int blocked_sgemm(struct blocking blk, tile_kernel kernel, int transA, int transB, long m, long n,
                                 long k, float alpha, const float *a, long lda, const float *b, long ldb,
                                 float beta, float *c, long ldc) {
-    return blocked_sgemm_b_in_l1(blk, blk.mr, kernel, pack_a_block, pack_b_strips, transA, transB, m, n, k, alpha,
+    return blocked_sgemm_b_in_l1(blk, blk.mr, kernel, pack_b_strips, transA, transB, m, n, k, alpha,
                                  a, lda, b, ldb, beta, c, ldc);
 }
 
