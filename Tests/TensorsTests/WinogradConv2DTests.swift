@@ -56,14 +56,18 @@ import Testing
         #expect(alone.scalars == Array(batch.scalars[24 * 30 * 70 ..< 2 * 24 * 30 * 70]), "\(algorithm) depends on the batch")
     }
 
-    /// The UNet's and VAE's 3×3 convolutions on maps of 32² and more take F(4,3) (conv_out too);
-    /// strided, 1×1, few-input-channel and small-map ones do not.
+    /// The UNet's and VAE's 3×3 convolutions on maps of 32² and more take F(4,3) (conv_out too),
+    /// and on 16² maps under the AVX2 kernel (whose 16-column tile their 16 tiles per image fill);
+    /// strided, 1×1, few-input-channel and smaller-map ones do not.
     @Test func choosesWinogradForModelLayers() {
         guard Conv2DAlgorithm.winogradAvailable else { return }
+        #expect(Conv2DAlgorithm.preferred(cin: 1280, cout: 1280, kernel: (3, 3), stride: 1, outH: 16, outW: 16, gemm: .avx2) == .winograd4)
+        #expect(Conv2DAlgorithm.preferred(cin: 1280, cout: 1280, kernel: (3, 3), stride: 1, outH: 16, outW: 24, gemm: .avx2) == .winograd4)
+        #expect(Conv2DAlgorithm.preferred(cin: 1280, cout: 1280, kernel: (3, 3), stride: 1, outH: 8, outW: 8, gemm: .avx2) == .direct)
+        #expect(Conv2DAlgorithm.preferred(cin: 1280, cout: 1280, kernel: (3, 3), stride: 1, outH: 16, outW: 16, gemm: .avx512) == .direct)
         #expect(Conv2DAlgorithm.preferred(cin: 320, cout: 320, kernel: (3, 3), stride: 1, outH: 64, outW: 64) == .winograd4)
         #expect(Conv2DAlgorithm.preferred(cin: 1920, cout: 640, kernel: (3, 3), stride: 1, outH: 32, outW: 32) == .winograd4)
         #expect(Conv2DAlgorithm.preferred(cin: 128, cout: 3, kernel: (3, 3), stride: 1, outH: 512, outW: 512) == .winograd4)
-        #expect(Conv2DAlgorithm.preferred(cin: 1280, cout: 1280, kernel: (3, 3), stride: 1, outH: 16, outW: 16) == .direct)
         #expect(Conv2DAlgorithm.preferred(cin: 320, cout: 320, kernel: (3, 3), stride: 2, outH: 32, outW: 32) == .direct)
         #expect(Conv2DAlgorithm.preferred(cin: 320, cout: 320, kernel: (1, 1), stride: 1, outH: 64, outW: 64) == .direct)
         #expect(Conv2DAlgorithm.preferred(cin: 4, cout: 320, kernel: (3, 3), stride: 1, outH: 64, outW: 64) == .direct)
