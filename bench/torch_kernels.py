@@ -1,7 +1,8 @@
 """Times PyTorch on the kernel shapes `sweep bench kernels --torch-python` sends on stdin.
 
 Reads {"threads", "repeats", "cases": [...]} as JSON, prints {"case name": best seconds}.
-Attention uses torch.nn.functional.scaled_dot_product_attention, what diffusers calls on CPU.
+Attention uses torch.nn.functional.scaled_dot_product_attention, what diffusers calls on CPU;
+linear layers torch.nn.Linear.
 """
 import json
 import sys
@@ -31,6 +32,10 @@ def main():
                 conv = torch.nn.Conv2d(case["cin"], case["cout"], case["kernel"], stride=case["stride"],
                                        padding=case["kernel"] // 2)
                 results[case["name"]] = best(lambda: conv(x), request["repeats"])
+            elif case["kind"] == "linear":
+                x = torch.randn(1, case["rows"], case["inputs"])
+                linear = torch.nn.Linear(case["inputs"], case["outputs"])
+                results[case["name"]] = best(lambda: linear(x), request["repeats"])
             else:
                 b, h, d = case["batch"], case["heads"], case["head_dim"]
                 q = torch.randn(b, h, case["queries"], d)
