@@ -89,9 +89,12 @@ struct RenderCommand: ParsableCommand {
                 prepared = try prepare()
                 job = try ClusterCodec.encode(prepared.job)
             } catch {
+                // Said before the other ranks are let go: they then exit with a failure, and mpirun
+                // stops the job at the first one, which could cut rank 0 off before its message.
+                log("Error: " + Self.message(for: error))
                 _ = try mpi.broadcast(Data())
                 try mpi.finish()
-                throw error
+                throw ExitCode.failure
             }
             _ = try mpi.broadcast(job)
             var progress = start(prepared.output, ranks: mpi.size, threads: compute.threads)
