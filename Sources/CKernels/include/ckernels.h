@@ -63,7 +63,7 @@ unsigned short ds_bf16_round(float value);
 float ds_row_max(const float *row, long count);
 
 /// row[i] = exp(row[i] - maximum) in place; returns their sum. exp is the Cephes polynomial of
-/// Tensors' `vectorExp` (within 2 ulp), sixteen lanes per instruction.
+/// Tensors' `vectorExp` with fused multiply-adds (within an ulp of it), sixteen lanes per instruction.
 float ds_exp_sum(float *row, long count, float maximum);
 
 /// ds_row_max and ds_exp_sum for AVX2 + FMA CPUs, eight lanes per instruction (softmax_passes.h).
