@@ -214,9 +214,6 @@ void ds_exp_pack_a_avx2(float *scores, long ld, long rows, long count, const flo
     for (long i0 = 0; i0 < rows; i0 += MR) {
         long mr = min_long(MR, rows - i0);
         for (long i = i0; i < i0 + mr; i++) sums[i] = ds_exp_sum_avx2(scores + i * ld, count, maxima[i]);
-        for (long p0 = 0; p0 < count; p0 += KC) {
-            long kc = min_long(KC, count - p0);
-            pack_a(MR, scores + i0 * ld + p0, ld, 1, mr, kc, dst + round_up(rows, MR) * p0 + i0 * kc);
-        }
+        pack_a_panel(BLOCKING, pack_a, scores, ld, 1, i0, rows, count, dst);
     }
 }

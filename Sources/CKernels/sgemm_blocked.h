@@ -85,15 +85,21 @@ static inline long round_up(long value, long unit) { return (value + unit - 1) /
 // layouts blocked_sgemm_b_in_l1 packs one block at a time. Depth block p0 (of blk.kc) of A starts
 // at round_up(m, mr)·p0 and holds A's panels of mr rows (panel i0… at i0·kc); of B, at
 // round_up(n, nr)·p0 with B's strips of nr columns (strip j0… at j0·kc).
-static inline void pack_a_ahead(struct blocking blk, a_packer pack, int transA, long m, long k, const float *a,
-                                long lda, float *dst) {
-    long rowStride = transA ? 1 : lda, depthStride = transA ? lda : 1;
+// The panel of A's rows i0… (A's element (i, p) at a[i·rowStride + p·depthStride]) in every depth
+// block, where pack_a_ahead puts it.
+static inline void pack_a_panel(struct blocking blk, a_packer pack, const float *a, long rowStride, long depthStride,
+                                long i0, long m, long k, float *dst) {
     for (long p0 = 0; p0 < k; p0 += blk.kc) {
         long kc = min_long(blk.kc, k - p0);
-        for (long i0 = 0; i0 < m; i0 += blk.mr)
-            pack(blk.mr, a + i0 * rowStride + p0 * depthStride, rowStride, depthStride, min_long(blk.mr, m - i0), kc,
-                 dst + round_up(m, blk.mr) * p0 + i0 * kc);
+        pack(blk.mr, a + i0 * rowStride + p0 * depthStride, rowStride, depthStride, min_long(blk.mr, m - i0), kc,
+             dst + round_up(m, blk.mr) * p0 + i0 * kc);
     }
+}
+
+static inline void pack_a_ahead(struct blocking blk, a_packer pack, int transA, long m, long k, const float *a,
+                                long lda, float *dst) {
+    for (long i0 = 0; i0 < m; i0 += blk.mr)
+        pack_a_panel(blk, pack, a, transA ? 1 : lda, transA ? lda : 1, i0, m, k, dst);
 }
 
 static inline void pack_b_ahead(struct blocking blk, b_packer pack, int transB, long k, long n, const void *b, long ldb,

@@ -64,23 +64,25 @@ struct AttentionPlan {
         let (b, h) = bh.quotientAndRemainder(dividingBy: heads)
         let first = tile * queryTile
         return AttentionTile(batch: b, head: h, firstQuery: first, rows: Swift.min(queryTile, queries - first),
-                             query: (b * queries + first) * width + h * headDim, keys: b * keys * width + h * headDim)
+                             query: (b * queries + first) * width + h * headDim, keys: firstKey(batch: b, head: h))
     }
 
-    /// Key `start + j` is hidden from query `firstQuery + r` under a causal mask when j ≥ this.
-    func visibleKeys(row r: Int, firstQuery: Int, start: Int, count: Int) -> Int {
-        causal ? Swift.min(count, Swift.max(0, firstQuery + r + 1 - start)) : count
-    }
+    /// Offset in floats of head `head`'s first key (or value) row of batch entry `batch`.
+    func firstKey(batch b: Int, head h: Int) -> Int { b * keys * width + h * headDim }
 
     /// Whether a causal mask hides the whole block of keys from `start` on from every query of the tile.
     func skips(start: Int, firstQuery: Int, rows: Int) -> Bool { causal && start > firstQuery + rows - 1 }
 
-    /// Takes a block's largest score of row `r` into the row's running maximum; on later blocks,
-    /// returns the factor `exp(old max − new max)` the row's sum so far must be scaled by, having
-    /// scaled its output row by it.
-    func raiseMaximum(row r: Int, blockMax: Float, firstBlock: Bool, scratch: AttentionScratch,
-                      output: UnsafeMutablePointer<Float>) -> Float {
-        if firstBlock {
+    /// Hides from query `firstQuery + r` the keys of its block's scores `row` (keys `start…`) a causal
+    /// mask hides (as -infinity), then takes the block's largest score into the row's running
+    /// maximum; on later blocks, returns the factor `exp(old max − new max)` the row's sum so far
+    /// must be scaled by, having scaled its output row by it.
+    func raiseMaximum(row r: Int, scores row: UnsafeMutablePointer<Float>, count: Int, firstQuery: Int, start: Int,
+                      scratch: AttentionScratch, output: UnsafeMutablePointer<Float>) -> Float {
+        let visible = causal ? Swift.min(count, Swift.max(0, firstQuery + r + 1 - start)) : count
+        (row + visible).update(repeating: -.infinity, count: count - visible)
+        let blockMax = rowMaximum(row, count: count)
+        if start == 0 {
             scratch.maxima[r] = blockMax == -.infinity ? 0 : blockMax
             return 0
         }
@@ -128,9 +130,7 @@ struct AttentionPlan {
                  a: query, lda: width, b: key + start * width, ldb: width, c: scores, ldc: count)
             for r in 0..<rows {
                 let row = scores + r * count
-                let visible = visibleKeys(row: r, firstQuery: firstQuery, start: start, count: count)
-                (row + visible).update(repeating: -.infinity, count: count - visible)
-                let correction = raiseMaximum(row: r, blockMax: rowMaximum(row, count: count), firstBlock: start == 0,
+                let correction = raiseMaximum(row: r, scores: row, count: count, firstQuery: firstQuery, start: start,
                                               scratch: scratch, output: output)
                 addSum(row: r, blockSum: exponentiate(row, count: count, subtracting: scratch.maxima[r]),
                        correction: correction, firstBlock: start == 0, scratch: scratch)

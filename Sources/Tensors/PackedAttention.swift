@@ -42,7 +42,7 @@ struct PackedAttention {
         let (bh, block) = job.quotientAndRemainder(dividingBy: plan.blocks)
         let (b, h) = bh.quotientAndRemainder(dividingBy: plan.heads)
         let start = block * plan.keyBlock, count = Swift.min(plan.keyBlock, plan.keys - start)
-        let first = (b * plan.keys + start) * plan.width + h * plan.headDim
+        let first = plan.firstKey(batch: b, head: h) + start * plan.width
         ds_avx2_pack_b(1, plan.headDim, count, key + first, plan.width, keys + job * keyBlockFloats)
         ds_avx2_pack_b(0, count, plan.headDim, value + first, plan.width, values + job * valueBlockFloats)
     }
@@ -58,11 +58,9 @@ struct PackedAttention {
             packedGEMM(m: rows, n: count, k: plan.headDim, alpha: plan.scale, a: scratch.packedQueries,
                        b: keys + block * keyBlockFloats, c: scores, ldc: count)
             for r in 0..<rows {
-                let row = scores + r * count
-                let visible = plan.visibleKeys(row: r, firstQuery: tile.firstQuery, start: start, count: count)
-                (row + visible).update(repeating: -.infinity, count: count - visible)
-                scratch.corrections[r] = plan.raiseMaximum(row: r, blockMax: rowMaximum(row, count: count),
-                                                           firstBlock: firstBlock, scratch: scratch, output: output)
+                scratch.corrections[r] = plan.raiseMaximum(row: r, scores: scores + r * count, count: count,
+                                                           firstQuery: tile.firstQuery, start: start, scratch: scratch,
+                                                           output: output)
             }
             ds_exp_pack_a_avx2(scores, count, rows, count, scratch.maxima, scratch.blockSums, scratch.packedProbabilities)
             for r in 0..<rows {
