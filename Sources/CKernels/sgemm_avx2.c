@@ -74,28 +74,6 @@ AVX2 static void micro_kernel(long kc, const float *a, long rowStride, long dept
     }
 }
 
-// Rows r[0..<8] become columns: r[q][j] = old r[j][q].
-AVX2 static inline void transpose8x8(__m256 r[8]) {
-    __m256 t[8], s[8];
-#pragma clang loop unroll(full)
-    for (int i = 0; i < 4; i++) {
-        t[2 * i] = _mm256_unpacklo_ps(r[2 * i], r[2 * i + 1]);
-        t[2 * i + 1] = _mm256_unpackhi_ps(r[2 * i], r[2 * i + 1]);
-    }
-#pragma clang loop unroll(full)
-    for (int h = 0; h < 2; h++) {
-        s[4 * h + 0] = _mm256_shuffle_ps(t[4 * h], t[4 * h + 2], _MM_SHUFFLE(1, 0, 1, 0));
-        s[4 * h + 1] = _mm256_shuffle_ps(t[4 * h], t[4 * h + 2], _MM_SHUFFLE(3, 2, 3, 2));
-        s[4 * h + 2] = _mm256_shuffle_ps(t[4 * h + 1], t[4 * h + 3], _MM_SHUFFLE(1, 0, 1, 0));
-        s[4 * h + 3] = _mm256_shuffle_ps(t[4 * h + 1], t[4 * h + 3], _MM_SHUFFLE(3, 2, 3, 2));
-    }
-#pragma clang loop unroll(full)
-    for (int i = 0; i < 4; i++) {
-        r[i] = _mm256_permute2f128_ps(s[i], s[i + 4], 0x20);
-        r[i + 4] = _mm256_permute2f128_ps(s[i], s[i + 4], 0x31);
-    }
-}
-
 // Eight consecutive values of B from `index` on, and one, as float32: F16 and BF16 widen exactly,
 // so a product over half values gives the bytes it gives over their float32 copy.
 AVX2 static inline __attribute__((always_inline)) __m256 load8(int format, const void *b, long index) {
@@ -207,6 +185,11 @@ void ds_avx2_pack_b(int transB, long k, long n, const float *b, long ldb, float 
 void ds_sgemm_avx2_packed(long m, long n, long k, float alpha, const float *a, const float *b, float beta, float *c,
                           long ldc) {
     packed_sgemm(BLOCKING, MC, micro_kernel, m, n, k, alpha, a, b, beta, c, ldc);
+}
+
+void ds_avx2_multiply_block(long m, long n, long kc, const float *a, long lda, const float *b, float beta, float *c,
+                            long ldc) {
+    multiply_block(BLOCKING, micro_kernel, m, n, kc, a, lda, lda, 1, b, c, ldc, 1, beta);
 }
 
 // Six rows at a time, each exponentiated in place and then packed while still in L1.

@@ -13,9 +13,10 @@ long ds_winograd_row_buffer(int m, long width, long padLeft, long tilesX) {
     return needed > image ? needed : image;
 }
 
-void ds_winograd_weights(int m, long cout, long cin, long coBegin, long coEnd, const float *w, float *u) {
-    if (ds_avx512_available()) ds_winograd_weights_avx512(m, cout, cin, coBegin, coEnd, w, u);
-    else ds_winograd_weights_avx2(m, cout, cin, coBegin, coEnd, w, u);
+void ds_winograd_weights(int m, long cin, long coBegin, long coEnd, long ciBegin, long ciEnd, const float *w,
+                         float *u) {
+    if (ds_avx512_available()) ds_winograd_weights_avx512(m, cin, coBegin, coEnd, ciBegin, ciEnd, w, u);
+    else ds_winograd_weights_avx2(m, cin, coBegin, coEnd, ciBegin, ciEnd, w, u);
 }
 
 void ds_winograd_input(int m, const float *x, long height, long width, long padTop, long padLeft, long channels,

@@ -4,8 +4,8 @@
 #define DIFFUSIONSWEEP_WINOGRAD_H
 
 #define WINOGRAD_VARIANT(suffix)                                                                          \
-    void ds_winograd_weights_##suffix(int m, long cout, long cin, long coBegin, long coEnd, const float *w, \
-                                      float *u);                                                            \
+    void ds_winograd_weights_##suffix(int m, long cin, long coBegin, long coEnd, long ciBegin, long ciEnd,   \
+                                      const float *w, float *u);                                            \
     void ds_winograd_input_##suffix(int m, const float *x, long height, long width, long padTop, long padLeft, \
                                     long channels, long tilesX, long tilesY, long tileRow0, long tileRows,     \
                                     long cBegin, long cEnd, long tiles, float *v, float *buffer);              \

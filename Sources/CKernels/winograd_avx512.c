@@ -6,8 +6,10 @@
 
 #define NAME(f) f##_avx512
 
-// taps[t][lane] = src[9·lane + t]: tap t of sixteen adjacent input channels' 3×3 kernels.
-AVX512_INLINE void gather_taps(const float *src, lane_mask lanes, vec *taps) {
+// taps[t][lane] = src[9·lane + t]: tap t of sixteen adjacent input channels' 3×3 kernels (zero in
+// lanes past `count`).
+AVX512_INLINE void gather_taps(const float *src, long count, vec *taps) {
+    lane_mask lanes = first(count);
     const __m512i nine = _mm512_mullo_epi32(_mm512_set_epi32(15, 14, 13, 12, 11, 10, 9, 8, 7, 6, 5, 4, 3, 2, 1, 0),
                                             _mm512_set1_epi32(9));
 #pragma clang loop unroll(full)

@@ -83,18 +83,19 @@ void apply(int rows, int cols, const float *mat, const vec *in, int stride, vec 
     }
 }
 
-// ---- weights: u[co − coBegin][ξ][ci] = (G g Gᵀ)[ξ] for g = w[co][ci], W input channels at a time.
+// ---- weights: u[co − coBegin][ξ][ci − ciBegin] = (G g Gᵀ)[ξ] for g = w[co][ci], W input channels at a
+// time (rows of ciEnd − ciBegin values).
 
 INLINE
-void weights(int m, long cin, long coBegin, long coEnd, const float *w, float *u) {
+void weights(int m, long cin, long coBegin, long coEnd, long ciBegin, long ciEnd, const float *w, float *u) {
     const int alpha = m + 2;
     const float *g = m == 4 ? G4 : G2;
+    const long depth = ciEnd - ciBegin;
     for (long co = coBegin; co < coEnd; co++) {
-        for (long ci = 0; ci < cin; ci += W) {
-            lane_mask lanes = first(cin - ci);
+        for (long ci = ciBegin; ci < ciEnd; ci += W) {
             const float *src = w + (co * cin + ci) * 9;
             vec taps[9], rows[MAX_ALPHA * 3], points[MAX_ALPHA * MAX_ALPHA];
-            gather_taps(src, lanes, taps);
+            gather_taps(src, ciEnd - ci, taps);
             // G·g: α × 3, then (G·g)·Gᵀ: α × α.
 #pragma clang loop unroll(full)
             for (int kx = 0; kx < 3; kx++) apply(alpha, 3, g, taps + kx, 3, rows + kx, 3);
@@ -102,14 +103,15 @@ void weights(int m, long cin, long coBegin, long coEnd, const float *w, float *u
             for (int i = 0; i < alpha; i++) apply(alpha, 3, g, rows + 3 * i, 1, points + alpha * i, 1);
 #pragma clang loop unroll(full)
             for (int p = 0; p < alpha * alpha; p++)
-                v_store_masked(u + ((co - coBegin) * alpha * alpha + p) * cin + ci, lanes, points[p]);
+                v_store_first(u + ((co - coBegin) * alpha * alpha + p) * depth + ci - ciBegin, ciEnd - ci, points[p]);
         }
     }
 }
 
-TARGET void NAME(ds_winograd_weights)(int m, long cout, long cin, long coBegin, long coEnd, const float *w, float *u) {
-    if (m == 4) weights(4, cin, coBegin, coEnd, w, u);
-    else weights(2, cin, coBegin, coEnd, w, u);
+TARGET void NAME(ds_winograd_weights)(int m, long cin, long coBegin, long coEnd, long ciBegin, long ciEnd,
+                                      const float *w, float *u) {
+    if (m == 4) weights(4, cin, coBegin, coEnd, ciBegin, ciEnd, w, u);
+    else weights(2, cin, coBegin, coEnd, ciBegin, ciEnd, w, u);
 }
 
 // ---- input: v[c][ξ][t] = (Bᵀ d B)[ξ] for the α × α patch d of tile t in channel c.
@@ -136,7 +138,6 @@ void input(int m, const float *x, long height, long width, long padTop, long pad
                 memset(dst + padLeft + copy, 0, sizeof(float) * (bufferWidth - padLeft - copy));
             }
             for (long tx = 0; tx < tilesX; tx += W) {
-                lane_mask lanes = first(tilesX - tx);
                 vec d[MAX_ALPHA * MAX_ALPHA], rows[MAX_ALPHA * MAX_ALPHA], points[MAX_ALPHA * MAX_ALPHA];
 #pragma clang loop unroll(full)
                 for (int i = 0; i < alpha; i++) columns(m, buffer + i * bufferWidth + tx * m, d + alpha * i);
@@ -147,7 +148,7 @@ void input(int m, const float *x, long height, long width, long padTop, long pad
                 for (int j = 0; j < alpha; j++) apply(alpha, alpha, bt, rows + j, alpha, points + j, alpha);
                 float *out = v + c * alpha * alpha * tiles + r * tilesX + tx;
 #pragma clang loop unroll(full)
-                for (int p = 0; p < alpha * alpha; p++) v_store_masked(out + p * tiles, lanes, points[p]);
+                for (int p = 0; p < alpha * alpha; p++) v_store_first(out + p * tiles, tilesX - tx, points[p]);
             }
         }
     }

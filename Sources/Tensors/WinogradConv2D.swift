@@ -53,7 +53,7 @@ struct WinogradConv2D {
                 if shares {
                     let (m, cout, cin, points) = (Int32(tileSize), outChannels, channels, points)
                     parallelRanges(cout, grain: 1) { range in
-                        ds_winograd_weights(m, cout, cin, range.lowerBound, range.upperBound, w,
+                        ds_winograd_weights(m, cin, range.lowerBound, range.upperBound, 0, cin, w,
                                             shared + range.lowerBound * points * cin)
                     }
                 }
@@ -100,7 +100,7 @@ struct WinogradConv2D {
                 for job in range {
                     let (rowJob, group) = job.quotientAndRemainder(dividingBy: pointGroups)
                     let co0 = rowJob * rowsPerJob, rows = Swift.min(rowsPerJob, cout - co0)
-                    ds_winograd_weights(m, cout, cin, co0, co0 + rows, w, u)
+                    ds_winograd_weights(m, cin, co0, co0 + rows, 0, cin, w, u)
                     for point in (points * group / pointGroups)..<(points * (group + 1) / pointGroups) {
                         multiply(point: point, co0: co0, rows: rows, u: u)
                     }

@@ -46,6 +46,13 @@ void ds_avx2_pack_b(int transB, long k, long n, const float *b, long ldb, float 
 void ds_sgemm_avx2_packed(long m, long n, long k, float alpha, const float *a, const float *b, float beta, float *c,
                           long ldc);
 
+/// C (m × n) = A · B + beta·C over one depth block of kc ≤ KC: A read in place (row i at a + i·lda,
+/// kc consecutive values), B that depth block as ds_avx2_pack_b packs it (strips of NR columns at
+/// j0·kc). One step of ds_sgemm_avx2's loop, so blocks added in depth order with beta = 1 after the
+/// first give its bytes.
+void ds_avx2_multiply_block(long m, long n, long kc, const float *a, long lda, const float *b, float beta, float *c,
+                            long ldc);
+
 /// 1 when this CPU runs ds_sbgemm (AVX512-BF16 with AVX512-F and -BW), else 0.
 int ds_bf16_available(void);
 
@@ -86,8 +93,10 @@ int ds_winograd_available(void);
 /// Tiles are counted over the image rows of tiles `tileRow0 ..< tileRow0 + tileRows`, where tile
 /// row r is tile row r % tilesY of image r / tilesY, each tilesX tiles wide (t = row·tilesX + x).
 
-/// u[co − coBegin][ξ][ci] for co in [coBegin, coEnd) from weights w[cout][cin][3][3].
-void ds_winograd_weights(int m, long cout, long cin, long coBegin, long coEnd, const float *w, float *u);
+/// u[co − coBegin][ξ][ci − ciBegin] for co in [coBegin, coEnd) and ci in [ciBegin, ciEnd), from weights
+/// w[cout][cin][3][3]: each row of U_ξ (ciEnd − ciBegin values) at α²·(ciEnd − ciBegin) from the last.
+void ds_winograd_weights(int m, long cin, long coBegin, long coEnd, long ciBegin, long ciEnd, const float *w,
+                         float *u);
 
 /// Floats per row of the scratch `buffer` of ds_winograd_input, which holds α of them.
 long ds_winograd_row_buffer(int m, long width, long padLeft, long tilesX);
