@@ -15,6 +15,23 @@ AVX2 static inline __m256i first_lanes8(long count) {
 }
 
 
+// The first `count` lanes of v to p (all for count ≥ 8, none for count ≤ 0). Plain stores, not
+// vmaskmovps: on Zen 3 a masked store costs about as much as a dozen plain ones (it made the
+// Winograd weight transform cost as much as the products it feeds).
+AVX2 static inline __attribute__((always_inline)) void store_first8(float *p, long count, __m256 v) {
+    if (count >= 8) { _mm256_storeu_ps(p, v); return; }
+    __m128 part = _mm256_castps256_ps128(v);
+    if (count >= 4) {
+        _mm_storeu_ps(p, part);
+        part = _mm256_extractf128_ps(v, 1), p += 4, count -= 4;
+    }
+    if (count >= 2) {
+        _mm_storel_pi((__m64 *)p, part);
+        part = _mm_movehl_ps(part, part), p += 2, count -= 2;
+    }
+    if (count >= 1) _mm_store_ss(p, part);
+}
+
 // Rows r[0..<8] become columns: r[q][j] = old r[j][q].
 AVX2 static inline void transpose8x8(__m256 r[8]) {
     __m256 t[8], s[8];

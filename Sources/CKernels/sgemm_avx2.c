@@ -57,7 +57,7 @@ void tile(int vectors, int packed, long kc, const float *a, long rowStride, long
             } else {
                 __m256i lanes = first_lanes8(nr - 8 * v);
                 if (beta != 0) r = _mm256_fmadd_ps(vb, _mm256_maskload_ps(row + 8 * v, lanes), r);
-                _mm256_maskstore_ps(row + 8 * v, lanes, r);
+                store_first8(row + 8 * v, nr - 8 * v, r);
             }
         }
     }

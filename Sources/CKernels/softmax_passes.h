@@ -46,7 +46,7 @@ TARGET float NAME(ds_exp_sum)(float *row, long count, float maximum) {
     if (i < count) {
         lane_mask lanes = first(count - i);
         vec e = v_keep(lanes, exp_lanes(v_sub(v_load_or(lanes, row + i, 0), m)));
-        v_store_masked(row + i, lanes, e);
+        v_store_first(row + i, count - i, e);
         sums = v_add(sums, e);
     }
     return reduce_add(sums);

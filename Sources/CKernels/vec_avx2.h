@@ -17,23 +17,8 @@ AVX2_INLINE vec v_load(const float *p) { return _mm256_loadu_ps(p); }
 AVX2_INLINE void v_store(float *p, vec v) { _mm256_storeu_ps(p, v); }
 // The lanes of m from p, 0 in the others (nothing outside them is read).
 AVX2_INLINE vec v_load_masked(lane_mask m, const float *p) { return _mm256_maskload_ps(p, m); }
-AVX2_INLINE void v_store_masked(float *p, lane_mask m, vec v) { _mm256_maskstore_ps(p, m, v); }
-// The first `count` lanes of v to p (all for count ≥ 8). Plain stores, not vmaskmovps: on Zen 3 a
-// masked store costs about as much as a dozen plain ones, and made the Winograd weight transform
-// cost as much as the products it feeds.
-AVX2_INLINE void v_store_first(float *p, long count, vec v) {
-    if (count >= 8) { _mm256_storeu_ps(p, v); return; }
-    __m128 part = _mm256_castps256_ps128(v);
-    if (count >= 4) {
-        _mm_storeu_ps(p, part);
-        part = _mm256_extractf128_ps(v, 1), p += 4, count -= 4;
-    }
-    if (count >= 2) {
-        _mm_storel_pi((__m64 *)p, part);
-        part = _mm_movehl_ps(part, part), p += 2, count -= 2;
-    }
-    if (count >= 1) _mm_store_ss(p, part);
-}
+// The first `count` lanes of v to p (all for count ≥ 8), as avx2.h's store_first8.
+AVX2_INLINE void v_store_first(float *p, long count, vec v) { store_first8(p, count, v); }
 // The lanes of m from p, `fill` in the others.
 AVX2_INLINE vec v_load_or(lane_mask m, const float *p, float fill) {
     return _mm256_blendv_ps(_mm256_set1_ps(fill), _mm256_maskload_ps(p, m), _mm256_castsi256_ps(m));

@@ -17,7 +17,6 @@ AVX512_INLINE vec v_load(const float *p) { return _mm512_loadu_ps(p); }
 AVX512_INLINE void v_store(float *p, vec v) { _mm512_storeu_ps(p, v); }
 // The lanes of m from p, 0 in the others (nothing outside them is read).
 AVX512_INLINE vec v_load_masked(lane_mask m, const float *p) { return _mm512_maskz_loadu_ps(m, p); }
-AVX512_INLINE void v_store_masked(float *p, lane_mask m, vec v) { _mm512_mask_storeu_ps(p, m, v); }
 // The first `count` lanes of v to p (all for count ≥ 16).
 AVX512_INLINE void v_store_first(float *p, long count, vec v) { _mm512_mask_storeu_ps(p, first(count), v); }
 // The lanes of m from p, `fill` in the others.

@@ -56,6 +56,31 @@ import Testing
         #expect(alone.scalars == Array(batch.scalars[24 * 30 * 70 ..< 2 * 24 * 30 * 70]), "\(algorithm) depends on the batch")
     }
 
+    /// U made one depth block at a time inside the AVX2 kernel's products gives the bytes of U made
+    /// whole per job: 300 input channels (two depth blocks, the last partial), 29 output channels
+    /// (jobs of 12, the last partial) and 45 tiles (strips of 16, the last partial), in one block.
+    @Test func fusedWeightTransformGivesTheSameBytes() throws {
+        guard AVX2.available && Conv2DAlgorithm.winogradAvailable else { return }
+        let x = randomTensor([1, 300, 18, 36], seed: 51), w = randomTensor([29, 300, 3, 3], seed: 52, scale: 0.05)
+        let b = randomTensor([29], seed: 53)
+        let base = WinogradConv2D(tileSize: 4, batch: 1, channels: 300, outChannels: 29, height: 18, width: 36,
+                                  outH: 18, outW: 36, padding: .all(1))
+        #expect(base.tileRowsPerBlock >= base.tilesY && base.tilesX * base.tilesY == 45, "test no longer one block of 45 tiles")
+        func run(fused: Bool) -> [Float] {
+            var plan = base
+            plan.fusesWeightTransform = fused
+            let (out, y) = Tensor.empty([1, 29, 18, 36])
+            ComputeContext(threads: 2, gemm: .avx2).run {
+                plan.run(input: x.pointer, weight: Weight(w), bias: b.pointer, output: y)
+            }
+            return out.scalars
+        }
+        let fused = run(fused: true), sameBytes = fused == run(fused: false)
+        #expect(sameBytes, "U made per depth block changed the bytes")
+        expectClose(Tensor(shape: [1, 29, 18, 36], scalars: fused), x.conv2d(weight: w, bias: b, padding: .all(1), algorithm: .direct),
+                    tolerance: 1e-3, "fused Winograd against the direct convolution")
+    }
+
     /// The UNet's and VAE's 3×3 convolutions on maps of 32² and more take F(4,3) (conv_out too),
     /// and on 16² maps under the AVX2 kernel (whose 16-column tile their 16 tiles per image fill);
     /// strided, 1×1, few-input-channel and smaller-map ones do not.
