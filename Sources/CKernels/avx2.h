@@ -14,7 +14,6 @@ AVX2 static inline __m256i first_lanes8(long count) {
     return _mm256_cmpgt_epi32(_mm256_set1_epi32(n), _mm256_setr_epi32(0, 1, 2, 3, 4, 5, 6, 7));
 }
 
-
 // The first `count` lanes of v to p (all for count ≥ 8, none for count ≤ 0). Plain stores, not
 // vmaskmovps: on Zen 3 a masked store costs about as much as a dozen plain ones (it made the
 // Winograd weight transform cost as much as the products it feeds).

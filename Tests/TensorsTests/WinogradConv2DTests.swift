@@ -59,7 +59,7 @@ import Testing
     /// U made one depth block at a time inside the AVX2 kernel's products gives the bytes of U made
     /// whole per job: 300 input channels (two depth blocks, the last partial), 29 output channels
     /// (jobs of 12, the last partial) and 45 tiles (strips of 16, the last partial), in one block.
-    @Test func fusedWeightTransformGivesTheSameBytes() throws {
+    @Test func fusedWeightTransformGivesTheSameBytes() {
         guard AVX2.available && Conv2DAlgorithm.winogradAvailable else { return }
         let x = randomTensor([1, 300, 18, 36], seed: 51), w = randomTensor([29, 300, 3, 3], seed: 52, scale: 0.05)
         let b = randomTensor([29], seed: 53)
