@@ -140,7 +140,7 @@ struct RenderCommand: ParsableCommand {
                 try output.record(result, of: task)
                 // Resident memory and the pool's buffers so far, after each image: from the second image on
                 // the pool hands out the buffers it kept, so both stay flat.
-                let pool = renderer.poolUsage.map { "  pool: \($0.allocated) buffers allocated, \($0.reused) reused" } ?? ""
+                let pool = renderer.poolUsage.map { "  pool: \($0)" } ?? ""
                 let line = progress.line(for: result) + "  resident \(ResidentMemory.gib(ResidentMemory.currentBytes))" + pool
                 status.report(status.isTerminal ? progress.status() : line, plain: true)
             }

@@ -1,3 +1,4 @@
+import Foundation
 import Testing
 @testable import Tensors
 
@@ -35,6 +36,36 @@ import Testing
         }
         #expect(pool.usage.allocated == 6)
         #expect(pool.usage.peakBytes <= pool.usage.peakInUseBytes + mib, "never above the peak in use plus the slack")
+    }
+
+    /// A miss above the bound makes the new buffer from the held one that fits best, and its
+    /// pages come along: resident before the new tensor writes anything (a buffer mapped afresh
+    /// has none until first touch). A loop slightly above the bound would otherwise have the
+    /// kernel zero fresh pages on every pass.
+    @Test func aMissAboveTheBoundRecyclesTheBestFittingBuffersPages() {
+        let pool = BufferPool(slack: mib)
+        BufferPool.scoped(in: pool) {
+            let big = TensorStorage(count: 1 << 19), small = TensorStorage(count: 1 << 17)
+            big.pointer.update(repeating: 1, count: big.count)
+            small.pointer.update(repeating: 1, count: small.count)
+        }
+        #expect(pool.heldBytes == 2 * mib + mib / 2)
+        // Within the bound (2.5 MiB at most alive + 1 MiB) nothing goes: a fresh mapping, no pages yet.
+        let fresh = TensorStorage(count: 1 << 16, pool: pool)
+        #expect(residentPages(fresh) == 0 && pool.usage.recycled == 0)
+        // 1.25 MiB more in use would put the pool above it: the 2 MiB buffer is the one that fits.
+        let recycled = TensorStorage(count: 5 << 16, pool: pool)
+        #expect(pool.usage.recycled == 1)
+        #expect(pool.heldBytes == mib / 2, "only the best fit went; the 0.5 MiB buffer is kept")
+        #expect(residentPages(recycled) == 5 * mib / 4 / Int(getpagesize()), "the 2 MiB buffer's pages came along")
+        withExtendedLifetime((fresh, recycled)) {}
+    }
+
+    private func residentPages(_ storage: TensorStorage) -> Int {
+        let page = Int(getpagesize()), pages = (storage.count * 4 + page - 1) / page
+        var vector = [UInt8](repeating: 0, count: pages)
+        guard mincore(UnsafeMutableRawPointer(storage.pointer), storage.count * 4, &vector) == 0 else { return -1 }
+        return vector.filter { $0 & 1 == 1 }.count
     }
 
     /// Makes a tensor of `count` floats and checks the pool while it is alive; it dies on return.

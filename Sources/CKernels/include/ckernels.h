@@ -1,6 +1,8 @@
 #ifndef DIFFUSIONSWEEP_CKERNELS_H
 #define DIFFUSIONSWEEP_CKERNELS_H
 
+#include <stddef.h>
+
 /// 1 when this CPU (and OS) runs AVX-512F code, which ds_sgemm, ds_row_max and ds_exp_sum need, else 0.
 int ds_avx512_available(void);
 
@@ -115,5 +117,10 @@ void ds_winograd_output(int m, const float *mm, long channels, long tiles, long 
 /// glibc's mallopt(M_MMAP_THRESHOLD, bytes): blocks of at least `bytes` are mapped each by itself
 /// (and the threshold stops adapting), so freeing one returns it to the system. 1 on success.
 int ds_set_mmap_threshold(int bytes);
+
+/// mremap(mapping, bytes, newBytes, MREMAP_MAYMOVE): the pages the mapping has keep their place
+/// (and contents) in the new one, so only growth is memory the kernel must zero on first touch.
+/// NULL on failure (the old mapping is then unchanged).
+void *ds_remap(void *mapping, size_t bytes, size_t newBytes);
 
 #endif

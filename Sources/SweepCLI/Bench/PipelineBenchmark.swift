@@ -144,7 +144,7 @@ struct PipelineBenchmark {
         report("peak resident: \(ResidentMemory.gib(result.peakBytes))"
                + (model.weightBytes.map { "   weights: \(ResidentMemory.gib($0))" } ?? "")
                + "   activations' pool: peak \(ResidentMemory.gib(pool.peakBytes)) (\(ResidentMemory.gib(pool.peakInUseBytes)) in use at most), "
-               + "\(pool.allocated) buffers allocated, \(pool.reused) reused")
+               + "\(pool)")
         return result
     }
 
