@@ -42,9 +42,9 @@ public final class BufferPool: @unchecked Sendable {
 
     /// A UNet step reuses the same sizes step after step, but a decode after it asks for larger
     /// ones: kept without a bound, the UNet's buffers would sit beside the decode's at its peak.
-    /// So on a miss the pool gives back its oldest buffers whenever its memory would exceed the
-    /// most its tensors ever had alive at once by more than `slack`: the decode replaces the
-    /// UNet's buffers instead of adding to them. The slack holds buffers of the sizes not alive
+    /// So on a miss the pool gives back buffers (`take` says which) whenever its memory would
+    /// exceed the most its tensors ever had alive at once by more than `slack`: the decode
+    /// replaces the UNet's buffers instead of adding to them. The slack holds buffers of the sizes not alive
     /// at that peak, which a loop needs again next time round: a SD 1.5 guided step at 512² has
     /// 200 MiB alive at most but asks for 0.6 GiB of distinct sizes (with 256 MiB of slack it
     /// would map 69 buffers afresh every step); its 676 MiB decode asks for about 2 GiB.
