@@ -44,10 +44,11 @@ public final class BufferPool: @unchecked Sendable {
     /// ones: kept without a bound, the UNet's buffers would sit beside the decode's at its peak.
     /// So on a miss the pool gives back buffers (`take` says which) whenever its memory would
     /// exceed the most its tensors ever had alive at once by more than `slack`: the decode
-    /// replaces the UNet's buffers instead of adding to them. The slack holds buffers of the sizes not alive
-    /// at that peak, which a loop needs again next time round: a SD 1.5 guided step at 512² has
-    /// 200 MiB alive at most but asks for 0.6 GiB of distinct sizes (with 256 MiB of slack it
-    /// would map 69 buffers afresh every step); its 676 MiB decode asks for about 2 GiB.
+    /// replaces the UNet's buffers instead of adding to them. The slack holds buffers of the
+    /// sizes not alive at that peak, which a loop needs again next time round: a SD 1.5 guided
+    /// step at 512² has 200 MiB alive at most but asks for 0.6 GiB of distinct sizes (with
+    /// 256 MiB of slack it would map 69 buffers afresh every step); its 676 MiB decode asks for
+    /// about 2 GiB.
     public init(slack: Int = 512 << 20) { self.slack = slack }
 
     /// Bytes of released buffers held now.
@@ -103,7 +104,7 @@ public final class BufferPool: @unchecked Sendable {
             counts.allocated += 1
             var evicted: [Buffer] = []
             var overBound: Bool { counts.inUseBytes + counts.heldBytes > counts.peakInUseBytes + slack }
-            if overBound, let fit = Self.bestFit(retained, for: byteCount), retained[fit].byteCount >= byteCount {
+            if overBound, let fit = Self.smallestAtLeast(byteCount, in: retained) {
                 counts.heldBytes -= retained[fit].byteCount
                 evicted.append(retained.remove(at: fit))
             }
@@ -130,8 +131,11 @@ public final class BufferPool: @unchecked Sendable {
     /// The buffer whose pages best make one of `byteCount`: the smallest at least that large
     /// (the fewest pages given back), else the largest (the fewest new ones).
     private static func bestFit(_ buffers: [Buffer], for byteCount: Int) -> Int? {
+        smallestAtLeast(byteCount, in: buffers) ?? buffers.indices.max { buffers[$0].byteCount < buffers[$1].byteCount }
+    }
+
+    private static func smallestAtLeast(_ byteCount: Int, in buffers: [Buffer]) -> Int? {
         buffers.indices.filter { buffers[$0].byteCount >= byteCount }.min { buffers[$0].byteCount < buffers[$1].byteCount }
-            ?? buffers.indices.max { buffers[$0].byteCount < buffers[$1].byteCount }
     }
 
     /// Keeps a released buffer (its memory stays the pool's until a miss needs the room).
